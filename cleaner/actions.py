@@ -1,0 +1,172 @@
+"""Rule actions: the small registry of what a rule can do with the lines it matches.
+
+Each action is a pure function of a rule and the document state; it returns the removals it
+makes. Line actions (`drop`, `caption`) look at one line at a time; structural actions (`cut`,
+`boundary`) remove a run of lines; `detect` runs a named detector (see detectors.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .model import Removal
+from .normalize import word_count
+from .text import Doc, is_body_like
+
+if TYPE_CHECKING:
+    from .rules import Rule
+
+LineCapture = tuple[tuple[str, str], ...]
+Removals = list[tuple[int, Removal]]  # (line index, removal)
+
+
+def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
+    """Whether `rule` matches line `index` of `doc`; returns the named groups that matched."""
+    text = doc.lines[index].text
+    if rule.max_words is not None and word_count(text) > rule.max_words:
+        return None
+    if rule.zone == "head" and not doc.in_head(index):
+        return None
+    if rule.zone == "tail" and not doc.in_tail(index):
+        return None
+    groups: dict[str, str] | None = None
+    if rule.exact and (text.casefold() if rule.ignore_case else text) in rule.exact:
+        groups = {}
+    else:
+        for pattern in rule.patterns:
+            found = pattern.search(text, timeout=doc.budget.remaining())
+            if found:
+                groups = {k: v.strip() for k, v in found.groupdict().items() if v and v.strip()}
+                break
+    if groups is None:
+        return None
+    for neighbour, pattern in ((index + 1, rule.followed_by), (index - 1, rule.preceded_by)):
+        if pattern is None:
+            continue
+        if not 0 <= neighbour < len(doc.lines):
+            return None
+        if not pattern.search(doc.lines[neighbour].text, timeout=doc.budget.remaining()):
+            return None
+    return groups
+
+
+def drop(rule: Rule, doc: Doc, index: int, groups: dict[str, str]) -> LineCapture:
+    """What: remove the matched line; named groups become metadata fields.
+
+    Why: labels, share prompts, time stamps and agency lines are never part of the article.
+    Example: `regex: '^(?P<agency>AFP|Reuters) , (?P<published>.+ \\d{4})$'` on
+    "AFP , Friday 5 Jan 2024" removes it and sets agency=AFP, published=2024-01-05.
+    """
+    return tuple(sorted(groups.items()))
+
+
+def caption(rule: Rule, doc: Doc, index: int, groups: dict[str, str]) -> LineCapture:
+    """What: remove a photo caption; it goes to metadata.captions with its credit.
+
+    Why: captions describe a picture the text reader does not see, and scrapers often repeat them.
+    Example: `regex: '^(?P<caption>.+?)\\s+—\\s*(?P<credit>[^.]{1,60})$'` on
+    "Coffins in Baghdad. — Reuters" gives caption "Coffins in Baghdad." and credit "Reuters".
+    """
+    text = doc.lines[index].text
+    found = dict(groups)
+    if "caption" not in found:
+        credit = found.get("credit")
+        found["caption"] = text.replace(credit, "").strip(" ()—-") if credit else text
+    return tuple(sorted(found.items()))
+
+
+LINE_ACTIONS: dict[str, Callable[[Rule, Doc, int, dict[str, str]], LineCapture]] = {
+    "drop": drop,
+    "caption": caption,
+}
+
+
+def _first_marker(rule: Rule, doc: Doc) -> int | None:
+    """First line matching the rule after some body text (a marker at the top is not a cut)."""
+    seen_body = False
+    for index, line in enumerate(doc.lines):
+        if doc.is_kept(index) and is_body_like(line.text):
+            seen_body = True
+            continue
+        if seen_body and line_matches(rule, doc, index) is not None:
+            return index
+    return None
+
+
+def cut(rule: Rule, doc: Doc) -> Removals:
+    """What: remove the marker line and everything after it.
+
+    Why: footers ("Source link", "Related articles", "Next story") start a block that only
+    holds site furniture; cutting there is safer than naming each line after it.
+    Example: `exact: "Next story"` removes "Next story" and the teaser list below it.
+    A marker before any body paragraph is ignored, so a teaser at the top never empties the text.
+    """
+    start = _first_marker(rule, doc)
+    if start is None:
+        return []
+    return glued_story_removals(doc, start, rule.id, rule.kind)
+
+
+def story_start(doc: Doc, marker: int) -> int:
+    """Index of the headline of the story whose header block holds `marker`.
+
+    Walks back over lines already removed (captions, logos) and lines shown twice in a row
+    (caption copies) to the line that opens the block.
+    """
+    index = marker - 1
+    while index > 0:
+        line = doc.lines[index].text
+        echoed = line in (doc.lines[index - 1].text, doc.lines[min(index + 1, marker)].text)
+        if doc.is_kept(index) and not echoed:
+            break
+        index -= 1
+    return index
+
+
+def boundary(rule: Rule, doc: Doc) -> Removals:
+    """What: a marker that opens every story's header block; a second story is cut off.
+
+    Why: infinite-scroll pages glue the next article under the one that was asked for; its
+    header block (headline, captions, logo) repeats the same shape the site uses for the first.
+    Example: aawsat's header shows the "TT" logo letters after the captions; from the second
+    "TT" after body text, the story from its headline down is removed as kind other-story.
+    """
+    start = _first_marker(rule, doc)
+    if start is None:
+        return []
+    return glued_story_removals(doc, story_start(doc, start), rule.id, rule.kind)
+
+
+def glued_story_removals(doc: Doc, start: int, rule_id: str, kind: str) -> Removals:
+    """Removals for every line from `start` to the end of the document."""
+    return [
+        (index, Removal(doc.lines[index].no, doc.lines[index].text, rule_id, kind))
+        for index in range(start, len(doc.lines))
+    ]
+
+
+STRUCTURAL_ACTIONS: dict[str, Callable[[Rule, Doc], Removals]] = {
+    "cut": cut,
+    "boundary": boundary,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInfo:
+    """Registry entry: the action's name and the first line of its docstring."""
+
+    name: str
+    summary: str
+
+
+def _summary(func: Callable[..., object]) -> str:
+    return (func.__doc__ or "").strip().splitlines()[0].removeprefix("What: ")
+
+
+ACTIONS: dict[str, ActionInfo] = {
+    **{name: ActionInfo(name, _summary(f)) for name, f in LINE_ACTIONS.items()},
+    **{name: ActionInfo(name, _summary(f)) for name, f in STRUCTURAL_ACTIONS.items()},
+    "detect": ActionInfo("detect", "run a named detector (see detectors.py) with parameters"),
+}

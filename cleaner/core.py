@@ -1,0 +1,274 @@
+"""The Cleaner: loads rules once, then cleans documents in a short chain of named phases.
+
+Phases: segment -> resolve site -> tag language -> line rules -> structure (cuts, story
+boundaries, glued stories) -> headline copies -> repeats (caption echoes, repeated lines) ->
+overclean guard -> assemble (metadata from what the rules captured).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from lxml import etree
+
+from .actions import LINE_ACTIONS, STRUCTURAL_ACTIONS, line_matches
+from .dates import parse_date
+from .detectors import DETECTORS
+from .language import LanguageDetector
+from .model import (
+    DATE_FIELDS,
+    LIST_FIELDS,
+    TEXT_FIELDS,
+    Caption,
+    CleanResult,
+    CleanWarning,
+    Line,
+    Metadata,
+    Removal,
+)
+from .normalize import comparable, normalize_line, split_lines, word_count
+from .rules import Rule, RuleFile, builtin_rules_dir, load_rule_files
+from .sites import Resolution, SiteIndex
+from .text import Budget, Doc, is_body_like
+
+TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
+OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
+NO_HEADLINE_WORDS = 40  # a first line this long is a paragraph, not a headline
+_AUTHOR_SPLIT = (" and ", ", ", " & ")
+
+
+class CleanError(ValueError):
+    """A document cannot be cleaned (empty, not text, over its time budget)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class Cleaner:
+    """Cleans scraped articles with the built-in rules plus the user's own.
+
+    Load once and reuse: rule files are parsed and validated in the constructor, which raises
+    `RuleError` naming the file and line of the first problem. `clean` is safe to call from
+    several threads.
+    """
+
+    def __init__(
+        self,
+        rules_dirs: Iterable[str | Path] = (),
+        *,
+        builtin_rules: bool = True,
+        detect_language: bool = True,
+        time_budget: float = TIME_BUDGET_SECONDS,
+    ) -> None:
+        dirs = [builtin_rules_dir()] if builtin_rules else []
+        dirs += [Path(d) for d in rules_dirs]
+        self.rule_files: dict[str, RuleFile] = load_rule_files(dirs)
+        self.sites = SiteIndex(self.rule_files.values())
+        self.generic: tuple[RuleFile, ...] = tuple(
+            f for f in self.rule_files.values() if f.is_generic
+        )
+        self.rules_by_id: dict[str, Rule] = {
+            r.id: r for f in self.rule_files.values() for r in f.rules
+        }
+        self.time_budget = time_budget
+        self.language_detector = LanguageDetector() if detect_language else None
+
+    def rules_for(self, rule_file: RuleFile | None, language: str | None) -> list[Rule]:
+        """The site's own rules first, then every generic rule it does not switch off."""
+        site_rules = list(rule_file.rules) if rule_file else []
+        disabled = rule_file.disable if rule_file else frozenset()
+        generic = [
+            rule
+            for pack in self.generic
+            if not pack.languages or language in pack.languages
+            for rule in pack.rules
+            if rule.id not in disabled
+        ]
+        return [r for r in site_rules + generic if not r.languages or language in r.languages]
+
+    def clean(self, text: str, url: str | None = None, site: str | None = None) -> CleanResult:
+        """Clean one article given as plain text. Raises CleanError for unusable input."""
+        if not isinstance(text, str):
+            raise CleanError("bad_type", f"text must be a string, got {type(text).__name__}")
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+        lines = split_lines(text)
+        if not lines:
+            raise CleanError("empty", "input is empty (no text after whitespace)")
+        resolution = self.sites.resolve("\n".join(line.text for line in lines), url, site)
+        return self.clean_lines(lines, resolution)
+
+    def clean_html(
+        self, html: str | bytes, url: str | None = None, site: str | None = None
+    ) -> CleanResult:
+        """Clean one article given as an HTML page: extract the main text, then clean it."""
+        from .html import extract  # trafilatura is imported only when HTML is cleaned
+
+        known = self.sites.resolve("", url, site)
+        try:
+            page = extract(html, url, known.rule_file.html if known.rule_file else None)
+        except (ValueError, etree.LxmlError) as exc:
+            raise CleanError("bad_html", f"cannot parse the HTML: {exc}") from None
+        lines = split_lines(page.text)
+        if page.title and (not lines or comparable(lines[0].text) != comparable(page.title)):
+            lines = [Line(0, normalize_line(page.title)), *lines]
+        if not lines or not any(line.no for line in lines):
+            raise CleanError("no_article", "no article text found in the HTML")
+        resolution = known
+        if known.rule_file is None:
+            resolution = self.sites.resolve("\n".join(line.text for line in lines), url, site)
+        result = self.clean_lines(lines, resolution)
+        meta = result.metadata
+        meta.published = meta.published or page.published
+        meta.authors = meta.authors or page.authors
+        for caption in page.captions:
+            _add_caption(meta.captions, Caption(caption))
+        result.input_format = "html"
+        return result
+
+    def clean_lines(self, lines: list[Line], resolution: Resolution) -> CleanResult:
+        """Run the cleaning phases on segmented lines for an already resolved site."""
+        warnings = list(resolution.warnings)
+        language = self._language([line.text for line in lines if is_body_like(line.text)])
+        rule_file = resolution.rule_file
+        expected = rule_file.language if rule_file else None
+        if expected and language and language != expected:
+            warnings.append(
+                CleanWarning(
+                    "language_mismatch",
+                    f"text looks like {language!r}, site {rule_file.site} is {expected!r}",
+                )
+            )
+        rules = self.rules_for(rule_file, language)
+        doc = Doc(lines, Budget(self.time_budget), language)
+        try:
+            _apply_line_rules(doc, [r for r in rules if r.is_line_rule])
+            for phase in ("structure", "headline", "repeats"):
+                warnings += _run_phase(doc, rules, phase)
+        except TimeoutError as exc:  # regex's timeout and our Budget both end up here
+            raise CleanError("timeout", f"cleaning took too long: {exc}") from None
+        kept = doc.kept()
+        if _overcleaned(lines, kept):
+            warnings.append(
+                CleanWarning(
+                    "overcleaned",
+                    f"rules would keep {len(kept)} of {len(lines)} lines; "
+                    "returning the input unchanged",
+                )
+            )
+            kept, doc.removed = list(range(len(lines))), {}
+        removed = [doc.removed[i] for i in sorted(doc.removed)]
+        metadata, meta_warnings = self._metadata(removed)
+        title = lines[kept[0]].text if kept else ""
+        if word_count(title) > NO_HEADLINE_WORDS:
+            warnings.append(
+                CleanWarning("no_headline", "the first kept line is long prose, not a headline")
+            )
+        return CleanResult(
+            title=title,
+            paragraphs=[lines[i].text for i in kept[1:]],
+            site=resolution.site,
+            site_source=resolution.source,
+            language=language,
+            metadata=metadata,
+            removed=removed,
+            warnings=warnings + meta_warnings,
+        )
+
+    def _language(self, paragraphs: list[str]) -> str | None:
+        if self.language_detector is None:
+            return None
+        return self.language_detector.detect(paragraphs)
+
+    def _metadata(self, removed: list[Removal]) -> tuple[Metadata, list[CleanWarning]]:
+        """Metadata from the named groups of the removals that survived, in line order."""
+        meta = Metadata()
+        warnings = []
+        for removal in removed:
+            captured = dict(removal.captured)
+            rule = self.rules_by_id.get(removal.rule)
+            for field in sorted(DATE_FIELDS & captured.keys()):
+                value = parse_date(captured[field], dayfirst=rule.dayfirst if rule else True)
+                if value is None:
+                    warnings.append(
+                        CleanWarning(
+                            "bad_date",
+                            f"line {removal.line}: {field} {captured[field]!r} is not a date",
+                        )
+                    )
+                elif getattr(meta, field) is None:
+                    setattr(meta, field, value)
+            for field in sorted(TEXT_FIELDS & captured.keys()):
+                if getattr(meta, field) is None:
+                    setattr(meta, field, captured[field])
+            for field in LIST_FIELDS & captured.keys():
+                for name in _split_names(captured[field]):
+                    if name not in meta.authors:
+                        meta.authors.append(name)
+            if "caption" in captured:
+                _add_caption(meta.captions, Caption(captured["caption"], captured.get("credit")))
+        return meta, warnings
+
+
+def _apply_line_rules(doc: Doc, rules: list[Rule]) -> None:
+    """Each line is removed by the first line rule that matches it (site rules come first)."""
+    for index, line in enumerate(doc.lines):
+        for rule in rules:
+            groups = line_matches(rule, doc, index)
+            if groups is not None:
+                captured = LINE_ACTIONS[rule.action](rule, doc, index, groups)
+                doc.remove(index, Removal(line.no, line.text, rule.id, rule.kind, captured))
+                break
+
+
+def _run_phase(doc: Doc, rules: list[Rule], phase: str) -> list[CleanWarning]:
+    """Run the structural actions and detectors of one phase, in rule order."""
+    warnings: list[CleanWarning] = []
+    for rule in rules:
+        if rule.action == "detect":
+            info = DETECTORS[rule.detector]
+            if info.phase != phase:
+                continue
+            removals, more = info.func(rule, doc, {**info.defaults, **dict(rule.params)})
+            warnings += more
+        elif rule.action in STRUCTURAL_ACTIONS and phase == "structure":
+            removals = STRUCTURAL_ACTIONS[rule.action](rule, doc)
+        else:
+            continue
+        # A cut or glued story takes over its lines, so captions inside it leave no metadata.
+        for index, removal in removals:
+            doc.remove(index, removal, override=phase == "structure")
+    return warnings
+
+
+def _overcleaned(lines: list[Line], kept: list[int]) -> bool:
+    if len(lines) < 2:
+        return False
+    total = sum(word_count(line.text) for line in lines)
+    body = sum(word_count(lines[i].text) for i in kept[1:])
+    has_prose = any(is_body_like(line.text) for line in lines)
+    return has_prose and (not kept or body < OVERCLEAN_SHARE * total)
+
+
+def _split_names(value: str) -> list[str]:
+    names = [value]
+    for sep in _AUTHOR_SPLIT:
+        names = [part for name in names for part in name.split(sep)]
+    return [n.strip() for n in names if n.strip()]
+
+
+def _add_caption(captions: list[Caption], new: Caption) -> None:
+    """Keep one caption per picture: a copy (or a prefix of one) merges, keeping the credit."""
+    for i, old in enumerate(captions):
+        if old.text.startswith(new.text) or new.text.startswith(old.text):
+            longer = old.text if len(old.text) >= len(new.text) else new.text
+            captions[i] = Caption(longer, old.credit or new.credit)
+            return
+    captions.append(new)
+
+
+def clean(text: str, url: str | None = None, site: str | None = None) -> CleanResult:
+    """Clean one article with the built-in rules (loads them each call; reuse a Cleaner)."""
+    return Cleaner().clean(text, url=url, site=site)

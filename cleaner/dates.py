@@ -1,0 +1,68 @@
+"""Date parsing for captured metadata, and date finding for the glued-story detector."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from dateutil import parser as dateparser
+
+# Two defaults that differ in every field: whatever differs between the two parses was not in
+# the text, so "5 Jan 2024" stays a date and "09 Feb 2024 09:21 UTC" keeps its time and zone.
+_DEFAULT_A = datetime(2001, 1, 1, 0, 0, 0)
+_DEFAULT_B = datetime(2002, 2, 2, 1, 1, 1)
+
+_MONTH = (
+    r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+# "Feb. 7, 2024", "17 June 2025", "2024-02-07": the shapes news captions and datelines use.
+_DATE_IN_TEXT = re.compile(
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b"
+    rf"|\b(?P<day2>\d{{1,2}})\s+{_MONTH.replace('month', 'month2')}\s+(?P<year2>(?:19|20)\d\d)\b"
+    r"|\b(?P<iso>(?:19|20)\d\d-\d\d-\d\d)\b",
+    re.IGNORECASE,
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+
+
+def parse_date(text: str, dayfirst: bool = True) -> str | None:
+    """ISO 8601 for a date written in a captured group, or None when it is not a date.
+
+    Only the parts present in the text are kept: a date alone gives 'YYYY-MM-DD', a time gives
+    'YYYY-MM-DDTHH:MM:SS' and a zone adds its offset.
+    """
+    text = text.strip().strip("()").strip()
+    try:
+        first = dateparser.parse(text, default=_DEFAULT_A, dayfirst=dayfirst, fuzzy=True)
+        second = dateparser.parse(text, default=_DEFAULT_B, dayfirst=dayfirst, fuzzy=True)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if first.year != second.year or first.month != second.month or first.day != second.day:
+        return None  # no full date in the text
+    has_time = first.hour == second.hour and first.minute == second.minute
+    if not has_time:
+        return first.date().isoformat()
+    return first.isoformat(timespec="seconds")
+
+
+def find_dates(text: str) -> list[date]:
+    """Calendar dates written out in a line of text (English month names or ISO)."""
+    found = []
+    for m in _DATE_IN_TEXT.finditer(text):
+        try:
+            if m.group("iso"):
+                found.append(date.fromisoformat(m.group("iso")))
+                continue
+            month = m.group("month") or m.group("month2")
+            day = m.group("day") or m.group("day2")
+            year = m.group("year") or m.group("year2")
+            found.append(date(int(year), _MONTHS[month[:3].lower()], int(day)))
+        except (ValueError, KeyError):
+            continue
+    return found

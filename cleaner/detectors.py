@@ -1,0 +1,226 @@
+"""Detectors: what no rule names, found from the shape of the text itself.
+
+Each detector is a pure function of the document state and its parameters; it returns the
+removals it makes and any warnings. They run from generic rule entries (`action: detect`), so a
+site can switch one off by id and every removal names the entry that made it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from .dates import find_dates
+from .model import CleanWarning, Removal
+from .normalize import comparable, word_count
+from .text import Doc, is_body_like, is_headline_like, looks_like_caption
+
+if TYPE_CHECKING:
+    from .rules import Rule
+
+Removals = list[tuple[int, Removal]]
+Finding = tuple[Removals, list[CleanWarning]]
+
+# Removal kinds that make up a story's header block (used as evidence of a glued story).
+HEADER_KINDS = frozenset(
+    {"caption", "credit", "timestamp", "dateline", "logo", "counter", "byline"}
+)
+_WORD = re.compile(r"\w{4,}")
+_TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
+
+
+def _removal(
+    doc: Doc, index: int, rule: Rule, kind: str | None = None, **captured: str
+) -> tuple[int, Removal]:
+    line = doc.lines[index]
+    return index, Removal(
+        line.no,
+        line.text,
+        rule.id,
+        kind or rule.kind,
+        tuple(sorted((k, v) for k, v in captured.items() if v)),
+    )
+
+
+def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
+    """What: a line shown twice in a row, or followed by itself plus a credit, is a caption.
+
+    Why: scrapers pick up a figure's caption from both the image and its lightbox.
+    Example: "Coffins in Baghdad." then "Coffins in Baghdad. Photo : REUTERS/X" -> both removed,
+    the caption and its credit go to metadata. Identical prose lines with no credit sign are
+    left to `repeated_line`, which keeps one copy.
+    """
+    max_extra = params["max_credit_words"]
+    found: Removals = []
+    for i in range(len(doc.lines) - 1):
+        a, b = doc.lines[i].text, doc.lines[i + 1].text
+        if a == b and (looks_like_caption(a) or doc.removed.get(i + 1, _NONE).kind == "caption"):
+            found += [_removal(doc, j, rule, caption=a) for j in (i, i + 1) if doc.is_kept(j)]
+        elif (
+            b.startswith(a + " ")
+            and word_count(a) >= params["min_words"]
+            and word_count(b) - word_count(a) <= max_extra
+        ):
+            # When a rule already took the credited copy, it holds the caption and its credit.
+            credited = doc.is_kept(i + 1)
+            credit = b[len(a) :].strip() if credited else ""
+            found += [
+                _removal(doc, j, rule, caption=a if credited else "", credit=credit)
+                for j in (i, i + 1)
+                if doc.is_kept(j)
+            ]
+    return found, []
+
+
+def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
+    """What: a line that occurs more than once survives once at most, and only as body text.
+
+    Why: scrapers repeat headlines, captions, logos and counters from several page regions.
+    Example: the headline shown again under the photo is removed; the first copy of a repeated
+    prose paragraph (a pull quote) stays; "TT" shown twice goes entirely.
+    """
+    groups: dict[str, list[int]] = defaultdict(list)
+    kept = doc.kept()
+    for i in kept:
+        key = comparable(doc.lines[i].text)
+        if len(key) >= params["min_chars"]:
+            groups[key].append(i)
+    first_kept = kept[0] if kept else -1
+    found: Removals = []
+    for indices in groups.values():
+        if len(indices) < 2:
+            continue
+        first = indices[0]
+        keep_first = first == first_kept or is_body_like(doc.lines[first].text)
+        found += [_removal(doc, i, rule) for i in (indices[1:] if keep_first else indices)]
+    return found, []
+
+
+def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
+    """What: later lines that repeat the headline (bulleted, or as a page title 'X | Site').
+
+    Why: the headline is output once, as line 1; its copies are page furniture.
+    Example: "• Iraq: US airstrikes push Baghdad..." under the headline is removed.
+    """
+    kept = doc.kept()
+    if not kept:
+        return [], []
+    headline = comparable(doc.lines[kept[0]].text)
+    found: Removals = []
+    for i in kept[1:]:
+        text = doc.lines[i].text
+        key = comparable(text)
+        if key == headline or comparable(_TITLE_SUFFIX.sub("", text)) == headline:
+            found.append(_removal(doc, i, rule))
+    return found, []
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text)}
+
+
+def _article_dates(doc: Doc, head: int) -> list[date]:
+    dates = [d for i in range(min(head, len(doc.lines))) for d in find_dates(doc.lines[i].text)]
+    for removal in doc.removed.values():
+        captured = dict(removal.captured)
+        if "published" in captured:
+            dates += find_dates(captured["published"])
+    return dates
+
+
+def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
+    """What: a second story glued under the article is removed from its headline down.
+
+    Why: infinite-scroll pages append the next article; it is not part of the one asked for.
+    A candidate is a headline-like line after body text. Evidence: the line repeats within the
+    next few lines or opens a block of captions/credits (structure), dates far from the
+    article's own, and few words shared with the text above. Structure plus one more is needed.
+    Example: a February 2024 article followed by "Egypt, Jordan and Others Call...", its
+    captions dated 17 June 2025 and its repeated headline -> all of it removed as other-story.
+    """
+    window, gap_days = params["window"], params["date_gap_days"]
+    own_dates = _article_dates(doc, params["head_lines"])
+    kept = doc.kept()
+    body_seen = 0
+    for pos, c in enumerate(kept):
+        text = doc.lines[c].text
+        if is_body_like(text):
+            body_seen += 1
+            continue
+        if body_seen < params["min_body_before"] or not is_headline_like(text):
+            continue
+        block = range(c + 1, min(c + 1 + window, len(doc.lines)))
+        key = comparable(text)
+        repeat = any(comparable(doc.lines[j].text) == key for j in block)
+        header = any(
+            doc.removed.get(j, _NONE).kind in HEADER_KINDS
+            or looks_like_caption(doc.lines[j].text)
+            or (j + 1 < len(doc.lines) and doc.lines[j].text == doc.lines[j + 1].text)
+            for j in block
+        )
+        if not (repeat or header):
+            continue
+        later = [d for j in block for d in find_dates(doc.lines[j].text)]
+        far = (
+            bool(own_dates and later)
+            and min(abs((d - o).days) for d in later for o in own_dates) > gap_days
+        )
+        above = _content_words(" ".join(doc.lines[i].text for i in kept[:pos]))
+        below = _content_words(" ".join(doc.lines[i].text for i in kept[pos + 1 : pos + 12]))
+        overlap = len(below & above) / len(below) if below else 1.0
+        unrelated = overlap < params["max_overlap"]
+        if (repeat and (header or far or unrelated)) or (header and far and unrelated):
+            removals = [_removal(doc, i, rule) for i in range(c, len(doc.lines))]
+            why = ", ".join(
+                n
+                for n, on in (
+                    ("repeated headline", repeat),
+                    ("header block", header),
+                    ("distant date", far),
+                    ("unrelated words", unrelated),
+                )
+                if on
+            )
+            warning = CleanWarning(
+                "glued_story", f"removed a glued story {text!r} from line {doc.lines[c].no} ({why})"
+            )
+            return removals, [warning]
+    return [], []
+
+
+class _NoRemoval:
+    kind = ""
+
+
+_NONE = _NoRemoval()
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorInfo:
+    """Registry entry: the function, its default parameters and the phase it runs in."""
+
+    func: Callable[[Rule, Doc, Mapping[str, Any]], Finding]
+    defaults: Mapping[str, Any]
+    phase: str  # "structure" (before repeats), "repeats", or "headline"
+
+
+DETECTORS: dict[str, DetectorInfo] = {
+    "glued_story": DetectorInfo(
+        glued_story,
+        {
+            "window": 8,
+            "min_body_before": 2,
+            "date_gap_days": 60,
+            "max_overlap": 0.3,
+            "head_lines": 8,
+        },
+        "structure",
+    ),
+    "caption_echo": DetectorInfo(caption_echo, {"min_words": 5, "max_credit_words": 15}, "repeats"),
+    "repeated_line": DetectorInfo(repeated_line, {"min_chars": 1}, "repeats"),
+    "headline_copy": DetectorInfo(headline_copy, {}, "headline"),
+}

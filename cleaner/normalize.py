@@ -1,0 +1,46 @@
+"""Whitespace normalization and segmentation of input text into numbered lines."""
+
+from __future__ import annotations
+
+import re
+
+from .model import Line
+
+# Zero-width characters and the BOM carry no text; scrapers leave them everywhere.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Every other kind of horizontal space (tab, no-break, thin, ideographic...) becomes one space.
+_SPACES = re.compile(r"[^\S\n]+")
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+# Bullets and dashes a scraper keeps in front of list items and repeated headlines.
+_BULLET = re.compile(r"^[\u2022\u25cf\u25aa\u25e6\u2023\u2043*\-–—·›»>|]+\s*")
+
+
+def normalize_line(text: str) -> str:
+    """Collapse every run of whitespace to one space and strip the ends."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split text into its non-empty normalized lines, keeping 1-based input line numbers."""
+    text = _NEWLINES.sub("\n", text)
+    lines = []
+    for no, raw in enumerate(text.split("\n"), start=1):
+        clean = normalize_line(raw)
+        if clean:
+            lines.append(Line(no, clean))
+    return lines
+
+
+def strip_bullet(text: str) -> str:
+    """The line without a leading bullet or dash, as used to compare repeated headlines."""
+    return _BULLET.sub("", text)
+
+
+def comparable(text: str) -> str:
+    """A loose key for comparing two lines: no bullets, case-folded, no trailing punctuation."""
+    return strip_bullet(text).casefold().rstrip(" .:;,!").strip()
+
+
+def word_count(text: str) -> int:
+    """Number of whitespace-separated words."""
+    return len(text.split())

@@ -1,0 +1,466 @@
+"""Rule files: the YAML schema, strict validation with file and line, and loading.
+
+A rule file describes one site (``rules/<site>.yaml``) or a generic pack that applies to every
+site (``rules/_<name>.yaml``). See the README's rule-file reference for the schema.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from .actions import ACTIONS, LINE_ACTIONS
+from .detectors import DETECTORS
+from .model import CAPTURE_GROUPS, KINDS
+
+ZONES = ("any", "head", "tail")
+GENERIC_PREFIX = "_"
+RULE_FILE_SUFFIXES = (".yaml", ".yml")
+
+_FILE_KEYS = {
+    "site": "the site's registered domain, or _name for a generic pack",
+    "description": "one line on the site",
+    "language": "ISO 639-1 code of the site's language",
+    "languages": "generic packs only: apply only to documents in these languages",
+    "match": "domains, aliases and fingerprints that recognize the site",
+    "disable": "ids of generic rules this site switches off",
+    "rules": "the rule list",
+    "html": "per-site HTML selectors (see the HTML section of the README)",
+}
+_MATCH_KEYS = {
+    "domains": "registered domains of the site",
+    "aliases": "other hosts that serve the same site",
+    "fingerprints": "regexes that recognize the site's text without a URL",
+    "min_score": "total fingerprint weight needed to recognize the site",
+}
+_FINGERPRINT_KEYS = {"id", "regex", "weight", "description"}
+_HTML_KEYS = {
+    "strip": "CSS selectors removed before extraction",
+    "body": "CSS selectors for the article body, tried in order",
+    "title": "CSS selectors for the headline, tried in order",
+    "extract": "trafilatura options for this site",
+}
+_RULE_KEYS = {
+    "id": "stable rule id, e.g. dawn.caption",
+    "kind": "what the removed text is: " + ", ".join(sorted(KINDS)),
+    "action": "what the rule does: " + ", ".join(sorted(ACTIONS)),
+    "description": "one line: what the rule removes and why",
+    "exact": "a line (or list of lines) matched exactly",
+    "regex": "a regex (or list) searched in each line; named groups capture metadata",
+    "ignore_case": "match exact/regex case-insensitively",
+    "zone": "where the line may be: any, head (first lines) or tail (last lines)",
+    "max_words": "only lines with at most this many words",
+    "followed_by": "regex the next non-empty line must match",
+    "preceded_by": "regex the previous non-empty line must match",
+    "dayfirst": "parse ambiguous captured dates as day first",
+    "detector": "detect action: which detector runs",
+    "params": "detect action: the detector's parameters",
+    "languages": "apply only to documents in these languages",
+}
+
+
+class RuleError(Exception):
+    """A rule file is invalid. The message names the file, the line and the problem."""
+
+    def __init__(self, path: str, line: int | None, message: str, hint: str = "") -> None:
+        self.path, self.line, self.message, self.hint = path, line, message, hint
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}" + (f" ({hint})" if hint else ""))
+
+
+class _Mapping(dict):
+    """A YAML mapping that remembers the line it started on."""
+
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe YAML loader that records line numbers and rejects duplicate keys."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """A pattern whose presence in a text is evidence for one site."""
+
+    id: str
+    pattern: regex.Pattern[str]
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One validated rule. `source` is 'file:line' for error messages and reports."""
+
+    id: str
+    kind: str
+    action: str
+    description: str
+    source: str
+    exact: frozenset[str] = frozenset()
+    patterns: tuple[regex.Pattern[str], ...] = ()
+    ignore_case: bool = False
+    zone: str = "any"
+    max_words: int | None = None
+    followed_by: regex.Pattern[str] | None = None
+    preceded_by: regex.Pattern[str] | None = None
+    dayfirst: bool = True
+    detector: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()
+    languages: frozenset[str] = frozenset()
+
+    @property
+    def is_line_rule(self) -> bool:
+        return self.action in LINE_ACTIONS
+
+    def param(self, name: str, default: Any) -> Any:
+        return dict(self.params).get(name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlRules:
+    """Per-site selectors for the HTML path."""
+
+    strip: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    title: tuple[str, ...] = ()
+    extract: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFile:
+    """One loaded rule file: a site, or a generic pack when `site` starts with '_'."""
+
+    site: str
+    path: str
+    description: str = ""
+    language: str | None = None
+    languages: frozenset[str] = frozenset()
+    domains: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    fingerprints: tuple[Fingerprint, ...] = ()
+    min_score: float = 2.0
+    disable: frozenset[str] = frozenset()
+    rules: tuple[Rule, ...] = ()
+    html: HtmlRules = field(default_factory=HtmlRules)
+
+    @property
+    def is_generic(self) -> bool:
+        return self.site.startswith(GENERIC_PREFIX)
+
+
+def _as_list(value: Any, path: str, line: int, key: str, item_type: type = str) -> list[Any]:
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not isinstance(item, item_type) or isinstance(item, bool) and item_type is not bool:
+            raise RuleError(
+                path,
+                line,
+                f"{key!r} must be a {item_type.__name__} or a list of them",
+                f"got {type(item).__name__}",
+            )
+    return items
+
+
+def _check_keys(data: _Mapping, allowed: Iterable[str], path: str, what: str) -> None:
+    allowed = set(allowed)
+    for key in data:
+        if key not in allowed:
+            raise RuleError(
+                path,
+                data.line,
+                f"unknown key {key!r} in {what}",
+                "allowed: " + ", ".join(sorted(allowed)),
+            )
+
+
+def _require(data: _Mapping, key: str, path: str, what: str, kind: type = str) -> Any:
+    if key not in data or data[key] in (None, ""):
+        raise RuleError(path, data.line, f"{what} is missing {key!r}")
+    value = data[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise RuleError(path, data.line, f"{key!r} in {what} must be a {kind.__name__}")
+    return value
+
+
+def compile_regex(
+    source: str, path: str, line: int, what: str, ignore_case: bool = False, multiline: bool = False
+) -> regex.Pattern[str]:
+    """Compile a rule regex (the `regex` module, so matching can have a time budget)."""
+    flags = (
+        regex.V0 | (regex.IGNORECASE if ignore_case else 0) | (regex.MULTILINE if multiline else 0)
+    )
+    try:
+        return regex.compile(source, flags)
+    except (regex.error, TypeError) as exc:
+        raise RuleError(path, line, f"bad regex in {what}: {exc}", f"pattern {source!r}") from None
+
+
+def _compile_rule(data: Any, path: str, site: str) -> Rule:
+    if not isinstance(data, _Mapping):
+        raise RuleError(path, None, f"each rule of {site} must be a mapping, got {data!r}")
+    what = f"rule {data.get('id', '?')!r}"
+    _check_keys(data, _RULE_KEYS, path, what)
+    rule_id = _require(data, "id", path, "a rule")
+    kind = _require(data, "kind", path, what)
+    action = _require(data, "action", path, what)
+    description = _require(data, "description", path, what)
+    line = data.line
+    if kind not in KINDS:
+        raise RuleError(
+            path, line, f"unknown kind {kind!r} in {what}", "use one of " + ", ".join(sorted(KINDS))
+        )
+    if action not in ACTIONS:
+        raise RuleError(
+            path,
+            line,
+            f"unknown action {action!r} in {what}",
+            "use one of " + ", ".join(sorted(ACTIONS)),
+        )
+    ignore_case = bool(data.get("ignore_case", False))
+    exact = frozenset(
+        (e.casefold() if ignore_case else e)
+        for e in _as_list(data.get("exact", []), path, line, "exact")
+    )
+    patterns = tuple(
+        compile_regex(p, path, line, what, ignore_case)
+        for p in _as_list(data.get("regex", []), path, line, "regex")
+    )
+    for pattern in patterns:
+        unknown = set(pattern.groupindex) - CAPTURE_GROUPS
+        if unknown:
+            raise RuleError(
+                path,
+                line,
+                f"unknown capture group(s) {sorted(unknown)} in {what}",
+                "named groups must be one of " + ", ".join(sorted(CAPTURE_GROUPS)),
+            )
+    detector = data.get("detector")
+    params = data.get("params", {}) or {}
+    if action == "detect":
+        if detector not in DETECTORS:
+            raise RuleError(
+                path,
+                line,
+                f"{what} names unknown detector {detector!r}",
+                "use one of " + ", ".join(sorted(DETECTORS)),
+            )
+        if not isinstance(params, dict):
+            raise RuleError(path, line, f"'params' in {what} must be a mapping")
+        allowed = DETECTORS[detector].defaults
+        for key in params:
+            if key not in allowed:
+                raise RuleError(
+                    path,
+                    line,
+                    f"unknown parameter {key!r} for detector {detector}",
+                    "allowed: " + ", ".join(sorted(allowed)),
+                )
+    elif detector is not None or params:
+        raise RuleError(path, line, f"'detector'/'params' only go with action 'detect' in {what}")
+    elif not exact and not patterns:
+        raise RuleError(path, line, f"{what} needs 'exact' or 'regex'")
+    zone = data.get("zone", "any")
+    if zone not in ZONES:
+        raise RuleError(path, line, f"zone {zone!r} in {what} is not one of {', '.join(ZONES)}")
+    max_words = data.get("max_words")
+    if max_words is not None and (not isinstance(max_words, int) or max_words < 1):
+        raise RuleError(path, line, f"'max_words' in {what} must be a positive integer")
+    neighbours = {
+        key: compile_regex(data[key], path, line, f"{key} of {what}", ignore_case)
+        for key in ("followed_by", "preceded_by")
+        if key in data
+    }
+    return Rule(
+        id=rule_id,
+        kind=kind,
+        action=action,
+        description=description,
+        source=f"{path}:{line}",
+        exact=exact,
+        patterns=patterns,
+        ignore_case=ignore_case,
+        zone=zone,
+        max_words=max_words,
+        followed_by=neighbours.get("followed_by"),
+        preceded_by=neighbours.get("preceded_by"),
+        dayfirst=bool(data.get("dayfirst", True)),
+        detector=detector,
+        params=tuple(sorted(params.items())),
+        languages=frozenset(_as_list(data.get("languages", []), path, line, "languages")),
+    )
+
+
+def _compile_fingerprint(data: Any, path: str, index: int) -> Fingerprint:
+    if not isinstance(data, _Mapping):
+        raise RuleError(path, None, f"fingerprint #{index + 1} must be a mapping")
+    _check_keys(data, _FINGERPRINT_KEYS, path, "a fingerprint")
+    fp_id = _require(data, "id", path, "a fingerprint")
+    source = _require(data, "regex", path, f"fingerprint {fp_id!r}")
+    weight = data.get("weight", 1)
+    if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
+        raise RuleError(path, data.line, f"weight of fingerprint {fp_id!r} must be positive")
+    # Fingerprints are searched in the whole text at once, so ^ and $ mean line ends.
+    pattern = compile_regex(source, path, data.line, f"fingerprint {fp_id!r}", multiline=True)
+    return Fingerprint(fp_id, pattern, float(weight))
+
+
+def _compile_html(data: Any, path: str) -> HtmlRules:
+    if data is None:
+        return HtmlRules()
+    if not isinstance(data, _Mapping):
+        raise RuleError(path, None, "'html' must be a mapping")
+    _check_keys(data, _HTML_KEYS, path, "'html'")
+    extract = data.get("extract", {}) or {}
+    if not isinstance(extract, dict):
+        raise RuleError(path, data.line, "'html.extract' must be a mapping of trafilatura options")
+    return HtmlRules(
+        strip=tuple(_as_list(data.get("strip", []), path, data.line, "html.strip")),
+        body=tuple(_as_list(data.get("body", []), path, data.line, "html.body")),
+        title=tuple(_as_list(data.get("title", []), path, data.line, "html.title")),
+        extract=tuple(sorted(extract.items())),
+    )
+
+
+def parse_rule_file(text: str, path: str) -> RuleFile:
+    """Validate and compile the YAML text of one rule file. Raises RuleError."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RuleError(
+            path, line, f"malformed YAML: {problem}", "check indentation and quoting"
+        ) from None
+    if not isinstance(data, _Mapping):
+        raise RuleError(path, 1, "a rule file must be a mapping with at least 'site'")
+    _check_keys(data, _FILE_KEYS, path, "the rule file")
+    site = _require(data, "site", path, "the rule file")
+    expected = Path(path).name.rsplit(".", 1)[0]
+    if expected != site and not path.startswith("<"):
+        raise RuleError(
+            path,
+            data.line,
+            f"site {site!r} does not match the file name",
+            f"name the file {site}.yaml",
+        )
+    match = data.get("match", _Mapping()) or _Mapping()
+    if not isinstance(match, _Mapping):
+        raise RuleError(path, data.line, "'match' must be a mapping")
+    _check_keys(match, _MATCH_KEYS, path, "'match'")
+    raw_rules = data.get("rules", []) or []
+    if not isinstance(raw_rules, list):
+        raise RuleError(path, data.line, "'rules' must be a list")
+    rules = tuple(_compile_rule(r, path, site) for r in raw_rules)
+    seen: dict[str, str] = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError(
+                path,
+                int(rule.source.rsplit(":", 1)[1]),
+                f"duplicate rule id {rule.id!r}",
+                f"first defined at {seen[rule.id]}",
+            )
+        seen[rule.id] = rule.source
+    fingerprints = match.get("fingerprints", []) or []
+    if not isinstance(fingerprints, list):
+        raise RuleError(path, match.line, "'match.fingerprints' must be a list")
+    min_score = match.get("min_score", 2)
+    if not isinstance(min_score, int | float) or isinstance(min_score, bool) or min_score <= 0:
+        raise RuleError(path, match.line, "'match.min_score' must be a positive number")
+    language = data.get("language")
+    if language is not None and (not isinstance(language, str) or len(language) != 2):
+        raise RuleError(path, data.line, "'language' must be an ISO 639-1 code such as 'en'")
+    return RuleFile(
+        site=site,
+        path=path,
+        description=str(data.get("description", "")),
+        language=language,
+        languages=frozenset(_as_list(data.get("languages", []), path, data.line, "languages")),
+        domains=tuple(
+            d.lower() for d in _as_list(match.get("domains", []), path, match.line, "domains")
+        ),
+        aliases=tuple(
+            a.lower() for a in _as_list(match.get("aliases", []), path, match.line, "aliases")
+        ),
+        fingerprints=tuple(_compile_fingerprint(f, path, i) for i, f in enumerate(fingerprints)),
+        min_score=float(min_score),
+        disable=frozenset(_as_list(data.get("disable", []), path, data.line, "disable")),
+        rules=rules,
+        html=_compile_html(data.get("html"), path),
+    )
+
+
+def builtin_rules_dir() -> Path:
+    """The rule files shipped inside the installed package (or `rules/` of a source checkout)."""
+    try:
+        return Path(str(importlib.resources.files("cleaner.builtin_rules")))
+    except ModuleNotFoundError:  # running from a checkout that was not pip-installed
+        return Path(__file__).resolve().parent.parent / "rules"
+
+
+def iter_rule_paths(directory: Path) -> Iterator[Path]:
+    """Rule files in a directory, sorted so loading order never depends on the file system."""
+    if not directory.is_dir():
+        raise RuleError(str(directory), None, "rules directory not found")
+    for path in sorted(directory.rglob("*")):
+        if path.suffix in RULE_FILE_SUFFIXES and path.is_file():
+            yield path
+
+
+def load_rule_files(directories: Iterable[Path]) -> dict[str, RuleFile]:
+    """Load every rule file; a later directory overrides an earlier one for the same site."""
+    files: dict[str, RuleFile] = {}
+    for directory in directories:
+        for path in iter_rule_paths(Path(directory)):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise RuleError(str(path), None, f"cannot read: {exc}") from None
+            rule_file = parse_rule_file(text, str(path))
+            files[rule_file.site] = rule_file
+    _check_cross_file(files)
+    return files
+
+
+def _check_cross_file(files: dict[str, RuleFile]) -> None:
+    """Ids are unique across all files, and `disable` names existing generic rules."""
+    owner: dict[str, str] = {}
+    for rule_file in files.values():
+        for rule in rule_file.rules:
+            if rule.id in owner:
+                raise RuleError(
+                    rule.source.rsplit(":", 1)[0],
+                    int(rule.source.rsplit(":", 1)[1]),
+                    f"rule id {rule.id!r} is already used",
+                    f"by {owner[rule.id]}",
+                )
+            owner[rule.id] = rule.source
+    generic_ids = {r.id for f in files.values() if f.is_generic for r in f.rules}
+    for rule_file in files.values():
+        for rule_id in sorted(rule_file.disable - generic_ids):
+            raise RuleError(
+                rule_file.path, None, f"'disable' names unknown generic rule {rule_id!r}"
+            )

@@ -1,0 +1,104 @@
+"""Site resolution: which rule file applies to a document.
+
+Order: an explicit site name; the URL's exact host, then its parent domains (so `www.`, `m.`
+and `english.` fall through to the registered domain); text fingerprints; generic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .model import CleanWarning
+from .rules import RuleFile
+
+URL_SCHEMES = ("http", "https", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The site a document belongs to and how it was found."""
+
+    rule_file: RuleFile | None
+    source: str  # "option", "url", "fingerprint" or "generic"
+    warnings: tuple[CleanWarning, ...] = ()
+
+    @property
+    def site(self) -> str | None:
+        return self.rule_file.site if self.rule_file else None
+
+
+def url_host(url: str) -> str | None:
+    """The lower-cased host of a URL (a bare 'example.com/path' is accepted), or None."""
+    url = url.strip()
+    parts = urlsplit(url if "//" in url else "//" + url)
+    if parts.scheme.lower() not in URL_SCHEMES:
+        return None
+    try:
+        host = parts.hostname
+    except ValueError:
+        return None
+    return host.rstrip(".") if host and "." in host else None
+
+
+def parent_domains(host: str) -> list[str]:
+    """The host and each parent with at least two labels: a.b.c.com, b.c.com, c.com."""
+    labels = host.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels) - 1)]
+
+
+class SiteIndex:
+    """Looks up site rule files by name, host and fingerprints. Immutable once built."""
+
+    def __init__(self, rule_files: Iterable[RuleFile]) -> None:
+        self._sites = {f.site: f for f in rule_files if not f.is_generic}
+        self._hosts: dict[str, RuleFile] = {}
+        for rule_file in self._sites.values():
+            for host in (rule_file.site, *rule_file.domains, *rule_file.aliases):
+                self._hosts.setdefault(host.lower(), rule_file)
+
+    @property
+    def sites(self) -> dict[str, RuleFile]:
+        return dict(self._sites)
+
+    def by_host(self, host: str) -> RuleFile | None:
+        for candidate in parent_domains(host):
+            if candidate in self._hosts:
+                return self._hosts[candidate]
+        return None
+
+    def by_fingerprint(self, text: str) -> tuple[RuleFile | None, list[CleanWarning]]:
+        """The site whose fingerprints score highest (and at least its `min_score`)."""
+        scores: list[tuple[float, str]] = []
+        for rule_file in self._sites.values():
+            score = sum(fp.weight for fp in rule_file.fingerprints if fp.pattern.search(text))
+            if rule_file.fingerprints and score >= rule_file.min_score:
+                scores.append((score, rule_file.site))
+        if not scores:
+            return None, []
+        scores.sort(key=lambda s: (-s[0], s[1]))
+        if len(scores) > 1 and scores[0][0] == scores[1][0]:
+            tied = ", ".join(site for score, site in scores if score == scores[0][0])
+            return None, [CleanWarning("ambiguous_site", f"text fingerprints match {tied} equally")]
+        return self._sites[scores[0][1]], []
+
+    def resolve(self, text: str, url: str | None = None, site: str | None = None) -> Resolution:
+        """Find the rule file for a document; never fails (unknown sites get the generic rules)."""
+        warnings: list[CleanWarning] = []
+        if site:
+            found = self._sites.get(site) or self.by_host(site.lower())
+            if found:
+                return Resolution(found, "option")
+            warnings.append(CleanWarning("unknown_site", f"no rule file for site {site!r}"))
+        if url:
+            host = url_host(url)
+            if host is None:
+                warnings.append(CleanWarning("bad_url", f"cannot read a web host from URL {url!r}"))
+            elif found := self.by_host(host):
+                return Resolution(found, "url", tuple(warnings))
+        found, more = self.by_fingerprint(text)
+        warnings += more
+        if found:
+            return Resolution(found, "fingerprint", tuple(warnings))
+        return Resolution(None, "generic", tuple(warnings))

@@ -1,0 +1,85 @@
+"""The working document of one cleaning run, and line-shape tests shared by rules and detectors."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from .model import Line, Removal
+from .normalize import word_count
+
+HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines
+TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
+BODY_MIN_WORDS = 8  # a body paragraph has at least this many words...
+_SENTENCE_END = re.compile(r"[.!?…][\"”’'»)]*$")  # ...and ends like a sentence
+
+# Credit shapes that mark a line as a photo caption rather than prose.
+_CAPTION_SIGNS = re.compile(
+    r"\((?:[^()]{0,40}\b)?(?:Photo|Photos|Image|File|AP|AFP|Reuters|EPA|Getty)\b[^()]{0,60}\)\s*$"
+    r"|\s[—–]\s*(?:Photo|Reuters|AFP|AP|EPA|File|Getty)\b[^.]{0,60}$"
+    r"|\b(?:Photo|Image|Picture|Credit)\s*:\s*\S"
+    r"|\bGetty Images\b|\bAP Photo\b",
+    re.IGNORECASE,
+)
+
+
+class CleanTimeout(TimeoutError):
+    """A document used up its time budget (e.g. a catastrophic rule regex)."""
+
+
+@dataclass(slots=True)
+class Budget:
+    """A per-document deadline. Rule regexes get the remaining time as their timeout."""
+
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    def remaining(self) -> float:
+        left = self.seconds - (time.monotonic() - self.started)
+        if left <= 0:
+            raise CleanTimeout(f"document exceeded its {self.seconds:g}s time budget")
+        return left
+
+
+@dataclass(slots=True)
+class Doc:
+    """One document being cleaned: its lines and the removals decided so far (by line index)."""
+
+    lines: list[Line]
+    budget: Budget
+    language: str | None = None
+    removed: dict[int, Removal] = field(default_factory=dict)
+
+    def is_kept(self, index: int) -> bool:
+        return index not in self.removed
+
+    def kept(self) -> list[int]:
+        return [i for i in range(len(self.lines)) if i not in self.removed]
+
+    def in_head(self, index: int) -> bool:
+        return index < HEAD_LINES
+
+    def in_tail(self, index: int) -> bool:
+        return index >= len(self.lines) - TAIL_LINES
+
+    def remove(self, index: int, removal: Removal, override: bool = False) -> None:
+        """Record a removal; the first rule to remove a line keeps the credit unless overridden."""
+        if override or index not in self.removed:
+            self.removed[index] = removal
+
+
+def is_body_like(text: str) -> bool:
+    """A line that reads like a paragraph of prose: long enough and ends like a sentence."""
+    return word_count(text) >= BODY_MIN_WORDS and bool(_SENTENCE_END.search(text))
+
+
+def looks_like_caption(text: str) -> bool:
+    """A line that carries a photo credit: '(AP Photo/X)', '— Reuters', 'Photo: X'."""
+    return bool(_CAPTION_SIGNS.search(text))
+
+
+def is_headline_like(text: str) -> bool:
+    """A short line that does not end like a sentence: a headline or a crosshead."""
+    words = word_count(text)
+    return 2 <= words <= 25 and not text.endswith((".", ",", ";", ":"))

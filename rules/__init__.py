@@ -1,0 +1,1 @@
+"""The built-in rule files, installed as package data of cleaner (cleaner.builtin_rules)."""
