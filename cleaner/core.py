@@ -235,6 +235,14 @@ def _run_phase(doc: Doc, rules: list[Rule], phase: str) -> list[CleanWarning]:
             warnings += more
         elif rule.action in STRUCTURAL_ACTIONS and phase == "structure":
             removals = STRUCTURAL_ACTIONS[rule.action](rule, doc)
+            if removals and rule.kind == "other-story":
+                first = removals[0][1]
+                warnings.append(
+                    CleanWarning(
+                        "glued_story",
+                        f"removed a glued story {first.text!r} from line {first.line} ({rule.id})",
+                    )
+                )
         else:
             continue
         # A cut or glued story takes over its lines, so captions inside it leave no metadata.
