@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,22 @@ import charset_normalizer
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+# A folder is cleaned file by file; only files that look like articles or records are taken.
+FOLDER_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
 BINARY_MAGIC = (b"\x89PNG", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04")
 MAX_NUL_SHARE = 0.01  # more NUL bytes than this (outside UTF-16) means binary data
+MAX_CONTROL_SHARE = 0.05  # more C0 control bytes than this (not tab/newline/ESC) means binary
+SAMPLE_BYTES = 65_536  # encoding detection and binary sniffing look at the first 64 KiB
+# Single-byte code pages tried in order (ties go to the first); Latin-1 is read as its
+# superset Windows-1252, as browsers do.
+LEGACY_ENCODINGS = ("cp1252", "cp1256", "cp1251", "cp1250", "cp1253", "cp1255", "cp1254")
+MAX_IMPLAUSIBLE_SHARE = 0.3  # suspicious pairs per non-ASCII byte above which no code page fits
+_CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
+# Characters real prose almost never holds; code-page misreadings are full of them.
+_RARE_CATEGORIES = frozenset({"No", "So", "Sk", "Sm", "Co", "Cn", "Cs"})
+_RARE_SYMBOLS = frozenset("¤¦¨¯´¸¶")
+# Non-letter characters that may stand between two letters of a word in real text.
+_IN_WORD = frozenset("’‘·\u00ad\u200c\u200d\u200e\u200f\u0640")  # apostrophes, joiners
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -38,16 +53,34 @@ class InputError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """Text decoded from bytes, with the encoding that was used."""
+    """Text decoded from bytes, with the encoding that was used.
+
+    `replaced` counts invalid bytes of an otherwise UTF-8 input that became U+FFFD.
+    """
 
     text: str
     encoding: str
+    replaced: int = 0
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether bytes are an image, an archive or other non-text data (BOM-less UTF-16 aside)."""
+    if data.startswith(tuple(bom for bom, _ in _BOMS)):
+        return False
+    if data.lstrip().startswith(BINARY_MAGIC):
+        return True
+    sample = data[:SAMPLE_BYTES]
+    controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
+    return controls > MAX_CONTROL_SHARE * max(len(sample), 1)
 
 
 def decode_bytes(data: bytes) -> Decoded:
-    """Decode text bytes: BOM first, then strict UTF-8, then charset detection.
+    """Decode text bytes: BOM, strict UTF-8, mostly-UTF-8, then the likeliest legacy code page.
 
     Binary data (images, archives, NUL-heavy bytes) is an InputError, never garbage text.
+    Legacy code pages are chosen by `_implausibility` over a fixed candidate list (Windows
+    code pages, Latin-1 read as its superset Windows-1252, as browsers do); multi-byte legacy
+    encodings (Shift-JIS, GBK...) are left to charset-normalizer.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -57,18 +90,110 @@ def decode_bytes(data: bytes) -> Decoded:
                 raise InputError(
                     "undecodable", f"bad {encoding} after its byte order mark: {exc}"
                 ) from None
-    if data.startswith(BINARY_MAGIC):
+    if data.lstrip().startswith(BINARY_MAGIC):
         raise InputError("binary", "binary data (an image or archive), not text")
     if data.count(b"\x00") > MAX_NUL_SHARE * len(data):
         raise InputError("binary", "binary data (NUL bytes), not text")
+    if looks_binary(data):
+        raise InputError("binary", "binary data (control bytes), not text")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly
+    sample = data[:SAMPLE_BYTES]
+    scored = []
+    for rank, encoding in enumerate(LEGACY_ENCODINGS):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        scored.append((_implausibility(text), rank, encoding))
+    if scored:
+        score, _, encoding = min(scored)
+        tied = [enc for points, _, enc in sorted(scored) if points == score]
+        if len(tied) > 1 and LEGACY_ENCODINGS[0] not in tied:
+            # Windows-1252 wins its ties (the commonest legacy encoding of news pages); among
+            # others (Greek, Hebrew and Cyrillic all read as letters of one script), let
+            # charset-normalizer's letter-frequency model choose among the tied code pages.
+            guess = charset_normalizer.from_bytes(sample, cp_isolation=tied).best()
+            if guess is not None and guess.encoding in tied:
+                encoding = guess.encoding
+        non_ascii = sum(1 for byte in sample if byte > 0x7F)
+        if score <= MAX_IMPLAUSIBLE_SHARE * non_ascii:
+            try:
+                return Decoded(data.decode(encoding), encoding)
+            except UnicodeDecodeError:
+                pass  # a byte past the sample is undefined in this code page
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise InputError("undecodable", "cannot detect the text encoding")
     return Decoded(str(best), best.encoding)
+
+
+def _mostly_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 with a few bad bytes (a truncated character, one stray byte) stays UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # cut off in the middle of a character
+            return Decoded(
+                data[: exc.start].decode("utf-8", errors="replace") + "\ufffd", "utf-8", 1
+            )
+    text = data.decode("utf-8", errors="surrogateescape")
+    invalid = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    valid = sum(1 for ch in text if ch > "\x7f" and not "\udc80" <= ch <= "\udcff")
+    if valid <= invalid:
+        return None
+    return Decoded(data.decode("utf-8", errors="replace"), "utf-8", replaced=invalid)
+
+
+def _script(ch: str) -> str:
+    """The script of a letter, from its Unicode name ('LATIN', 'ARABIC', 'CYRILLIC'...)."""
+    return unicodedata.name(ch, "?").split(" ", 1)[0]
+
+
+def _is_mark_of(mark: str, letter: str) -> bool:
+    """A combining mark (Arabic harakat, Hebrew points) on a letter of its own script."""
+    return unicodedata.category(mark) == "Mn" and _script(mark) == _script(letter)
+
+
+def _implausibility(text: str) -> int:
+    """How unlike real text a decoding is: one point per suspicious character or pair.
+
+    Suspicious: two letters of different scripts side by side ('caf' + an Arabic letter), two
+    accented Latin letters in a row ('ÇáæÒ' is Arabic read as Windows-1252), a symbol or mark
+    inside a word ('Za¿ó³æ' is Polish read as Windows-1252), and C1 control characters.
+    """
+    points = 0
+    before, previous = " ", " "
+    for ch in text + " ":
+        if "\x80" <= ch <= "\x9f":
+            points += 3
+        elif ch > "\x7f" and (ch in _RARE_SYMBOLS or unicodedata.category(ch) in _RARE_CATEGORIES):
+            points += 1
+        elif unicodedata.category(ch) == "Mn" and not _is_mark_of(ch, previous):
+            points += 1  # a combining mark with no letter of its script to sit on
+        if previous > "\x7f":
+            if previous.isalpha() and before.isalpha():
+                mixed = _script(before) != _script(previous)
+                accents = before > "\x7f" and _script(previous) == "LATIN"
+                points += mixed or accents
+            elif (
+                not previous.isalpha()
+                and before.isalpha()
+                and ch.isalpha()
+                and previous not in _IN_WORD
+                and not previous.isdecimal()
+                and not _is_mark_of(previous, before)
+            ):
+                points += 1
+        elif previous.isalpha() and before.isalpha() and _script(before) != "LATIN":
+            points += 1  # an ASCII letter glued to a non-Latin one
+        before, previous = previous, ch
+    return points
 
 
 def input_kind(path: str) -> str:
@@ -87,7 +212,8 @@ def expand_paths(paths: list[str]) -> Iterator[tuple[str, Path | None]]:
         path = Path(raw)
         if raw != "-" and path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
+                name = child.name.lower()
+                if child.is_file() and not name.startswith(".") and name.endswith(FOLDER_SUFFIXES):
                     yield str(child), path
         else:
             yield raw, None

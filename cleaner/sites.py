@@ -6,6 +6,7 @@ and `english.` fall through to the registered domain); text fingerprints; generi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ from .model import CleanWarning
 from .rules import RuleFile
 
 URL_SCHEMES = ("http", "https", "")
+_OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)  # "host:443" is a port
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +34,16 @@ class Resolution:
 def url_host(url: str) -> str | None:
     """The lower-cased host of a URL (a bare 'example.com/path' is accepted), or None."""
     url = url.strip()
-    parts = urlsplit(url if "//" in url else "//" + url)
-    if parts.scheme.lower() not in URL_SCHEMES:
-        return None
+    if "//" not in url:
+        if _OTHER_SCHEME.match(url):  # mailto:, javascript:, data: ...
+            return None
+        url = "//" + url
     try:
+        parts = urlsplit(url)
         host = parts.hostname
-    except ValueError:
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme.lower() not in URL_SCHEMES:
         return None
     return host.rstrip(".") if host and "." in host else None
 

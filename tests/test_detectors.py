@@ -1,0 +1,127 @@
+"""Detectors: caption echoes, repeated lines, headline copies and glued stories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner
+
+from conftest import GOLDEN
+
+P1 = "Repeated strikes in the north are pushing the government to end the mission, officials said."
+P2 = "The military said a strike on Wednesday killed a commander of an armed group in the area."
+P3 = "Talks between the two countries began in January over the future of the coalition forces."
+
+
+@pytest.fixture(scope="module")
+def generic() -> Cleaner:
+    return Cleaner(detect_language=False)
+
+
+def _kinds(result) -> list[tuple[str, str]]:
+    return [(r.text, r.rule) for r in result.removed]
+
+
+def test_caption_shown_twice_with_credit_goes(generic):
+    cap = "Police gather at the site of a burned vehicle in Baghdad, Feb. 7, 2024. (AP Photo/X Y)"
+    result = generic.clean(f"Headline\n\n{cap}\n{cap}\n\n{P1}\n\n{P2}")
+    assert result.paragraphs == [P1, P2]
+    assert {r.rule for r in result.removed} == {"generic.caption-echo"}
+    assert result.metadata.captions[0].text == cap
+
+
+def test_caption_followed_by_credited_copy(generic):
+    cap = "People carry the coffins of members of the group during a funeral in Baghdad."
+    result = generic.clean(f"Headline\n\n{cap}\n{cap} Photo : REUTERS/Jane Roe\n\n{P1}")
+    assert result.paragraphs == [P1]
+    assert result.metadata.captions[0].credit == "Photo : REUTERS/Jane Roe"
+
+
+def test_repeated_prose_keeps_first_copy(generic):
+    result = generic.clean(f"Headline\n\n{P1}\n\n{P2}\n\n{P1}\n\n{P3}")
+    assert result.paragraphs == [P1, P2, P3]
+    assert _kinds(result) == [(P1, "generic.repeated-line")]
+
+
+def test_identical_adjacent_prose_without_credit_is_not_a_caption(generic):
+    result = generic.clean(f"Headline\n\n{P1}\n{P1}\n\n{P2}")
+    assert result.paragraphs == [P1, P2]  # one copy survives: it is body text
+
+
+def test_repeated_short_furniture_goes_entirely(generic):
+    result = generic.clean(f"Headline\nXYZ News\n\n{P1}\n\nXYZ News\n\n{P2}")
+    assert result.paragraphs == [P1, P2]
+
+
+def test_headline_copies(generic):
+    text = f"Big news today\n  • Big news today\n\n{P1}\n\nBig news today | The Daily Site\n\n{P2}"
+    result = generic.clean(text)
+    assert result.title == "Big news today"
+    assert result.paragraphs == [P1, P2]
+    assert {r.rule for r in result.removed} == {"generic.headline-copy"}
+
+
+def test_glued_story_needs_structure(generic):
+    # A crosshead in the middle of a story is not a glued story.
+    text = f"Headline\n\n{P1}\n\n{P2}\n\nWhat comes next\n\n{P3}"
+    result = generic.clean(text)
+    assert result.paragraphs == [P1, P2, "What comes next", P3]
+
+
+def test_glued_story_with_repeated_headline_and_distant_date(generic):
+    second = "Volcano erupts on remote island"
+    cap = "Ash rises over the island, 17 June 2025. (EPA)"
+    first_cap = "Soldiers at a checkpoint, Feb. 7, 2024. (AP Photo/X)"
+    text = (
+        f"Headline\n\n{first_cap}\n{first_cap}\n\n{P1}\n\n{P2}\n\n"
+        f"{second}\n\n{cap}\n{cap}\n\n{second}\n\n"
+        "Lava flowed down the slopes of the mountain as residents fled towards the harbour."
+    )
+    result = generic.clean(text)
+    assert result.paragraphs == [P1, P2]
+    assert [w.code for w in result.warnings] == ["glued_story"]
+    assert second in result.warnings[0].message
+    assert {r.kind for r in result.removed if r.rule == "generic.glued-story"} == {"other-story"}
+
+
+def test_seed_loses_glued_story_with_site_rule_switched_off(tmp_path):
+    """The aawsat seed, with its boundary rule removed, still loses the June 2025 story."""
+    site_file = (Path(__file__).parent.parent / "rules" / "english.aawsat.com.yaml").read_text()
+    without_boundary = site_file.split("  - id: aawsat.next-story")[0]
+    (tmp_path / "english.aawsat.com.yaml").write_text(without_boundary)
+    seed = (GOLDEN / "english.aawsat.com" / "002_0441c39100e03f10.txt").read_text()
+    result = Cleaner([tmp_path]).clean(seed)
+    assert result.site == "english.aawsat.com"
+    assert "aawsat.next-story" not in {r.rule for r in result.removed}
+    assert not any("Jerusalem" in p or "Twenty countries" in p for p in result.paragraphs)
+    assert any(
+        r.rule == "generic.glued-story" and "Egypt, Jordan" in r.text for r in result.removed
+    )
+    expected = (GOLDEN / "english.aawsat.com" / "002_0441c39100e03f10.expected.txt").read_text()
+    assert result.text == expected
+
+
+def test_seed_loses_glued_story_with_generic_rules_only():
+    seed = (GOLDEN / "english.aawsat.com" / "002_0441c39100e03f10.txt").read_text()
+    cleaner = Cleaner(detect_language=False)
+    from cleaner.normalize import split_lines
+    from cleaner.sites import Resolution
+
+    result = cleaner.clean_lines(split_lines(seed), Resolution(None, "generic"))
+    assert not any("Twenty countries" in p for p in result.paragraphs)
+    assert any(p.startswith("Repeated US strikes") for p in result.paragraphs)
+
+
+def test_overcleaned_returns_input(tmp_path):
+    (tmp_path / "x.com.yaml").write_text(
+        "site: x.com\nrules:\n  - id: x.all\n    kind: other\n    action: drop\n"
+        "    description: a broken rule that removes everything\n    regex: '.'\n"
+    )
+    result = Cleaner([tmp_path], detect_language=False).clean(
+        f"Headline\n\n{P1}\n\n{P2}", site="x.com"
+    )
+    assert result.paragraphs == [P1, P2]
+    assert result.removed == []
+    assert [w.code for w in result.warnings] == ["overcleaned"]

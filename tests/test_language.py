@@ -1,0 +1,45 @@
+"""Language tagging: deterministic, bounded, and a warning when the site says otherwise."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from cleaner.language import LanguageDetector, sample_text
+
+FR = (
+    "Le gouvernement a annoncé mardi une nouvelle série de mesures pour soutenir les "
+    "agriculteurs touchés par la sécheresse dans le sud du pays."
+)
+
+
+def test_detects_french():
+    assert LanguageDetector().detect([FR]) == "fr"
+
+
+def test_too_little_text():
+    assert LanguageDetector().detect(["ok"]) is None
+
+
+def test_sample_is_bounded():
+    assert len(sample_text([FR] * 100, 600)) <= 600
+
+
+def test_language_mismatch_warning(cleaner):
+    result = cleaner.clean(f"Titre\n\n{FR}\n\n{FR}", site="dawn.com")
+    assert result.language == "fr"
+    assert [w.code for w in result.warnings] == ["language_mismatch"]
+
+
+def test_same_answer_in_other_processes():
+    code = (
+        "from cleaner.language import LanguageDetector;"
+        "print(LanguageDetector().detect(['Ceci est un texte court mais en francais, je crois bien.']))"
+    )
+    answers = set()
+    for seed in ("0", "1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        answers.add(out.stdout.strip())
+    assert len(answers) == 1 and answers != {"None"}

@@ -1,0 +1,138 @@
+"""Strict validation of rule files: each problem names the file, the line and the fix."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from cleaner import Cleaner, RuleError
+from cleaner.rules import parse_rule_file
+
+GOOD_RULE = """\
+  - id: x.rule
+    kind: share
+    action: drop
+    description: d
+    exact: Share
+"""
+
+
+def _parse(body: str, name: str = "x.com.yaml"):
+    return parse_rule_file(textwrap.dedent(body), f"rules/{name}")
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "line"),
+    [
+        ("site: x.com\nrulez: []\n", "unknown key 'rulez' in the rule file", 1),
+        ("site: x.com\nrules:\n" + GOOD_RULE + "    regexx: a\n", "unknown key 'regexx'", 3),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    exact: S\n",
+            "missing 'description'",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: nope\n    action: drop\n    description: d\n"
+            "    exact: S\n",
+            "unknown kind 'nope'",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: zap\n    description: d\n"
+            "    exact: S\n",
+            "unknown action 'zap'",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n"
+            "    regex: '(unclosed'\n",
+            "bad regex",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n",
+            "needs 'exact' or 'regex'",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n"
+            "    regex: '(?P<colour>x)'\n",
+            "unknown capture group",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n"
+            "    exact: S\n    zone: middle\n",
+            "zone 'middle'",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n"
+            "    exact: S\n    max_words: -2\n",
+            "'max_words'",
+            3,
+        ),
+        ("site: x.com\nrules:\n" + GOOD_RULE + GOOD_RULE, "duplicate rule id 'x.rule'", 8),
+        ("site: x.com\nsite: y.com\n", "duplicate key 'site'", 2),
+        ("site: x.com\nrules: [\n", "malformed YAML", None),
+        ("site: y.com\n", "does not match the file name", 1),
+        ("site: x.com\nmatch:\n  fingerprints:\n    - id: f\n      regex: '['\n", "bad regex", 4),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: other\n    action: detect\n    description: d\n"
+            "    detector: nope\n",
+            "unknown detector",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: other\n    action: detect\n    description: d\n"
+            "    detector: glued_story\n    params: {windw: 3}\n",
+            "unknown parameter 'windw'",
+            3,
+        ),
+        ("site: x.com\nlanguage: english\n", "ISO 639-1", 1),
+        ("- just\n- a list\n", "must be a mapping", 1),
+    ],
+)
+def test_invalid_rule_file(body, message, line):
+    with pytest.raises(RuleError) as info:
+        _parse(body)
+    assert message in str(info.value)
+    assert info.value.path == "rules/x.com.yaml"
+    if line is not None:
+        assert info.value.line == line
+    assert "\n" not in str(info.value)  # one line
+
+
+def test_yaml_tags_cannot_run_code():
+    with pytest.raises(RuleError, match="malformed YAML"):
+        _parse("site: x.com\ndescription: !!python/object/apply:os.system ['echo hi']\n")
+
+
+def test_disable_must_name_a_generic_rule(tmp_path):
+    (tmp_path / "x.com.yaml").write_text("site: x.com\ndisable: [generic.nope]\n")
+    with pytest.raises(RuleError, match="unknown generic rule 'generic.nope'"):
+        Cleaner([tmp_path])
+
+
+def test_ids_unique_across_files(tmp_path):
+    rule = "rules:\n" + GOOD_RULE
+    (tmp_path / "a.com.yaml").write_text("site: a.com\n" + rule.replace("x.rule", "dawn.caption"))
+    with pytest.raises(RuleError, match="already used"):
+        Cleaner([tmp_path])
+
+
+def test_user_rules_override_builtin_site(tmp_path):
+    (tmp_path / "dawn.com.yaml").write_text(
+        "site: dawn.com\nmatch:\n  domains: [dawn.com]\nrules:\n" + GOOD_RULE
+    )
+    cleaner = Cleaner([tmp_path])
+    assert [r.id for r in cleaner.rule_files["dawn.com"].rules] == ["x.rule"]
+
+
+def test_valid_file_compiles():
+    rule_file = _parse(
+        "site: x.com\nlanguage: en\nmatch:\n  domains: [X.com]\nrules:\n" + GOOD_RULE
+    )
+    assert rule_file.domains == ("x.com",)
+    assert rule_file.rules[0].source == "rules/x.com.yaml:6"  # the "- id:" line

@@ -1,0 +1,76 @@
+"""Site resolution: option, URL host and parent domains, fingerprints, generic."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.sites import parent_domains, url_host
+
+BODY = "A body paragraph that is long enough to be prose, and it says nothing about sites."
+
+
+@pytest.mark.parametrize(
+    ("url", "site"),
+    [
+        ("https://www.dawn.com/news/1811234/iraq", "dawn.com"),
+        ("http://dawn.com/x", "dawn.com"),
+        ("https://images.dawn.com/news/1", "dawn.com"),  # alias
+        ("https://english.dawn.com/x", "dawn.com"),  # english. falls through
+        ("https://m.presstv.ir/Detail/2024/02/09/1", "presstv.ir"),
+        ("https://english.aawsat.com/arab-world/4835", "english.aawsat.com"),
+        ("https://www.english.aawsat.com/x", "english.aawsat.com"),
+        ("https://english.ahram.org.eg/NewsContent/1/2/3.aspx", "english.ahram.org.eg"),
+        ("https://today.thefinancialexpress.com.bd/first-page/x", "thefinancialexpress.com.bd"),
+        ("thefinancialexpress.com.bd/world/x", "thefinancialexpress.com.bd"),  # no scheme
+        ("HTTPS://WWW.DAWN.COM:443/news/1", "dawn.com"),
+    ],
+)
+def test_url_resolution(cleaner, url, site):
+    result = cleaner.clean(f"Headline\n\n{BODY}", url=url)
+    assert (result.site, result.site_source) == (site, "url")
+
+
+def test_site_option_wins_over_url(cleaner):
+    result = cleaner.clean(f"Headline\n\n{BODY}", site="presstv.ir")
+    assert (result.site, result.site_source) == ("presstv.ir", "option")
+
+
+def test_site_option_accepts_a_host(cleaner):
+    assert cleaner.clean(f"Headline\n\n{BODY}", site="www.dawn.com").site == "dawn.com"
+
+
+def test_unknown_site_warns_and_goes_generic(cleaner):
+    result = cleaner.clean(f"Headline\n\n{BODY}", site="example.org")
+    assert (result.site, result.site_source) == (None, "generic")
+    assert [w.code for w in result.warnings] == ["unknown_site"]
+
+
+@pytest.mark.parametrize("url", ["ftp://dawn.com/x", "javascript:alert(1)", "http://[::1", "::::"])
+def test_bad_url_warns(cleaner, url):
+    result = cleaner.clean(f"Headline\n\n{BODY}", url=url)
+    assert result.site_source == "generic"
+    assert "bad_url" in [w.code for w in result.warnings]
+
+
+def test_unknown_host_falls_back_to_fingerprints(cleaner):
+    text = "Headline\n\nShort link:\n\n" + BODY + "\n\nAFP , Friday 5 Jan 2024"
+    result = cleaner.clean(text, url="https://mirror.example.net/a")
+    assert (result.site, result.site_source) == ("english.ahram.org.eg", "fingerprint")
+
+
+def test_plain_text_is_generic(cleaner):
+    result = cleaner.clean(f"Headline\n\n{BODY}")
+    assert (result.site, result.site_source) == (None, "generic")
+
+
+def test_single_weak_fingerprint_is_not_enough(cleaner):
+    # "Source link" alone (weight 1) is below dawn.com's min_score of 2.
+    result = cleaner.clean(f"Headline\n\n{BODY}\n\nSource link")
+    assert result.site is None
+
+
+def test_url_host_and_parents():
+    assert url_host("https://Sub.Example.co.uk./a?b") == "sub.example.co.uk"
+    assert url_host("mailto:x@y.com") is None
+    assert url_host("localhost") is None
+    assert parent_domains("a.b.example.com") == ["a.b.example.com", "b.example.com", "example.com"]
