@@ -6,6 +6,7 @@ import codecs
 import gzip
 import json
 import os
+import re
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -29,6 +30,16 @@ SAMPLE_BYTES = 65_536  # encoding detection and binary sniffing look at the firs
 LEGACY_ENCODINGS = ("cp1252", "cp1256", "cp1251", "cp1250", "cp1253", "cp1255", "cp1254")
 MAX_IMPLAUSIBLE_SHARE = 0.3  # suspicious pairs per non-ASCII byte above which no code page fits
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
+HTML_SNIFF_BYTES = 4096  # a page's <meta charset> must be in its first 4 KiB (HTML spec: 1024)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I
+)
+_CHARSET_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+}
 # Characters real prose almost never holds; code-page misreadings are full of them.
 _RARE_CATEGORIES = frozenset({"No", "So", "Sk", "Sm", "Co", "Cn", "Cs"})
 _RARE_SYMBOLS = frozenset("¤¦¨¯´¸¶")
@@ -131,6 +142,25 @@ def decode_bytes(data: bytes) -> Decoded:
     if best is None:
         raise InputError("undecodable", "cannot detect the text encoding")
     return Decoded(str(best), best.encoding)
+
+
+def decode_html_bytes(data: bytes) -> Decoded:
+    """Decode an HTML page: a BOM, then the page's own `<meta charset>`, then `decode_bytes`.
+
+    A declared charset is trusted only when the bytes decode with it; Latin-1 and ASCII
+    labels mean Windows-1252, as in browsers.
+    """
+    if not data.startswith(tuple(bom for bom, _ in _BOMS)):
+        declared = _META_CHARSET.search(data[:HTML_SNIFF_BYTES])
+        if declared:
+            label = declared.group(1).decode("ascii").lower()
+            label = _CHARSET_ALIASES.get(label, label)
+            try:
+                encoding = codecs.lookup(label).name
+                return Decoded(data.decode(encoding), encoding)
+            except (LookupError, UnicodeDecodeError):
+                pass  # a wrong or unknown declaration: detect instead
+    return decode_bytes(data)
 
 
 def _mostly_utf8(data: bytes) -> Decoded | None:

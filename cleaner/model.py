@@ -121,6 +121,7 @@ class CleanResult:
     removed: list[Removal]
     warnings: list[CleanWarning]
     input_format: str = "text"
+    encoding: str | None = None  # how input bytes were decoded; None when given as text
 
     @property
     def text(self) -> str:
@@ -145,6 +146,7 @@ class CleanResult:
             "site_source": self.site_source,
             "language": self.language,
             "input_format": self.input_format,
+            "encoding": self.encoding,
             "metadata": self.metadata.to_dict(),
             "removed": [r.to_dict() for r in self.removed],
             "warnings": [w.to_dict() for w in self.warnings],

@@ -69,20 +69,23 @@ def clean_record(
                 "missing_text", f"record has neither {fields.text!r} nor {fields.html!r}"
             )
         if html is not None and text is None:
-            if isinstance(html, bytes):
-                html = decode_bytes(html).text
-            if not isinstance(html, str):
-                raise CleanError("bad_type", f"field {fields.html!r} must be a string")
+            if not isinstance(html, str | bytes):  # bytes are decoded by clean_html
+                raise CleanError(
+                    "bad_type", f"field {fields.html!r} must be a string, got {type(html).__name__}"
+                )
             result = cleaner.clean_html(html, url=url, site=site)
             original = None
         else:
+            encoding = None
             if isinstance(text, bytes):
-                text = decode_bytes(text).text
+                decoded = decode_bytes(text)
+                text, encoding = decoded.text, decoded.encoding
             if not isinstance(text, str):
                 raise CleanError(
                     "bad_type", f"field {fields.text!r} must be a string, got {type(text).__name__}"
                 )
             result = cleaner.clean(text, url=url, site=site)
+            result.encoding = encoding
             original = text
     except (CleanError, InputError) as exc:
         return error_record(record, exc.code, str(exc), line)
