@@ -5,28 +5,39 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ..batch import (
+    CleanerConfig,
+    LineResult,
+    OrderedPool,
+    cleaner_for,
+    default_jobs,
+    jsonl_pool,
+    numbered_lines,
+)
 from ..core import Cleaner, CleanError
 from ..explain import explain
 from ..inputs import (
     InputError,
-    decode_bytes,
     expand_paths,
     input_kind,
-    iter_jsonl,
     open_lines,
     read_bytes,
     write_atomic,
 )
 from ..model import CleanResult
-from ..records import RecordFields, clean_record, error_record
+from ..outputs import atomic_writer
+from ..records import RecordFields, error_record
+from ..stats import BatchStats, summarize
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 FORMAT_SUFFIX = {"text": ".txt", "json": ".json", "jsonl": ".jsonl"}
+PROGRESS_INTERVAL = 0.5  # seconds between progress bar redraws
 
 Subparsers = argparse._SubParsersAction  # what add_subparsers() returns
 
@@ -53,14 +64,25 @@ class Run:
 
     args: argparse.Namespace
     cleaner: Cleaner
+    pool: OrderedPool[tuple[int, bytes], LineResult]
     errors: int = 0
     documents: int = 0
+    stats: BatchStats = field(default_factory=BatchStats)
+    progress: Any = None  # a tqdm bar, or None
 
     def fail(self, where: str, message: str) -> None:
         self.errors += 1
+        if self.progress is not None:
+            self.progress.clear()
         print(f"cleaner: {where}: {message}", file=sys.stderr)
         if self.args.fail_fast:
             raise SystemExit(EXIT_DOC_ERRORS)
+
+    def counted(self, summary: Any) -> None:
+        """Add one cleaned (or failed) document to the statistics and the progress bar."""
+        self.stats.add(summary)
+        if self.progress is not None:
+            self.progress.update(1)
 
 
 def _output_path(run: Run, path: str, base: Path | None, suffix: str) -> Path | None:
@@ -81,7 +103,7 @@ def _clean_document(run: Run, path: str) -> CleanResult:
     kind = run.args.input_format if run.args.input_format != "auto" else input_kind(path)
     if kind == "html":
         return run.cleaner.clean_html(data, url=run.args.url, site=run.args.site)
-    return run.cleaner.clean(decode_bytes(data).text, url=run.args.url, site=run.args.site)
+    return run.cleaner.clean(data, url=run.args.url, site=run.args.site)  # decodes bytes
 
 
 def _emit(run: Run, text: str, target: Path | None, out: IO[str]) -> None:
@@ -100,11 +122,13 @@ def clean_file(run: Run, path: str, base: Path | None, out: IO[str], several: bo
     try:
         result = _clean_document(run, path)
     except (InputError, CleanError) as exc:
+        run.stats.errors[exc.code] += 1
         run.fail(path, str(exc))
         if fmt == "jsonl" and target is None:
             out.write(_dump(error_record({"path": path}, exc.code, str(exc))) + "\n")
         return
     run.documents += 1
+    run.counted(summarize(result.to_dict()))
     if run.args.explain:
         print(
             explain(result, run.cleaner.rules_by_id, path, sys.stderr.isatty()),
@@ -116,27 +140,40 @@ def clean_file(run: Run, path: str, base: Path | None, out: IO[str], several: bo
     _emit(run, render(result, fmt, path if fmt == "jsonl" else None), target, out)
 
 
-def clean_records(run: Run, records: Iterator[Any], source: str) -> Iterator[str]:
-    """Clean JSONL records one by one, in order; bad records come out with an `error` field."""
-    fields = RecordFields(text=run.args.text_field)
-    for item in records:
-        if item.record is None:
-            run.fail(f"{source}:{item.line_no}", item.error or "bad record")
-            yield (
-                _dump(error_record({}, "bad_record", item.error or "bad record", item.line_no))
-                + "\n"
-            )
-            continue
-        out = clean_record(run.cleaner, item.record, fields, item.line_no)
-        if "error" in out and "error" not in item.record:
-            run.fail(f"{source}:{item.line_no}", out["error"]["message"])
+def clean_records(run: Run, lines: Iterable[tuple[int, bytes]], source: str) -> Iterator[str]:
+    """Clean numbered JSONL lines in the run's worker pool, in input order, one output each.
+
+    A bad line or record comes out with an `error` field and is reported on standard error.
+    """
+    for result in run.pool.map(lines):
+        if result.message is not None:
+            run.fail(f"{source}:{result.line_no}", result.message)
         else:
             run.documents += 1
-        yield _dump(out) + "\n"
+        run.counted(result.summary)
+        yield result.output
+
+
+def _read_lines(run: Run, stream: IO[bytes], source: str) -> Iterator[tuple[int, bytes]]:
+    """The stream's numbered lines; a truncated or corrupt gzip ends the file with an error."""
+    try:
+        yield from numbered_lines(stream)
+    except (OSError, EOFError) as exc:
+        run.fail(source, f"cannot read past this point: {exc}")
+
+
+@contextmanager
+def _sink(target: Path | None, out: IO[str]) -> Iterator[Callable[[str], object]]:
+    """A write function: to standard output, or streamed to `target` and renamed atomically."""
+    if target is None:
+        yield out.write
+        return
+    with atomic_writer(target) as handle:
+        yield lambda line: handle.write(line.encode("utf-8"))
 
 
 def clean_jsonl_file(run: Run, path: str, base: Path | None, out: IO[str]) -> None:
-    """Stream one JSONL input to standard output or to its output file."""
+    """Stream one JSONL input to standard output or to its output file, in constant memory."""
     target = _output_path(run, path, base, ".jsonl" + (".gz" if path.endswith(".gz") else ""))
     if target is not None and run.args.skip_existing and target.exists():
         return
@@ -146,28 +183,58 @@ def clean_jsonl_file(run: Run, path: str, base: Path | None, out: IO[str]) -> No
         run.fail(path, exc.strerror or str(exc))
         return
     try:
-        lines = clean_records(run, iter_jsonl(stream), path)
-        if target is None:
-            for line in lines:
-                out.write(line)
-        else:
-            write_atomic(target, _maybe_gzip("".join(lines).encode("utf-8"), target))
+        with _sink(target, out) as write:
+            for line in clean_records(run, _read_lines(run, stream, path), path):
+                write(line)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
 
 
-def _maybe_gzip(data: bytes, target: Path) -> bytes:
-    if target.name.endswith(".gz"):
-        import gzip
+def _progress_bar(args: argparse.Namespace) -> Any:
+    """A tqdm bar on standard error, or None when quiet or not on a terminal."""
+    if args.quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
 
-        return gzip.compress(data, mtime=0)
-    return data
+    return tqdm(unit=" docs", file=sys.stderr, mininterval=PROGRESS_INTERVAL, leave=False)
+
+
+def _config(args: argparse.Namespace) -> CleanerConfig:
+    """How to build the Cleaner, in this process and in each worker."""
+    return CleanerConfig(
+        rules_dirs=tuple(args.rules),
+        detect_language=not args.no_language,
+        fields=RecordFields(text=args.text_field),
+    )
+
+
+def _report(run: Run) -> None:
+    """The end-of-run summary on standard error, and the --stats file."""
+    if run.args.stats:
+        write_atomic(Path(run.args.stats), run.stats.to_json(run.cleaner).encode("utf-8"))
+    if not run.args.quiet and run.documents + run.errors > 1:
+        print(run.stats.format(run.cleaner), file=sys.stderr, end="")
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    cleaner = Cleaner(args.rules, detect_language=not args.no_language)
-    run = Run(args, cleaner)
+    config = _config(args)
+    cleaner = cleaner_for(config)  # loads and checks the rules before any worker starts
+    if args.jobs is not None and args.jobs < 1:
+        print("cleaner: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    with jsonl_pool(config, args.jobs or default_jobs()) as pool:
+        run = Run(args, cleaner, pool, progress=_progress_bar(args))
+        try:
+            return _clean_all(run)
+        finally:
+            if run.progress is not None:
+                run.progress.close()
+            _report(run)
+
+
+def _clean_all(run: Run) -> int:
+    args = run.args
     paths = args.paths or ["-"]
     files = list(expand_paths(paths))
     several = len(files) > 1
@@ -235,4 +302,18 @@ def register(
         "--text-field", default="text", help="JSONL field holding the text (default: text)"
     )
     clean.add_argument("--fail-fast", action="store_true", help="stop at the first bad document")
+    batch = clean.add_argument_group("batches")
+    batch.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes for JSONL records (default: the number of cores)",
+    )
+    batch.add_argument(
+        "--stats", metavar="FILE", help="write batch statistics and rule health as JSON"
+    )
+    batch.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar and no end-of-run summary"
+    )
     clean.set_defaults(func=cmd_clean)

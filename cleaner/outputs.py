@@ -1,0 +1,39 @@
+"""Writing outputs: streamed to a temporary file and renamed into place, gzip-aware."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+GZIP_SUFFIX = ".gz"
+GZIP_LEVEL = 6  # gzip's default trade-off; level 9 costs ~2x the time for ~2% smaller files
+
+
+@contextmanager
+def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
+    """A binary stream whose file appears whole at `path` on success, and not at all on error.
+
+    Writes go to a temporary file beside `path` that is renamed over it at the end, so memory
+    stays flat however large the output is, and a crash or Ctrl-C never leaves half a file.
+    A name ending in .gz is gzip-compressed, reproducibly (no timestamp or name in the header).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            if path.name.endswith(GZIP_SUFFIX):
+                with gzip.GzipFile(
+                    filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL
+                ) as packed:
+                    yield packed
+            else:
+                yield raw
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

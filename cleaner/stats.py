@@ -1,0 +1,174 @@
+"""Batch statistics: what a run cleaned, per site, and which rules still earn their keep.
+
+Each cleaned record is reduced to a small `RecordSummary` (in the worker that cleaned it);
+`BatchStats` adds them up in the main process. *Rule health* is the signal that a site changed
+its layout: a site rule that never fired over a whole batch, or a site whose documents matched
+none of its own rules at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .core import Cleaner
+
+GENERIC_SITE = "(generic)"  # the per-site key for documents that matched no site rule file
+TOP_RULES = 5  # rules listed per site in the text summary
+ERROR_FIELD = "error"
+ORIGINAL_FIELD = "original_text"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    """What the statistics need from one cleaned record (small, so workers can send it back)."""
+
+    site: str | None
+    chars_in: int
+    chars_removed: int
+    rules: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+
+def summarize(record: dict[str, Any], text_field: str = "text") -> RecordSummary:
+    """The summary of one output record of `records.clean_record` (or an error record)."""
+    error = record.get(ERROR_FIELD)
+    if isinstance(error, dict) and "removed" not in record:
+        return RecordSummary(None, 0, 0, error=str(error.get("code", "error")))
+    removed = record.get("removed") or []
+    original = record.get(ORIGINAL_FIELD)
+    if not isinstance(original, str):  # HTML input: measure against the extracted lines
+        original = str(record.get(text_field) or "")
+        chars_in = len(original) + sum(len(r["text"]) for r in removed)
+    else:
+        chars_in = len(original)
+    return RecordSummary(
+        site=record.get("site"),
+        chars_in=chars_in,
+        chars_removed=sum(len(r["text"]) for r in removed),
+        rules=tuple(r["rule"] for r in removed),
+        warnings=tuple(w["code"] for w in record.get("warnings") or []),
+    )
+
+
+@dataclass(slots=True)
+class SiteStats:
+    """Counts for the documents of one site."""
+
+    documents: int = 0
+    chars_in: int = 0
+    chars_removed: int = 0
+    rules: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(slots=True)
+class BatchStats:
+    """Running totals of a batch. Add summaries with `add`; read with `to_dict`/`format`."""
+
+    documents: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    warnings: Counter[str] = field(default_factory=Counter)
+    sites: dict[str, SiteStats] = field(default_factory=dict)
+
+    def add(self, summary: RecordSummary) -> None:
+        """Count one record."""
+        if summary.error is not None:
+            self.errors[summary.error] += 1
+            return
+        self.documents += 1
+        self.warnings.update(summary.warnings)
+        site = self.sites.setdefault(summary.site or GENERIC_SITE, SiteStats())
+        site.documents += 1
+        site.chars_in += summary.chars_in
+        site.chars_removed += summary.chars_removed
+        site.rules.update(summary.rules)
+
+    @property
+    def chars_in(self) -> int:
+        return sum(s.chars_in for s in self.sites.values())
+
+    @property
+    def chars_removed(self) -> int:
+        return sum(s.chars_removed for s in self.sites.values())
+
+    def rule_health(self, cleaner: Cleaner) -> dict[str, Any]:
+        """Per site seen in the batch: its rules that never fired, and whether any fired at all."""
+        unused: dict[str, list[str]] = {}
+        silent: list[str] = []
+        for name in sorted(self.sites):
+            rule_file = cleaner.rule_files.get(name)
+            if name == GENERIC_SITE or rule_file is None:
+                continue
+            fired = self.sites[name].rules
+            never = [rule.id for rule in rule_file.rules if not fired[rule.id]]
+            if never:
+                unused[name] = never
+            if not any(fired[rule.id] for rule in rule_file.rules):
+                silent.append(name)
+        generic_fired: Counter[str] = Counter()
+        for site in self.sites.values():
+            generic_fired.update(site.rules)
+        generic_unused = [
+            rule.id for pack in cleaner.generic for rule in pack.rules if not generic_fired[rule.id]
+        ]
+        return {
+            "unused_site_rules": unused,
+            "sites_matching_no_rule": silent,
+            "unused_generic_rules": generic_unused if self.documents else [],
+        }
+
+    def to_dict(self, cleaner: Cleaner) -> dict[str, Any]:
+        """The statistics as JSON-ready data (what `--stats FILE` writes)."""
+        return {
+            "documents": self.documents,
+            "errors": sum(self.errors.values()),
+            "errors_by_code": dict(sorted(self.errors.items())),
+            "warnings_by_code": dict(sorted(self.warnings.items())),
+            "chars_in": self.chars_in,
+            "chars_removed": self.chars_removed,
+            "removed_share": _share(self.chars_removed, self.chars_in),
+            "sites": {
+                name: {
+                    "documents": s.documents,
+                    "removed_share": _share(s.chars_removed, s.chars_in),
+                    "rules_fired": dict(sorted(s.rules.items())),
+                }
+                for name, s in sorted(self.sites.items())
+            },
+            "rule_health": self.rule_health(cleaner),
+        }
+
+    def to_json(self, cleaner: Cleaner) -> str:
+        return json.dumps(self.to_dict(cleaner), ensure_ascii=False, indent=2) + "\n"
+
+    def format(self, cleaner: Cleaner) -> str:
+        """A short human summary for standard error."""
+        data = self.to_dict(cleaner)
+        out = [
+            f"cleaner: {data['documents']} documents, {data['errors']} errors, "
+            f"removed {data['removed_share']:.1%} of the input characters"
+        ]
+        for name, site in data["sites"].items():
+            top = sorted(site["rules_fired"].items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_RULES]
+            rules = ", ".join(f"{rule} {n}" for rule, n in top) or "no rule fired"
+            out.append(
+                f"  {name}: {site['documents']} documents, removed {site['removed_share']:.1%}"
+                f" ({rules})"
+            )
+        for label, key in (("errors", "errors_by_code"), ("warnings", "warnings_by_code")):
+            if data[key]:
+                out.append(f"  {label}: " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
+        health = data["rule_health"]
+        for name in health["sites_matching_no_rule"]:
+            out.append(f"  rule health: {name}: no site rule fired (did the layout change?)")
+        for name, rules in health["unused_site_rules"].items():
+            if name not in health["sites_matching_no_rule"]:
+                out.append(f"  rule health: {name}: never fired: {', '.join(rules)}")
+        return "\n".join(out) + "\n"
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0

@@ -1,0 +1,205 @@
+"""Batch pipeline: streamed JSONL, worker processes, order, crash recovery, gzip, statistics."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+from cleaner.batch import CleanerConfig, OrderedPool, clean_line, jsonl_pool, numbered_lines
+from cleaner.cli import main
+from cleaner.golden import discover
+
+from conftest import GOLDEN
+
+CRASH_MARK = "crash-this-worker"
+RECORDS = 40  # more than two chunks, so --jobs 2 really uses worker processes
+
+
+def _golden_records(count: int) -> list[dict]:
+    """`count` records cycling over the golden text cases, each with an id."""
+    cases = _seed_cases()
+    return [
+        {"id": i, "text": cases[i % len(cases)].input_path.read_text(encoding="utf-8")}
+        for i in range(count)
+    ]
+
+
+def _seed_cases() -> list:
+    """The seed sites' text cases (recognized from their text alone, no options)."""
+    return [
+        c
+        for c in discover(GOLDEN)
+        if c.input_path.suffix == ".txt" and c.input_path.name[:3].isdigit() and not c.options()
+    ]
+
+
+def _write_jsonl(path: Path, records: list[dict], raw_lines: tuple[str, ...] = ()) -> None:
+    lines = [json.dumps(r, ensure_ascii=False) for r in records] + list(raw_lines)
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    path.write_bytes(gzip.compress(data) if path.name.endswith(".gz") else data)
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    data = path.read_bytes()
+    if path.name.endswith(".gz"):
+        data = gzip.decompress(data)
+    return [json.loads(line) for line in data.decode("utf-8").splitlines()]
+
+
+def test_jobs_two_matches_jobs_one_in_input_order(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    _write_jsonl(source, _golden_records(RECORDS), raw_lines=("{not json",))
+    outputs = []
+    for jobs in ("1", "2"):
+        code = main(["clean", "--format", "jsonl", "--jobs", jobs, "--quiet", str(source)])
+        assert code == 1  # the broken line is an error; the others are cleaned
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    records = [json.loads(line) for line in outputs[1].splitlines()]
+    assert [r.get("id") for r in records] == [*range(RECORDS), None]
+    assert records[-1]["error"]["code"] == "bad_record" and records[-1]["error"]["line"] == 41
+    assert all("error" not in r for r in records[:-1])
+    # Each record is cleaned exactly as its golden case expects.
+    by_text = {
+        c.input_path.read_text(encoding="utf-8"): c.expected_text.read_text(encoding="utf-8")
+        for c in _seed_cases()
+    }
+    checked = [r for r in records[:-1] if r["original_text"] in by_text]
+    assert len(checked) == RECORDS and all(
+        r["text"] == by_text[r["original_text"]] for r in checked
+    )
+
+
+def test_gzip_in_gzip_out_streamed_to_output_dir(tmp_path, capsys):
+    source = tmp_path / "batch.jsonl.gz"
+    records = _golden_records(RECORDS)
+    _write_jsonl(source, records)
+    out_dir = tmp_path / "out"
+    assert (
+        main(["clean", "--format", "jsonl", "-j", "2", "-q", str(source), "-o", str(out_dir)]) == 0
+    )
+    target = out_dir / "batch.jsonl.gz"
+    assert sorted(p.name for p in out_dir.iterdir()) == ["batch.jsonl.gz"]  # no temp file left
+    cleaned = _read_jsonl(target)
+    assert [r["id"] for r in cleaned] == [r["id"] for r in records]
+    plain = tmp_path / "plain.jsonl"
+    _write_jsonl(plain, records)
+    assert main(["clean", "--format", "jsonl", "-j", "1", "-q", str(plain)]) == 0
+    assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == cleaned
+
+
+def test_truncated_gzip_keeps_what_was_read(tmp_path, capsys):
+    source = tmp_path / "cut.jsonl.gz"
+    _write_jsonl(source, _golden_records(RECORDS))
+    data = source.read_bytes()
+    source.write_bytes(data[: len(data) * 2 // 3])
+    out_dir = tmp_path / "out"
+    assert main(["clean", "--format", "jsonl", "-q", str(source), "-o", str(out_dir)]) == 1
+    err = capsys.readouterr().err
+    assert f"{source}: cannot read past this point" in err and "Traceback" not in err
+    kept = _read_jsonl(out_dir / "cut.jsonl.gz")
+    assert 0 < len(kept) < RECORDS and [r["id"] for r in kept] == list(range(len(kept)))
+
+
+def test_stats_file_and_rule_health(tmp_path, capsys):
+    records = _golden_records(10)
+    # A dawn.com document in which no dawn.com rule fires: the sign of a changed layout.
+    records.append(
+        {
+            "id": "changed",
+            "site": "dawn.com",
+            "text": "A headline\n\nA plain paragraph of body text that no rule of any site knows.",
+        }
+    )
+    source = tmp_path / "in.jsonl"
+    _write_jsonl(source, records)
+    stats_file = tmp_path / "stats.json"
+    code = main(["clean", "--format", "jsonl", "-j", "1", "--stats", str(stats_file), str(source)])
+    assert code == 0
+    err = capsys.readouterr().err
+    stats = json.loads(stats_file.read_text())
+    assert stats["documents"] == 11 and stats["errors"] == 0
+    assert sum(s["documents"] for s in stats["sites"].values()) == 11
+    assert 0 < stats["removed_share"] < 1
+    dawn = stats["sites"]["dawn.com"]
+    assert dawn["rules_fired"]["dawn.caption"] >= 1
+    health = stats["rule_health"]
+    assert health["sites_matching_no_rule"] == []  # the other dawn.com documents did match
+    assert all(isinstance(v, list) and v for v in health["unused_site_rules"].values())
+    assert "11 documents" in err and "dawn.com" in err  # the summary on standard error
+
+    only_changed = tmp_path / "changed.jsonl"
+    _write_jsonl(only_changed, records[-1:] + records[-1:])
+    assert main(["clean", "--format", "jsonl", "--stats", str(stats_file), str(only_changed)]) == 0
+    health = json.loads(stats_file.read_text())["rule_health"]
+    assert health["sites_matching_no_rule"] == ["dawn.com"]
+    assert "no site rule fired" in capsys.readouterr().err
+
+
+def test_quiet_prints_no_summary(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    _write_jsonl(source, _golden_records(3))
+    assert main(["clean", "--format", "jsonl", "--quiet", str(source)]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_bad_jobs_is_a_usage_error(capsys):
+    assert main(["clean", "--format", "jsonl", "--jobs", "0"]) == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+def _crash_on_mark(chunk: list[str]) -> list[str]:
+    """A worker function that dies (like a segfault) on one item."""
+    if any(CRASH_MARK in item for item in chunk):
+        os._exit(3)
+    return [item.upper() for item in chunk]
+
+
+def _crashed(item: str, reason: str) -> str:
+    return f"crashed: {item}: {reason}"
+
+
+def test_a_dying_worker_costs_one_record():
+    items = [f"item {i}" for i in range(30)]
+    items[13] = CRASH_MARK
+    with OrderedPool(_crash_on_mark, 2, _crashed, chunk_size=4) as pool:
+        results = list(pool.map(items))
+    assert len(results) == len(items)
+    assert results[13].startswith(f"crashed: {CRASH_MARK}: the worker process died")
+    assert [r for i, r in enumerate(results) if i != 13] == [
+        item.upper() for i, item in enumerate(items) if i != 13
+    ]
+
+
+def _double(chunk: list[int]) -> list[int]:
+    return [2 * item for item in chunk]
+
+
+def test_pool_reads_input_lazily():
+    """Memory stays flat: the pool never holds more than its in-flight chunks."""
+    pulled = 0
+
+    def source():
+        nonlocal pulled
+        for i in range(500):
+            pulled += 1
+            yield i
+
+    with OrderedPool(_double, 2, _crashed, chunk_size=5, in_flight=3) as pool:
+        ahead = 0
+        for done, value in enumerate(pool.map(source()), start=1):
+            assert value == 2 * (done - 1)
+            ahead = max(ahead, pulled - done)
+    assert done == 500 and ahead <= 3 * 5 + 5
+
+
+def test_worker_pool_cleans_like_this_process():
+    config = CleanerConfig(detect_language=False)
+    lines = [json.dumps(r).encode() + b"\n" for r in _golden_records(RECORDS)]
+    serial = [clean_line(config, n, raw).output for n, raw in numbered_lines(lines)]
+    with jsonl_pool(config, 2) as pool:
+        parallel = [r.output for r in pool.map(numbered_lines(lines))]
+    assert parallel == serial
+    assert all(json.loads(line)["language"] is None for line in serial)
