@@ -63,7 +63,7 @@ def cleaner_for(config: CleanerConfig) -> Cleaner:
 class LineResult:
     """One cleaned JSONL line: the output line (newline included) and its statistics."""
 
-    line_no: int
+    line_no: int | None
     output: str
     summary: RecordSummary
     message: str | None = None  # the one-line error for standard error, when it failed
@@ -73,7 +73,7 @@ def _dump(record: dict[str, Any]) -> str:
     return _ENCODER.encode(record) + "\n"
 
 
-def clean_line(config: CleanerConfig, line_no: int, raw: bytes | str) -> LineResult:
+def clean_line(config: CleanerConfig, line_no: int | None, raw: bytes | str) -> LineResult:
     """Parse and clean one JSONL line. Never raises: a bad line becomes an error record."""
     parsed = next(iter_jsonl((raw.encode("utf-8") if isinstance(raw, str) else raw,)), None)
     if parsed is None:  # a blank line (callers skip them; kept total for safety)

@@ -1,0 +1,119 @@
+"""Scrapy item pipeline: each scraped item leaves the spider with its article cleaned.
+
+Enable it in the project's settings::
+
+    ITEM_PIPELINES = {"cleaner.integrations.scrapy.CleanerPipeline": 300}
+    CLEANER_RULES = ["my-rules"]     # extra rule folders (optional)
+    CLEANER_ON_ERROR = "drop"        # or "flag": keep the item with an `error` field
+
+Items are read with `ItemAdapter`, so dicts, `scrapy.Item`, dataclass and attrs items all
+work. The item gets the same fields as a JSONL record (`text` replaced by the cleaned text,
+`original_text`, `title`, `metadata`, `removed`, `warnings`...); an item class with declared
+fields only gets the fields it declares. Counters go to the crawl stats under `cleaner/`, and
+the batch summary with rule health is logged when the spider closes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem, NotConfigured
+
+from ..core import Cleaner
+from ..records import DEFAULT_FIELDS, ERROR_FIELD, RecordFields, clean_record
+from ..stats import BatchStats, summarize
+
+ON_ERROR_CHOICES = ("drop", "flag")
+SETTING_RULES = "CLEANER_RULES"
+SETTING_ON_ERROR = "CLEANER_ON_ERROR"
+SETTING_LANGUAGE = "CLEANER_DETECT_LANGUAGE"
+SETTING_ENABLED = "CLEANER_ENABLED"
+FIELD_SETTINGS = {  # RecordFields attribute -> the setting naming that item field
+    "text": "CLEANER_TEXT_FIELD",
+    "html": "CLEANER_HTML_FIELD",
+    "url": "CLEANER_URL_FIELD",
+    "site": "CLEANER_SITE_FIELD",
+}
+STATS_PREFIX = "cleaner"
+
+logger = logging.getLogger(__name__)
+
+
+class CleanerPipeline:
+    """Cleans the text (or HTML) field of every item; drops or flags items it cannot clean."""
+
+    def __init__(
+        self,
+        cleaner: Cleaner,
+        fields: RecordFields = DEFAULT_FIELDS,
+        on_error: str = "drop",
+        crawler_stats: Any = None,
+    ) -> None:
+        if on_error not in ON_ERROR_CHOICES:
+            raise NotConfigured(f"{SETTING_ON_ERROR} must be one of {ON_ERROR_CHOICES}")
+        self.cleaner = cleaner
+        self.fields = fields
+        self.on_error = on_error
+        self.crawler_stats = crawler_stats
+        self.batch = BatchStats()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CleanerPipeline:
+        """Build the pipeline from the crawler's settings (rules load once, here)."""
+        settings = crawler.settings
+        if not settings.getbool(SETTING_ENABLED, True):
+            raise NotConfigured(f"{SETTING_ENABLED} is off")
+        fields = RecordFields(
+            **{
+                name: settings.get(setting) or getattr(DEFAULT_FIELDS, name)
+                for name, setting in FIELD_SETTINGS.items()
+            }
+        )
+        cleaner = Cleaner(
+            settings.getlist(SETTING_RULES),
+            detect_language=settings.getbool(SETTING_LANGUAGE, True),
+        )
+        return cls(cleaner, fields, settings.get(SETTING_ON_ERROR, "drop"), crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        """Clean one item; raise DropItem (or flag it) when it cannot be cleaned."""
+        adapter = ItemAdapter(item)
+        record = adapter.asdict()
+        out = clean_record(self.cleaner, record, self.fields)
+        summary = summarize(out, self.fields.text)
+        self.batch.add(summary)
+        self._count(summary.error, summary.site, summary.warnings)
+        if ERROR_FIELD in out and ERROR_FIELD not in record:
+            error = out[ERROR_FIELD]
+            if self.on_error == "drop":
+                raise DropItem(f"cleaner: {error['code']}: {error['message']}")
+        declared = None if isinstance(adapter.item, dict) else set(adapter.field_names())
+        for key, value in out.items():
+            if declared is not None and key not in declared:
+                continue
+            if key not in record or record[key] != value:
+                adapter[key] = value
+        return item
+
+    def close_spider(self) -> None:
+        """Log the batch summary, with rule health, when the crawl ends."""
+        if self.batch.documents or self.batch.errors:
+            logger.info("%s", self.batch.format(self.cleaner).rstrip())
+        if self.crawler_stats is not None:
+            health = self.batch.rule_health(self.cleaner)
+            for site in health["sites_matching_no_rule"]:
+                self.crawler_stats.set_value(f"{STATS_PREFIX}/rule_health/silent_site/{site}", 1)
+
+    def _count(self, error: str | None, site: str | None, warnings: tuple[str, ...]) -> None:
+        stats = self.crawler_stats
+        if stats is None:
+            return
+        if error is not None:
+            stats.inc_value(f"{STATS_PREFIX}/errors/{error}")
+            return
+        stats.inc_value(f"{STATS_PREFIX}/documents")
+        stats.inc_value(f"{STATS_PREFIX}/site/{site or 'generic'}")
+        for code in warnings:
+            stats.inc_value(f"{STATS_PREFIX}/warnings/{code}")

@@ -1,0 +1,179 @@
+"""Scrapy and Dask integrations: a real crawl on 127.0.0.1, a real two-process Dask cluster."""
+
+from __future__ import annotations
+
+import html
+import json
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import dask.distributed as distributed
+import pytest
+from itemadapter import ItemAdapter
+from scrapy import Field, Item
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from cleaner.batch import CleanerConfig, clean_line, cleaner_for
+from cleaner.golden import discover
+from cleaner.integrations.dask import clean_jsonl
+from cleaner.integrations.scrapy import CleanerPipeline
+
+from conftest import GOLDEN
+
+CRAWL_SCRIPT = Path(__file__).with_name("scrapy_crawl.py")
+CRAWL_TIMEOUT = 180  # seconds; the crawl itself takes a few
+
+
+def _seed_cases() -> list:
+    return [
+        c
+        for c in discover(GOLDEN)
+        if c.input_path.suffix == ".txt" and c.input_path.name[:3].isdigit() and not c.options()
+    ]
+
+
+def _pages() -> dict[str, bytes]:
+    """A small news site built from the golden cases: an index and one page per case."""
+    pages = {}
+    links = []
+    for i, case in enumerate(_seed_cases()):
+        text = case.input_path.read_text(encoding="utf-8")
+        pages[f"/article/{i}"] = (
+            f'<html><head><meta name="site" content="{case.site}"><title>{i}</title></head>'
+            f'<body><nav>Home | World</nav><pre id="article">{html.escape(text)}</pre>'
+            "</body></html>"
+        ).encode()
+        links.append(f'<a class="article" href="/article/{i}">{i}</a>')
+    pages["/article/empty"] = b'<html><body><pre id="article">   </pre></body></html>'
+    links.append('<a class="article" href="/article/empty">empty</a>')
+    pages["/"] = ("<html><body>" + "".join(links) + "</body></html>").encode()
+    return pages
+
+
+@pytest.fixture()
+def news_site():
+    """A local HTTP server on 127.0.0.1 serving `_pages()`; yields its base URL."""
+    pages = _pages()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            body = pages.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body or b"not found")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("on_error", ["drop", "flag"])
+def test_scrapy_crawl_cleans_items(news_site, tmp_path, on_error):
+    feed = tmp_path / "items.jsonl"
+    done = subprocess.run(
+        [sys.executable, str(CRAWL_SCRIPT), news_site, str(feed), on_error],
+        capture_output=True,
+        text=True,
+        timeout=CRAWL_TIMEOUT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    items = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
+    by_url = {item["url"].removeprefix(news_site): item for item in items}
+    cases = _seed_cases()
+    for i, case in enumerate(cases):
+        item = by_url[f"article/{i}"]
+        assert item["text"] == case.expected_text.read_text(encoding="utf-8"), case.id
+        assert item["site"] == case.site and item["original_text"]
+        assert isinstance(item["removed"], list) and item["removed"]
+    if on_error == "drop":
+        assert len(items) == len(cases) and "article/empty" not in by_url
+        assert "cleaner: empty" in done.stderr  # Scrapy logs the dropped item with the reason
+    else:
+        assert len(items) == len(cases) + 1
+        assert by_url["article/empty"]["error"]["code"] == "empty"
+    assert f"'cleaner/documents': {len(cases)}" in done.stderr  # crawl stats
+
+
+class ArticleItem(Item):
+    """A declared item: the pipeline fills only the fields it declares."""
+
+    url = Field()
+    text = Field()
+    title = Field()
+    error = Field()
+
+
+def _pipeline(**settings) -> CleanerPipeline:
+    return CleanerPipeline.from_crawler(get_crawler(settings_dict=settings))
+
+
+def test_scrapy_pipeline_with_declared_item_and_custom_field():
+    case = _seed_cases()[0]
+    pipeline = _pipeline(CLEANER_TEXT_FIELD="body", CLEANER_DETECT_LANGUAGE=False)
+    item = pipeline.process_item({"body": case.input_path.read_text(encoding="utf-8")})
+    assert item["body"] == case.expected_text.read_text(encoding="utf-8")
+    assert item["language"] is None and item["site"] == case.site
+
+    pipeline = _pipeline()
+    declared = ArticleItem(url="https://www.dawn.com/news/1", text=case.input_path.read_text())
+    cleaned = pipeline.process_item(declared)
+    assert set(ItemAdapter(cleaned).asdict()) == {"url", "text", "title"}
+    assert cleaned["title"] == case.expected_text.read_text().splitlines()[0]
+
+
+def test_scrapy_pipeline_drops_or_flags_bad_items():
+    with pytest.raises(DropItem, match="missing_text"):
+        _pipeline().process_item({"url": "https://example.com/"})
+    flagged = _pipeline(CLEANER_ON_ERROR="flag").process_item(ArticleItem(text=""))
+    assert flagged["error"]["code"] == "empty"
+
+
+def _cleaners_in_this_process(config: CleanerConfig) -> int:
+    return cleaner_for.cache_info().currsize
+
+
+def test_dask_local_cluster_equals_single_process(tmp_path):
+    cases = _seed_cases()
+    inputs = []
+    for part in range(3):
+        path = tmp_path / f"in-{part}.jsonl"
+        records = [
+            {"id": f"{part}-{i}", "text": cases[(part + i) % len(cases)].input_path.read_text()}
+            for i in range(6)
+        ]
+        lines = [json.dumps(r, ensure_ascii=False) for r in records]
+        if part == 1:
+            lines.insert(2, "{broken")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        inputs.append(path)
+    config = CleanerConfig(detect_language=True)
+    expected = []
+    for path in inputs:
+        for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            expected.append(clean_line(config, line_no, line).output)
+
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        written = clean_jsonl([str(p) for p in inputs], str(tmp_path / "out"), config)
+        per_worker = client.run(_cleaners_in_this_process, config)
+    assert len(per_worker) == 2 and set(per_worker.values()) <= {0, 1}  # one Cleaner a worker
+    assert sum(per_worker.values()) >= 1
+    assert [Path(p).name for p in written] == [f"part-0000{i}.jsonl" for i in range(3)]
+    got = [line + "\n" for p in written for line in Path(p).read_text().splitlines()]
+    assert got == expected
+    assert json.loads(got[8])["error"]["line"] == 3  # the broken line of the second file
