@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from .actions import line_matches
 from .dates import find_dates
 from .model import CleanWarning, Removal
 from .normalize import comparable, word_count
@@ -31,6 +32,12 @@ HEADER_KINDS = frozenset(
 )
 _WORD = re.compile(r"\w{4,}")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
+# Quote marks and end punctuation ignored when a pull quote is compared with the body.
+_QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
+_EDGE_PUNCT = " .,;:!?…-–—"
+_OPENING_QUOTES = "\"“„«‹‘'"
+# A short line that ends like a sentence may be a one-sentence paragraph: it ends a link list.
+_SENTENCE_END = re.compile(r"[.!?…][\"”’'»)]*$")
 
 
 def _removal(
@@ -62,6 +69,7 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             found += [_removal(doc, j, rule, caption=a) for j in (i, i + 1) if doc.is_kept(j)]
         elif (
             b.startswith(a + " ")
+            and not _TITLE_SUFFIX.match(b[len(a) :])  # "Headline | Site" is a page title
             and word_count(a) >= params["min_words"]
             and word_count(b) - word_count(a) <= max_extra
         ):
@@ -192,6 +200,74 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     return [], []
 
 
+def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
+    """What: a list heading ("Related articles", "More on this story") and the list under it.
+
+    Why: teaser lists of other stories, with their dates, sit between or under the paragraphs.
+    The rule's own pattern names the heading; the list runs over the short lines that follow
+    and stops at the first kept line that reads like prose (long, or a sentence of
+    `min_sentence_words` words or more), so body text after a mid-article list is kept.
+    Example: "Related articles", "Heatwave warnings issued", "14 July 2024" -> all removed;
+    dates inside the list leave no metadata (the list's removal replaces the date rule's).
+    """
+    kept = doc.kept()
+    if not kept:
+        return [], []
+    found: Removals = []
+    index = kept[0] + 1
+    while index < len(doc.lines):
+        if line_matches(rule, doc, index) is None:
+            index += 1
+            continue
+        block = [index]
+        index += 1
+        while index < len(doc.lines):
+            text = doc.lines[index].text
+            words = word_count(text)
+            if doc.is_kept(index) and (
+                is_body_like(text)
+                or words > params["max_item_words"]
+                or (words >= params["min_sentence_words"] and _SENTENCE_END.search(text))
+            ):
+                break
+            if doc.is_kept(index) or doc.removed[index].captured:
+                block.append(index)
+            index += 1
+        found += [_removal(doc, i, rule) for i in block]
+    return found, []
+
+
+def _quote_key(text: str) -> str:
+    return " ".join(_QUOTES.sub("", text).casefold().split()).strip(_EDGE_PUNCT)
+
+
+def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
+    """What: a short quoted line whose words also appear inside a body paragraph.
+
+    Why: magazine layouts repeat a sentence of the article in large type; a scraper keeps both.
+    Only lines that open with a quote mark or do not end like a sentence qualify, and the
+    paragraph holding the words survives.
+    Example: '"Like a second spring for the high street"' next to the paragraph that quotes
+    the mayor saying it -> the short copy is removed.
+    """
+    kept = doc.kept()
+    bodies = [(i, _quote_key(doc.lines[i].text)) for i in kept[1:]]
+    bodies = [(i, key) for i, key in bodies if is_body_like(doc.lines[i].text)]
+    found: Removals = []
+    for i in kept[1:]:
+        text = doc.lines[i].text
+        if word_count(text) > params["max_words"]:
+            continue
+        if not (text.startswith(tuple(_OPENING_QUOTES)) or not _SENTENCE_END.search(text)):
+            continue
+        key = _quote_key(text)
+        if len(key) < params["min_chars"]:
+            continue
+        if any(j != i and len(body) > len(key) and key in body for j, body in bodies):
+            found.append(_removal(doc, i, rule))
+    return found, []
+
+
 class _NoRemoval:
     kind = ""
 
@@ -223,4 +299,8 @@ DETECTORS: dict[str, DetectorInfo] = {
     "caption_echo": DetectorInfo(caption_echo, {"min_words": 5, "max_credit_words": 15}, "repeats"),
     "repeated_line": DetectorInfo(repeated_line, {"min_chars": 1}, "repeats"),
     "headline_copy": DetectorInfo(headline_copy, {}, "headline"),
+    "link_block": DetectorInfo(
+        link_block, {"max_item_words": 16, "min_sentence_words": 4}, "structure"
+    ),
+    "pull_quote": DetectorInfo(pull_quote, {"max_words": 30, "min_chars": 20}, "repeats"),
 }
