@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from .model import CleanResult
+from .model import CAPTION_GROUPS, CleanResult, Line, Removal
 from .rules import Rule
 
 _COLORS = {
@@ -13,9 +14,13 @@ _COLORS = {
     "meta": "\033[33m",
     "dim": "\033[2m",
     "kept": "\033[32m",
+    "struck": "\033[9;31m",
 }
 _RESET = "\033[0m"
 _PREVIEW = 90
+# Line verdicts of `explain_lines`, and the colour each is shown in.
+KEPT, HEADLINE, REMOVED, CAPTURED = "kept", "headline", "removed", "captured"
+_VERDICT_STYLE = {KEPT: "kept", HEADLINE: "kept", REMOVED: "removed", CAPTURED: "meta"}
 
 
 def _paint(text: str, style: str, color: bool) -> str:
@@ -53,6 +58,101 @@ def explain(
     for field, value in meta.items():
         shown = value if field != "captions" else f"{len(value)} caption(s)"
         out.append(_paint(f"  metadata {field}: {shown}", "meta", color))
+    for warning in result.warnings:
+        out.append(f"  warning {warning.code}: {warning.message}")
+    return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class LineVerdict:
+    """What happened to one input line: kept (as the headline or body), removed, or captured."""
+
+    no: int
+    text: str
+    verdict: str
+    removal: Removal | None = None
+
+    @property
+    def fields(self) -> list[str]:
+        """The metadata fields this line went to (caption groups go to `captions`)."""
+        if self.removal is None:
+            return []
+        names = [name for name, _ in self.removal.captured]
+        out = ["captions"] if CAPTION_GROUPS & set(names) else []
+        return out + [n for n in names if n not in CAPTION_GROUPS]
+
+
+def line_verdicts(lines: Sequence[Line], result: CleanResult) -> list[LineVerdict]:
+    """The verdict on each input line, in input order (the first kept line is the headline)."""
+    removed = {r.line: r for r in result.removed}
+    verdicts = []
+    headline_seen = False
+    for line in lines:
+        removal = removed.get(line.no)
+        if removal is None:
+            verdict = KEPT if headline_seen else HEADLINE
+            headline_seen = True
+        else:
+            verdict = CAPTURED if removal.captured else REMOVED
+        verdicts.append(LineVerdict(line.no, line.text, verdict, removal))
+    return verdicts
+
+
+def _verdict_detail(item: LineVerdict, rules: Mapping[str, Rule], color: bool) -> list[str]:
+    """The indented lines under a removed line: rule, kind, reason, captured values."""
+    removal = item.removal
+    if removal is None:
+        return []
+    rule = rules.get(removal.rule)
+    pad = " " * 16
+    by = f"captured as metadata field {', '.join(item.fields)} by" if item.fields else "removed by"
+    out = [f"{pad}{by} rule {_paint(removal.rule, 'rule', color)} ({removal.kind})"]
+    if rule is not None:
+        out.append(_paint(f"{pad}why: {rule.description}", "dim", color))
+    for name, value in removal.captured:
+        out.append(_paint(f"{pad}{name} = {value!r}", "meta", color))
+    return out
+
+
+def explain_lines(
+    lines: Sequence[Line] | None,
+    result: CleanResult,
+    rules: Mapping[str, Rule],
+    name: str = "",
+    color: bool = False,
+    full: bool = False,
+) -> str:
+    """Each input line with its verdict, then the warnings.
+
+    `lines` are the input lines the removals refer to; None for HTML input, whose extracted
+    lines the result does not carry: then the removed lines are listed, then the kept text.
+    """
+    site = result.site or "no site rules"
+    head = f"{name}: " if name else ""
+    out = [
+        f"{head}site {site} (found by {result.site_source}), "
+        f"language {result.language or 'unknown'}, {len(result.removed)} line(s) removed"
+    ]
+
+    def show(text: str, verdict: str) -> str:
+        text = text if full or verdict != KEPT else _preview(text)
+        return _paint(text, "struck", color) if verdict in (REMOVED, CAPTURED) else text
+
+    if lines is None:
+        out.append("  (HTML input: line numbers are lines of the extracted text)")
+        items = [
+            LineVerdict(r.line, r.text, CAPTURED if r.captured else REMOVED, r)
+            for r in result.removed
+        ]
+        kept = [result.title, *result.paragraphs] if result.title else list(result.paragraphs)
+        items += [LineVerdict(0, text, HEADLINE if i == 0 else KEPT) for i, text in enumerate(kept)]
+    else:
+        items = line_verdicts(lines, result)
+    for item in items:
+        number = f"{item.no:>5}" if item.no else "    -"
+        label = _paint(f"{item.verdict:<9}", _VERDICT_STYLE[item.verdict], color)
+        out.append(f"{number}  {label} {show(item.text, item.verdict)}")
+        out.extend(_verdict_detail(item, rules, color))
     for warning in result.warnings:
         out.append(f"  warning {warning.code}: {warning.message}")
     return "\n".join(out) + "\n"

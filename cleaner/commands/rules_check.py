@@ -1,13 +1,21 @@
-"""`cleaner rules check`: validate rule files and report rules no golden case exercises."""
+"""`cleaner rules check`: validate rule files; report unexercised and overlapping rules."""
 
 from __future__ import annotations
 
 import argparse
+from collections import defaultdict
 from pathlib import Path
 
+from ..actions import line_matches
 from ..core import Cleaner, CleanError
-from ..golden import check_case, discover
-from ..inputs import InputError
+from ..golden import GoldenCase, check_case, discover
+from ..inputs import InputError, decode_bytes, input_kind, read_bytes
+from ..model import CleanResult
+from ..normalize import split_lines
+from ..text import Budget, Doc
+
+# rule id -> case id -> input line numbers the rule would remove there
+Matches = dict[str, dict[str, frozenset[int]]]
 
 EXIT_OK, EXIT_DOC_ERRORS = 0, 1
 
@@ -26,11 +34,22 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         print(f"note: no golden folder at {golden}; cannot report unexercised rules")
         return EXIT_OK
     fired: set[str] = set()
+    matches: Matches = defaultdict(dict)
     for case in discover(golden):
         try:
-            fired.update(r.rule for r in check_case(cleaner, case).result.removed)
+            result = check_case(cleaner, case).result
+            fired.update(r.rule for r in result.removed)
+            for rule_id, lines in matched_lines(cleaner, case, result).items():
+                matches[rule_id][case.id] = lines
         except (InputError, CleanError) as exc:
             print(f"error: {case.id}: {exc}")
+    for first, second in overlaps(matches):
+        cases = matches[first]
+        lines = sum(len(v) for v in cases.values())
+        print(
+            f"warning: rules {first} and {second} remove the same {lines} line(s) in every "
+            f"golden case where they fire ({len(cases)} case(s)); one of them may be redundant"
+        )
     unexercised = [r for f in files.values() for r in f.rules if r.id not in fired]
     for rule in unexercised:
         print(f"warning: no golden case exercises rule {rule.id} ({rule.source})")
@@ -39,12 +58,50 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     return EXIT_DOC_ERRORS if unexercised and args.strict else EXIT_OK
 
 
+def matched_lines(
+    cleaner: Cleaner, case: GoldenCase, result: CleanResult
+) -> dict[str, frozenset[int]]:
+    """The input lines each rule would remove in a case.
+
+    A line rule is tried on every line on its own (in a run, the first matching rule takes a
+    line, which would hide the overlap); detectors and structural rules count as they fired.
+    HTML cases count every rule as it fired, since their extracted lines are not kept.
+    """
+    found: dict[str, set[int]] = defaultdict(set)
+    for removal in result.removed:
+        found[removal.rule].add(removal.line)
+    if input_kind(str(case.input_path)) == "text":
+        lines = split_lines(decode_bytes(read_bytes(str(case.input_path))).text)
+        rule_file = cleaner.rule_files.get(result.site) if result.site else None
+        doc = Doc(lines, Budget(cleaner.time_budget), result.language)
+        for rule in cleaner.rules_for(rule_file, result.language):
+            if not rule.is_line_rule:
+                continue
+            found.pop(rule.id, None)
+            for index, line in enumerate(lines):
+                if line_matches(rule, doc, index) is not None:
+                    found[rule.id].add(line.no)
+    return {rule_id: frozenset(nos) for rule_id, nos in found.items() if nos}
+
+
+def overlaps(matches: Matches) -> list[tuple[str, str]]:
+    """Pairs of rules that remove exactly the same lines in every case where either fires."""
+    by_footprint: dict[tuple, list[str]] = defaultdict(list)
+    for rule_id, cases in matches.items():
+        by_footprint[tuple(sorted(cases.items(), key=lambda c: c[0]))].append(rule_id)
+    pairs = []
+    for rule_ids in by_footprint.values():
+        ordered = sorted(rule_ids)
+        pairs += [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]]
+    return sorted(pairs)
+
+
 def register(
     commands: argparse._SubParsersAction, rule_commands: argparse._SubParsersAction
 ) -> None:
     """Add `cleaner rules check` to the command line."""
     check = rule_commands.add_parser(
-        "check", help="validate rule files; list rules no golden case exercises"
+        "check", help="validate rule files; list rules no golden case exercises, and overlaps"
     )
     check.add_argument(
         "dirs", nargs="*", metavar="DIR", help="extra rule folders to check with the built-ins"

@@ -1,0 +1,72 @@
+"""`cleaner explain`: each input line of one document with its verdict and the rule behind it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..core import Cleaner, CleanError
+from ..explain import explain_lines
+from ..inputs import InputError, decode_bytes, input_kind, read_bytes
+from ..normalize import split_lines
+
+EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def _use_color(choice: str) -> bool:
+    if choice == "auto":
+        return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return choice == "always"
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Clean one file and print every line's verdict: kept, removed by a rule, or captured."""
+    kind = input_kind(args.file) if args.file != "-" else "text"
+    if kind == "jsonl":
+        print(
+            f"cleaner: {args.file}: explain takes one text or HTML document; "
+            "for JSONL use `cleaner report`",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    cleaner = Cleaner(args.rules, detect_language=not args.no_language)
+    try:
+        data = read_bytes(args.file)
+        if kind == "html":
+            lines = None
+            result = cleaner.clean_html(data, url=args.url, site=args.site)
+        else:
+            text = decode_bytes(data).text
+            lines = split_lines(text)
+            result = cleaner.clean(text, url=args.url, site=args.site)
+    except (InputError, CleanError) as exc:
+        print(f"cleaner: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_DOC_ERRORS
+    sys.stdout.write(
+        explain_lines(
+            lines, result, cleaner.rules_by_id, args.file, _use_color(args.color), args.full
+        )
+    )
+    return EXIT_OK
+
+
+def register(
+    commands: argparse._SubParsersAction, rule_commands: argparse._SubParsersAction
+) -> None:
+    """Add `cleaner explain` to the command line."""
+    explain = commands.add_parser(
+        "explain", help="show each input line with its verdict: kept, removed by rule X, captured"
+    )
+    explain.add_argument("file", metavar="FILE", help="a text or HTML file ('-': standard input)")
+    where = explain.add_mutually_exclusive_group()
+    where.add_argument("--site", help="the site's rule file to use (e.g. dawn.com)")
+    where.add_argument("--url", help="the article's URL; its host picks the rule file")
+    explain.add_argument(
+        "--rules", action="append", default=[], metavar="DIR", help="extra rule folder (repeatable)"
+    )
+    explain.add_argument("--color", choices=COLOR_CHOICES, default="auto", help="colour output")
+    explain.add_argument("--full", action="store_true", help="do not shorten long kept lines")
+    explain.add_argument("--no-language", action="store_true", help="skip language detection")
+    explain.set_defaults(func=cmd_explain)

@@ -1,0 +1,152 @@
+"""`cleaner report`: clean a batch and write one self-contained HTML review page."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..core import Cleaner, CleanError
+from ..golden import EXPECTED_JSON, EXPECTED_TEXT, OPTIONS, GoldenCase
+from ..inputs import (
+    InputError,
+    decode_bytes,
+    expand_paths,
+    input_kind,
+    iter_jsonl,
+    open_lines,
+    read_bytes,
+    write_atomic,
+)
+from ..records import ORIGINAL_FIELD, RecordFields, clean_record
+from ..report import ReportDocument, build_report
+
+EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
+# Golden case folders can be reported as they are: their expected and option files are skipped.
+SIDE_FILES = (EXPECTED_TEXT, EXPECTED_JSON, OPTIONS)
+# Fields a cleaned JSONL record carries that are re-computed when it is cleaned again.
+STALE_FIELDS = ("error",)
+
+
+def _hints(args: argparse.Namespace, path: str) -> tuple[str | None, str | None]:
+    """The url and site hints for a file: the options, else a golden case's options.json."""
+    if args.url or args.site or path == "-":
+        return args.url, args.site
+    file = Path(path)
+    options = GoldenCase(file.parent.name, file.name, file).options()
+    return options.get("url"), options.get("site")
+
+
+def report_file(cleaner: Cleaner, args: argparse.Namespace, path: str) -> ReportDocument:
+    """Clean one text or HTML file the way `cleaner clean` does, for the report."""
+    try:
+        url, site = _hints(args, path)
+        data = read_bytes(path)
+        if input_kind(path) == "html":
+            return ReportDocument(
+                path, None, cleaner.clean_html(data, url=url, site=site).to_dict()
+            )
+        text = decode_bytes(data).text
+        return ReportDocument(path, text, cleaner.clean(text, url=url, site=site).to_dict())
+    except (InputError, CleanError, ValueError) as exc:
+        return ReportDocument(path, None, None, str(exc))
+
+
+def _record_name(path: str, line_no: int, record: dict[str, Any]) -> str:
+    url = record.get("url")
+    return f"{path}:{line_no}" + (f" {url}" if isinstance(url, str) and url else "")
+
+
+def report_records(
+    cleaner: Cleaner, args: argparse.Namespace, path: str
+) -> Iterator[ReportDocument]:
+    """Clean each JSONL record; a record cleaner already wrote is cleaned again from its input."""
+    fields = RecordFields()
+    try:
+        stream = open_lines(path)
+    except OSError as exc:
+        yield ReportDocument(path, None, None, exc.strerror or str(exc))
+        return
+    try:
+        for item in iter_jsonl(stream):
+            if item.record is None:
+                yield ReportDocument(f"{path}:{item.line_no}", None, None, item.error)
+                continue
+            record = {k: v for k, v in item.record.items() if k not in STALE_FIELDS}
+            if isinstance(record.get(ORIGINAL_FIELD), str):
+                record[fields.text] = record[ORIGINAL_FIELD]
+            if args.site:
+                record[fields.site] = args.site
+            if args.url:
+                record[fields.url] = args.url
+            out = clean_record(cleaner, record, fields, item.line_no)
+            name = _record_name(path, item.line_no, item.record)
+            if "error" in out:
+                yield ReportDocument(name, None, None, out["error"]["message"])
+            else:
+                yield ReportDocument(name, out.get(ORIGINAL_FIELD), out)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def collect(cleaner: Cleaner, args: argparse.Namespace) -> list[ReportDocument]:
+    """Every document of the inputs, in input order."""
+    documents: list[ReportDocument] = []
+    for path, base in expand_paths(args.paths):
+        if base is not None and path.endswith(SIDE_FILES):
+            continue
+        if input_kind(path) == "jsonl":
+            documents.extend(report_records(cleaner, args, path))
+        else:
+            documents.append(report_file(cleaner, args, path))
+    return documents
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Clean the inputs and write the HTML report; exit 1 when some document had an error."""
+    cleaner = Cleaner(args.rules, detect_language=not args.no_language)
+    documents = collect(cleaner, args)
+    if not documents:
+        print("cleaner: no documents found in the input", file=sys.stderr)
+        return EXIT_DOC_ERRORS
+    html = build_report(documents, cleaner.rules_by_id, args.title)
+    try:
+        write_atomic(Path(args.output), html.encode("utf-8"))
+    except OSError as exc:
+        print(f"cleaner: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    errors = [d for d in documents if d.error]
+    for doc in errors:
+        print(f"cleaner: {doc.name}: {doc.error}", file=sys.stderr)
+    sites = {d.group for d in documents if not d.error}
+    print(
+        f"{args.output}: {len(documents)} document(s), {len(sites)} site group(s), "
+        f"{sum(len(d.removed) for d in documents)} line(s) removed, {len(errors)} error(s)",
+        file=sys.stderr,
+    )
+    return EXIT_DOC_ERRORS if errors else EXIT_OK
+
+
+def register(
+    commands: argparse._SubParsersAction, rule_commands: argparse._SubParsersAction
+) -> None:
+    """Add `cleaner report` to the command line."""
+    report = commands.add_parser(
+        "report", help="write an HTML page showing what was removed from each document, and why"
+    )
+    report.add_argument(
+        "paths", nargs="+", metavar="INPUT", help="text or HTML files, folders, or JSONL files"
+    )
+    report.add_argument("--output", "-o", required=True, metavar="FILE", help="the HTML file")
+    where = report.add_mutually_exclusive_group()
+    where.add_argument("--site", help="the site's rule file to use for every document")
+    where.add_argument("--url", help="the URL whose host picks the rule file")
+    report.add_argument(
+        "--rules", action="append", default=[], metavar="DIR", help="extra rule folder (repeatable)"
+    )
+    report.add_argument("--no-language", action="store_true", help="skip language detection")
+    report.add_argument("--title", default="cleaner report", help="the page title")
+    report.set_defaults(func=cmd_report)
