@@ -15,12 +15,12 @@ from ..model import CleanResult
 from ..normalize import word_count
 from ..rules import RuleError, parse_rule_file
 from ..sites import url_host
-from ..text import BODY_MIN_WORDS, HEAD_LINES, TAIL_LINES, is_body_like
+from ..text import HEAD_LINES, TAIL_LINES, is_body_like
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DOMAIN_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+$")
 CASE_NAME_RE = re.compile(r"[^A-Za-z0-9_.-]+")
-SUGGESTION_MAX_WORDS = 6  # a kept line this short near the top or bottom may be furniture
+SUGGESTION_MAX_WORDS = 12  # a kept line this short near the top or bottom may be furniture
 MAX_SUGGESTIONS = 6
 SAMPLE_SUFFIXES = (".txt", ".text", ".md", ".html.gz", ".htm.gz", ".html", ".htm", ".xhtml")
 
@@ -66,7 +66,7 @@ def suggestions(result: CleanResult) -> list[str]:
         if index == 0 or not text or text in found:
             continue
         near_edge = index < HEAD_LINES or index >= len(kept) - TAIL_LINES
-        short = word_count(text) <= SUGGESTION_MAX_WORDS < BODY_MIN_WORDS
+        short = word_count(text) <= SUGGESTION_MAX_WORDS
         if near_edge and short and not is_body_like(text):
             found.append(text)
     return found[:MAX_SUGGESTIONS]
@@ -174,8 +174,9 @@ def next_steps(domain: str, paths: list[Path]) -> str:
     rule_path, case_input, expected_text = paths[0], paths[1], paths[2]
     return f"""
 Next steps:
-  1. Edit {expected_text} until it is the article alone: the headline,
-     a blank line, then each body paragraph on one line with a blank line between.
+  1. Edit {expected_text}
+     until it is the article alone: the headline, a blank line, then each body paragraph
+     on one line with a blank line between.
   2. See every line's verdict (kept / removed by rule X / captured):
        cleaner explain {case_input} --site {domain}
   3. Add rules to {rule_path} (start from the commented suggestions), then
