@@ -7,12 +7,20 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import clean, explain, report, rules_check, rules_new, rules_test
+from .commands import (
+    clean,
+    explain,
+    report,
+    rules_check,
+    rules_new,
+    rules_suggest,
+    rules_test,
+)
 from .rules import RuleError
 
 EXIT_OK, EXIT_USAGE = 0, 2
 # Each module adds its commands with `register(commands, rule_commands)`.
-COMMAND_MODULES = (clean, rules_check, report, explain, rules_new, rules_test)
+COMMAND_MODULES = (clean, rules_check, report, explain, rules_new, rules_test, rules_suggest)
 
 
 def build_parser() -> argparse.ArgumentParser:
