@@ -7,7 +7,7 @@ overclean guard -> assemble (metadata from what the rules captured).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from lxml import etree
@@ -15,6 +15,7 @@ from lxml import etree
 from .actions import LINE_ACTIONS, STRUCTURAL_ACTIONS, line_matches
 from .dates import parse_date
 from .detectors import DETECTORS
+from .inputs import Decoded, InputError, decode_bytes, decode_html_bytes
 from .language import LanguageDetector
 from .model import (
     DATE_FIELDS,
@@ -33,6 +34,7 @@ from .sites import Resolution, SiteIndex
 from .text import Budget, Doc, is_body_like
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
+BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
 NO_HEADLINE_WORDS = 40  # a first line this long is a paragraph, not a headline
 _AUTHOR_SPLIT = (" and ", ", ", " & ")
@@ -88,8 +90,17 @@ class Cleaner:
         ]
         return [r for r in site_rules + generic if not r.languages or language in r.languages]
 
-    def clean(self, text: str, url: str | None = None, site: str | None = None) -> CleanResult:
-        """Clean one article given as plain text. Raises CleanError for unusable input."""
+    def clean(
+        self, text: str | bytes, url: str | None = None, site: str | None = None
+    ) -> CleanResult:
+        """Clean one article given as plain text. Raises CleanError for unusable input.
+
+        Bytes are decoded first (BOM, UTF-8, then detection; see inputs.decode_bytes) and the
+        result's `encoding` says which encoding was used.
+        """
+        if isinstance(text, bytes | bytearray):
+            decoded = _decode(bytes(text), decode_bytes)
+            return _with_encoding(self.clean(decoded.text, url, site), decoded)
         if not isinstance(text, str):
             raise CleanError("bad_type", f"text must be a string, got {type(text).__name__}")
         if "\x00" in text:
@@ -106,6 +117,15 @@ class Cleaner:
         """Clean one article given as an HTML page: extract the main text, then clean it."""
         from .html import extract  # trafilatura is imported only when HTML is cleaned
 
+        decoded = None
+        if isinstance(html, bytes | bytearray):
+            decoded = _decode(bytes(html), decode_html_bytes)
+            html = decoded.text
+        if not isinstance(html, str):
+            raise CleanError("bad_type", f"html must be a string, got {type(html).__name__}")
+        html = html.replace("\x00", "")
+        if not html.strip():
+            raise CleanError("empty", "input is empty (no HTML)")
         known = self.sites.resolve("", url, site)
         try:
             page = extract(html, url, known.rule_file.html if known.rule_file else None)
@@ -126,7 +146,7 @@ class Cleaner:
         for caption in page.captions:
             _add_caption(meta.captions, Caption(caption))
         result.input_format = "html"
-        return result
+        return _with_encoding(result, decoded) if decoded else result
 
     def clean_lines(self, lines: list[Line], resolution: Resolution) -> CleanResult:
         """Run the cleaning phases on segmented lines for an already resolved site."""
@@ -142,7 +162,7 @@ class Cleaner:
                 )
             )
         rules = self.rules_for(rule_file, language)
-        doc = Doc(lines, Budget(self.time_budget), language)
+        doc = Doc(lines, Budget(self._budget_for(lines)), language)
         try:
             _apply_line_rules(doc, [r for r in rules if r.is_line_rule])
             for phase in ("structure", "headline", "repeats"):
@@ -176,6 +196,11 @@ class Cleaner:
             removed=removed,
             warnings=warnings + meta_warnings,
         )
+
+    def _budget_for(self, lines: list[Line]) -> float:
+        """The time budget of one document: the base budget, plus more for a very long one."""
+        size = sum(len(line.text) for line in lines)
+        return self.time_budget + BUDGET_SECONDS_PER_MILLION_CHARS * size / 1_000_000
 
     def _language(self, paragraphs: list[str]) -> str | None:
         if self.language_detector is None:
@@ -249,6 +274,26 @@ def _run_phase(doc: Doc, rules: list[Rule], phase: str) -> list[CleanWarning]:
         for index, removal in removals:
             doc.remove(index, removal, override=phase == "structure")
     return warnings
+
+
+def _decode(data: bytes, decoder: Callable[[bytes], Decoded]) -> Decoded:
+    try:
+        return decoder(data)
+    except InputError as exc:
+        raise CleanError(exc.code, str(exc)) from None
+
+
+def _with_encoding(result: CleanResult, decoded: Decoded) -> CleanResult:
+    """Report how the bytes were decoded, and warn when bad bytes had to be replaced."""
+    result.encoding = decoded.encoding
+    if decoded.replaced:
+        result.warnings.append(
+            CleanWarning(
+                "bad_bytes",
+                f"{decoded.replaced} invalid {decoded.encoding} byte(s) replaced with U+FFFD",
+            )
+        )
+    return result
 
 
 def _overcleaned(lines: list[Line], kept: list[int]) -> bool:

@@ -20,6 +20,7 @@ from .detectors import DETECTORS
 from .model import CAPTURE_GROUPS, KINDS
 
 ZONES = ("any", "head", "tail")
+DEFAULT_HINT = "see 'Rule files' in README.md for the schema"
 GENERIC_PREFIX = "_"
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
 
@@ -69,6 +70,7 @@ class RuleError(Exception):
     """A rule file is invalid. The message names the file, the line and the problem."""
 
     def __init__(self, path: str, line: int | None, message: str, hint: str = "") -> None:
+        hint = hint or DEFAULT_HINT
         self.path, self.line, self.message, self.hint = path, line, message, hint
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}" + (f" ({hint})" if hint else ""))
@@ -286,7 +288,9 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         raise RuleError(path, line, f"zone {zone!r} in {what} is not one of {', '.join(ZONES)}")
     max_words = data.get("max_words")
     if max_words is not None and (not isinstance(max_words, int) or max_words < 1):
-        raise RuleError(path, line, f"'max_words' in {what} must be a positive integer")
+        raise RuleError(
+            path, line, f"'max_words' in {what} must be a positive integer", "e.g. max_words: 12"
+        )
     neighbours = {
         key: compile_regex(data[key], path, line, f"{key} of {what}", ignore_case)
         for key in ("followed_by", "preceded_by")
@@ -355,7 +359,12 @@ def parse_rule_file(text: str, path: str) -> RuleFile:
             path, line, f"malformed YAML: {problem}", "check indentation and quoting"
         ) from None
     if not isinstance(data, _Mapping):
-        raise RuleError(path, 1, "a rule file must be a mapping with at least 'site'")
+        raise RuleError(
+            path,
+            1,
+            "a rule file must be a mapping with at least 'site'",
+            "start the file with 'site: <domain>' (or '_name' for a generic pack)",
+        )
     _check_keys(data, _FILE_KEYS, path, "the rule file")
     site = _require(data, "site", path, "the rule file")
     expected = Path(path).name.rsplit(".", 1)[0]
