@@ -1,0 +1,717 @@
+"""Reliability: bad input, hostile rules and faults never crash a run or lose data.
+
+Each bad input is tried through the Python API and through the command line. Outcomes are
+either a cleaned document or a clean, coded error for that document; never a traceback.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, CleanError, RuleError
+from cleaner.cli import main
+from cleaner.inputs import decode_bytes, decode_html_bytes, iter_jsonl
+from cleaner.normalize import normalize_line
+
+ROOT = Path(__file__).resolve().parent.parent
+PARA = (
+    "The minister said on Tuesday that the new budget would raise spending on schools "
+    "and hospitals across the country by a fifth next year."
+)
+ARTICLE = f"Budget raises school spending\n\n{PARA}\n\nShare this article\n\n{PARA[:-1]} again.\n"
+ARABIC = "قال الوزير يوم الثلاثاء إن الميزانية الجديدة سترفع الإنفاق على المدارس والمستشفيات."
+FRENCH = "Le ministre a déclaré mardi que le nouveau budget augmenterait les dépenses à Noël."
+QUOTES = "He said “the budget — all €5 billion of it — is final” … and left, naïvely."
+CLI_TIMEOUT = 120  # seconds for one subprocess run; generous for a shared 2-core machine
+
+
+def _png() -> bytes:
+    """A valid 1x1 PNG image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
+    header = chunk(b"IHDR", bytes([0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]))
+    pixels = chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00\xff"))
+    return b"\x89PNG\r\n\x1a\n" + header + pixels + chunk(b"IEND", b"")
+
+
+@pytest.fixture(scope="module")
+def plain() -> Cleaner:
+    """Built-in rules, no language detection (faster, and not what these tests are about)."""
+    return Cleaner(detect_language=False)
+
+
+def _lines_of(text: str) -> set[str]:
+    return {normalize_line(line) for line in text.splitlines() if normalize_line(line)}
+
+
+def cli(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subprocess.Popen:
+    """Run `python -m cleaner.cli` in a subprocess; returns the finished process."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "cleaner.cli", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=CLI_TIMEOUT,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+    )
+    assert b"Traceback" not in proc.stderr, proc.stderr.decode("utf-8", "replace")
+    return proc
+
+
+def run_main(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in this process; returns (exit status, stdout, stderr)."""
+    try:
+        status = main(list(args))
+    except SystemExit as exc:  # --fail-fast and argparse exit this way
+        status = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err, err
+    return status, out, err
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input: the API
+
+
+BAD_TEXT_INPUTS = [
+    ("empty", b"", "empty"),
+    ("whitespace only", b"  \n\t\r\n \xc2\xa0 \n", "empty"),
+    ("nul bytes only", b"\x00" * 100, "binary"),
+    ("png", _png(), "binary"),
+    ("gzip", gzip.compress(PARA.encode(), mtime=0), "binary"),
+    ("random control bytes", bytes(range(32)) * 50, "binary"),
+    ("utf-16 bom then odd byte", codecs.BOM_UTF16_LE + b"a\x00b", "undecodable"),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [(d, c) for _, d, c in BAD_TEXT_INPUTS],
+    ids=[n for n, _, _ in BAD_TEXT_INPUTS],
+)
+def test_unusable_bytes_are_a_coded_error(plain, data, code):
+    with pytest.raises(CleanError) as caught:
+        plain.clean(data)
+    assert caught.value.code == code
+    assert "\n" not in str(caught.value)
+
+
+def test_empty_and_whitespace_text_are_errors(plain):
+    for text in ("", " ", "\n\n\t \r\n", "\u200b\ufeff\u00a0"):
+        with pytest.raises(CleanError) as caught:
+            plain.clean(text)
+        assert caught.value.code == "empty"
+
+
+def test_headline_only(plain):
+    result = plain.clean("A headline and nothing else")
+    assert result.text == "A headline and nothing else\n"
+    assert result.paragraphs == []
+
+
+def test_nul_bytes_inside_text_are_dropped_not_fatal(plain):
+    result = plain.clean(f"Budget\x00 raises spending\n\n{PARA}\x00\n")
+    assert result.title == "Budget raises spending"
+    assert result.paragraphs == [PARA]
+    assert "\x00" not in result.text
+
+
+def test_giant_line_without_newline(plain):
+    line = ("word " * 2_000_000).strip()  # 10 MB, one line, no newline
+    started = time.monotonic()
+    result = plain.clean(line)
+    assert time.monotonic() - started < 30
+    assert result.text == line + "\n"
+
+
+def _long_paragraph(i: int, sentences: int) -> str:
+    return " ".join(f"{PARA[:-1]}, said source {i}.{j}." for j in range(sentences))
+
+
+def test_fifty_megabyte_article(plain):
+    # 500 distinct paragraphs of ~100 KB: the size of a whole book in one scraped page.
+    body = "\n\n".join(_long_paragraph(i, 700) for i in range(500))
+    text = f"Budget raises school spending\n\n{body}\n"
+    assert len(text) > 50_000_000
+    started = time.monotonic()
+    result = plain.clean(text)
+    assert time.monotonic() - started < 60
+    assert result.title == "Budget raises school spending"
+    assert len(result.paragraphs) == 500
+    assert result.paragraphs[-1] == _long_paragraph(499, 700)
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "expected"),
+    [
+        (codecs.BOM_UTF8 + PARA.encode(), "utf-8", PARA),
+        ("\ufeff".encode("utf-16-le") + FRENCH.encode("utf-16-le"), "utf-16", FRENCH),
+        ("\ufeff".encode("utf-16-be") + ARABIC.encode("utf-16-be"), "utf-16", ARABIC),
+        (FRENCH.encode("latin-1"), "cp1252", FRENCH),
+        ("Die Straße über den Fluß wurde geöffnet.".encode("latin-1"), "cp1252", None),
+        (QUOTES.encode("cp1252"), "cp1252", QUOTES),
+        (ARABIC.encode("cp1256"), "cp1256", ARABIC),
+        ("قال الوزير".encode("cp1256"), "cp1256", "قال الوزير"),
+        (FRENCH.encode(), "utf-8", FRENCH),
+    ],
+    ids=[
+        "utf8-bom",
+        "utf16le-bom",
+        "utf16be-bom",
+        "latin1",
+        "latin1-german",
+        "cp1252",
+        "cp1256",
+        "cp1256-short",
+        "utf8",
+    ],
+)
+def test_encodings_are_detected_and_reported(plain, data, encoding, expected):
+    decoded = decode_bytes(data)
+    assert decoded.encoding == encoding
+    if expected is not None:
+        assert decoded.text.lstrip("\ufeff") == expected
+    result = plain.clean(b"Headline\n\n" + data if encoding != "utf-16" else data)
+    assert result.encoding == encoding
+    assert result.to_dict()["encoding"] == encoding
+
+
+def test_text_input_reports_no_encoding(plain):
+    assert plain.clean(ARTICLE).to_dict()["encoding"] is None
+
+
+def test_invalid_utf8_bytes_in_utf8_text_are_replaced_and_warned(plain):
+    data = f"Headline\n\n{FRENCH}".encode() + b"\xff tail."
+    result = plain.clean(data)
+    assert result.encoding == "utf-8"
+    assert "\ufffd" in result.text
+    assert [w.code for w in result.warnings if w.code == "bad_bytes"] == ["bad_bytes"]
+
+
+def test_utf8_cut_in_the_middle_of_a_character(plain):
+    data = f"Headline\n\n{ARABIC}".encode()[:-2]  # the full stop and half a letter off
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8"
+    assert decoded.replaced == 1
+    assert decoded.text == "Headline\n\n" + ARABIC[:-2] + "\ufffd"
+
+
+def test_undecodable_garbage_never_crashes(plain):
+    for seed in range(20):
+        data = bytes((i * 7919 + seed * 104729) % 223 + 33 for i in range(2000))
+        try:
+            plain.clean(data)
+        except CleanError as exc:
+            assert exc.code in {"binary", "undecodable", "empty"}
+
+
+def test_html_bytes_follow_their_meta_charset():
+    page = f'<html><head><meta charset="windows-1256"></head><body><p>{ARABIC}</p></body></html>'
+    decoded = decode_html_bytes(page.encode("cp1256"))
+    assert decoded.encoding == "cp1256"
+    assert ARABIC in decoded.text
+    lying = '<meta charset="utf-8"><p>' + FRENCH + "</p>"  # declared UTF-8, really Latin-1
+    assert FRENCH in decode_html_bytes(lying.encode("latin-1")).text
+
+
+NESTED = "<div>" * 10_000 + f"<p>{PARA}</p>" + "</div>" * 10_000
+BAD_HTML = {
+    "truncated": f"<html><body><article><h1>Budget</h1><p>{PARA}</p><p>The minis",
+    "unclosed tags": f"<html><body><div><p>{PARA}<p><b>{PARA}<div><span>",
+    "nested 10000 levels": NESTED,
+    "scripts only": "<html><script>var a = 1;</script><script>alert('x')</script></html>",
+    "no article": "<html><body><nav><a href='/'>Home</a> <a href='/a'>About</a></nav></body>",
+    "frameset": "<html><frameset><frame src='a.html'><frame src='b.html'></frameset></html>",
+    "rss": (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>News'
+        f"</title><item><title>Budget</title><description>{PARA}</description></item>"
+        "</channel></rss>"
+    ),
+    "empty": "",
+    "binary": _png(),
+    "nul bytes": f"<html><body><p>{PARA}\x00</p></body></html>",
+}
+
+
+@pytest.mark.parametrize("html", BAD_HTML.values(), ids=BAD_HTML.keys())
+def test_bad_html_is_a_result_or_a_clean_error(plain, html):
+    try:
+        result = plain.clean_html(html)
+    except CleanError as exc:
+        assert exc.code and "\n" not in str(exc)
+        return
+    assert result.input_format == "html"
+    source = html if isinstance(html, str) else html.decode("latin-1")
+    for line in result.text.splitlines():
+        assert line == "" or all(word in source for word in line.split()[:3]), line
+
+
+def test_url_and_site_problems_are_warnings(plain):
+    cases = {
+        ("http://[::1", None): "bad_url",
+        ("ftp://www.dawn.com/news/1", None): "bad_url",
+        ("javascript:alert(1)", None): "bad_url",
+        ("http://", None): "bad_url",
+        ("http://%%%/x", None): "bad_url",
+        (None, "no-such-site.example"): "unknown_site",
+    }
+    for (url, site), code in cases.items():
+        result = plain.clean(ARTICLE, url=url, site=site)
+        assert code in [w.code for w in result.warnings], (url, site)
+        assert result.paragraphs  # the article still comes out, with the generic rules
+
+
+def test_wrong_types_through_the_api(plain):
+    for value in (None, 5, ["a"], {"text": "x"}):
+        with pytest.raises(CleanError) as caught:
+            plain.clean(value)
+        assert caught.value.code == "bad_type"
+        with pytest.raises(CleanError) as caught:
+            plain.clean_html(value)
+        assert caught.value.code == "bad_type"
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input: the command line
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "status"),
+    [
+        ("empty.txt", b"", 1),
+        ("blank.txt", b" \n\n \t\n", 1),
+        ("headline.txt", b"Just a headline\n", 0),
+        ("image.txt", _png(), 1),
+        ("archive.txt", gzip.compress(b"hello", mtime=0), 1),
+        ("nul.txt", b"Head\x00line\n\n" + PARA.encode(), 0),
+        ("latin1.txt", b"Headline\n\n" + FRENCH.encode("latin-1"), 0),
+        ("arabic.txt", b"Headline\n\n" + ARABIC.encode("cp1256"), 0),
+        ("bom16.txt", ("\ufeffHeadline\n\n" + FRENCH).encode("utf-16"), 0),
+        ("page.html", b"<html><script>x()</script></html>", 1),
+        ("nested.html", NESTED.encode(), None),
+        ("feed.html", BAD_HTML["rss"].encode(), None),
+        ("broken.html.gz", b"not gzip at all", 1),
+    ],
+)
+def test_cli_bad_files(tmp_path, capsys, name, data, status):
+    path = tmp_path / name
+    path.write_bytes(data)
+    code, out, err = run_main(capsys, "clean", "--no-language", "--format", "json", str(path))
+    if status is not None:
+        assert code == status, err
+    if code == 0:
+        assert json.loads(out)["text"]
+    else:
+        assert code == 1
+        assert err.startswith(f"cleaner: {path}: "), err
+        assert len(err.strip().splitlines()) == 1
+
+
+def test_cli_reports_the_encoding(tmp_path, capsys):
+    path = tmp_path / "arabic.txt"
+    path.write_bytes(b"Headline\n\n" + ARABIC.encode("cp1256"))
+    code, out, _ = run_main(capsys, "clean", "--no-language", "--format", "json", str(path))
+    assert code == 0
+    data = json.loads(out)
+    assert data["encoding"] == "cp1256"
+    assert data["paragraphs"] == [ARABIC]
+
+
+def test_cli_bad_url_and_unknown_site_still_clean(tmp_path, capsys):
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE)
+    for option, value, warning in (
+        ("--url", "http://[::1", "bad_url"),
+        ("--url", "gopher://dawn.com/1", "bad_url"),
+        ("--site", "nowhere.example", "unknown_site"),
+    ):
+        code, out, err = run_main(
+            capsys, "clean", "--no-language", "--format", "json", option, value, str(path)
+        )
+        assert code == 0, err
+        assert warning in [w["code"] for w in json.loads(out)["warnings"]]
+
+
+def test_cli_missing_file_is_one_line(tmp_path, capsys):
+    code, _, err = run_main(capsys, "clean", str(tmp_path / "nope.txt"))
+    assert code == 1
+    assert err.strip() == f"cleaner: {tmp_path / 'nope.txt'}: no such file"
+
+
+# ---------------------------------------------------------------------------------------------
+# JSONL: every bad record comes out with an error, the others unchanged and in order
+
+
+def _jsonl_lines() -> list[bytes]:
+    good = {"id": 1, "text": ARTICLE, "extra": {"keep": [1, 2]}}
+    return [
+        json.dumps(good).encode(),
+        b'{"id": 2, "text": "broken',  # a broken line in the middle
+        b"[1, 2, 3]",  # not an object
+        b'"just a string"',
+        json.dumps({"id": 5, "url": "https://www.dawn.com/x"}).encode(),  # no text or html
+        json.dumps({"id": 6, "text": 42}).encode(),  # wrong type
+        json.dumps({"id": 7, "text": ARTICLE, "url": 17}).encode(),
+        json.dumps({"id": 8, "html": ["<p>"]}).encode(),
+        b"\xff\xfe not utf-8",
+        json.dumps({"id": 10, "text": ""}).encode(),
+        json.dumps({"id": 11, "text": ARTICLE, "url": "http://[::1"}).encode(),
+        json.dumps({"id": 12, "text": ARTICLE}).encode(),  # last line: no newline after it
+    ]
+
+
+EXPECTED_ERRORS = {2: "bad_record", 3: "bad_record", 4: "bad_record", 5: "missing_text"}
+EXPECTED_ERRORS |= {6: "bad_type", 7: "bad_type", 8: "bad_type", 9: "bad_record", 10: "empty"}
+
+
+def _check_jsonl_output(out: str) -> None:
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 12 and out.endswith("\n")
+    for line_no, record in enumerate(records, start=1):
+        if line_no in EXPECTED_ERRORS:
+            assert record["error"]["code"] == EXPECTED_ERRORS[line_no], record
+            assert record["error"]["line"] == line_no
+        else:
+            assert "error" not in record, record
+            assert record["original_text"] == ARTICLE
+            assert "Share this article" not in record["text"]
+    assert records[0]["extra"] == {"keep": [1, 2]} and records[0]["id"] == 1
+    assert [r["id"] for r in records if "id" in r] == [1, 5, 6, 7, 8, 10, 11, 12]
+
+
+def test_jsonl_bad_records_api():
+    lines = [(i, line) for i, line in enumerate(_jsonl_lines(), start=1)]
+    parsed = list(iter_jsonl(line + b"\n" for _, line in lines))
+    assert [p.line_no for p in parsed] == list(range(1, 13))
+    assert [p.record is None for p in parsed] == [i in (2, 3, 4, 9) for i in range(1, 13)]
+
+
+def test_jsonl_bad_records_cli(tmp_path, capsys):
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(b"\n".join(_jsonl_lines()))  # no newline at the end
+    code, out, err = run_main(
+        capsys, "clean", "--no-language", "--jobs", "1", "--format", "jsonl", str(path)
+    )
+    assert code == 1
+    _check_jsonl_output(out)
+    problems = [line for line in err.splitlines() if line.startswith(f"cleaner: {path}:")]
+    assert [int(p.split(":")[2]) for p in problems] == sorted(EXPECTED_ERRORS)
+
+
+def test_jsonl_bad_records_cli_in_worker_processes():
+    proc = cli(
+        "clean",
+        "--no-language",
+        "--jobs",
+        "2",
+        "--format",
+        "jsonl",
+        "-",
+        stdin=b"\n".join(_jsonl_lines()),
+    )
+    assert proc.returncode == 1
+    _check_jsonl_output(proc.stdout.decode())
+
+
+def test_jsonl_fail_fast_stops_at_the_first_bad_record(tmp_path, capsys):
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(b"\n".join(_jsonl_lines()))
+    code, out, err = run_main(
+        capsys,
+        "clean",
+        "--no-language",
+        "--jobs",
+        "1",
+        "--fail-fast",
+        "--format",
+        "jsonl",
+        str(path),
+    )
+    assert code == 1
+    problems = [line for line in err.splitlines() if line.startswith("cleaner: ")]
+    assert problems[0].startswith(f"cleaner: {path}:2: invalid JSON: ")
+    assert all(json.loads(line).get("id") != 12 for line in out.splitlines())
+
+
+def test_hundred_megabyte_record(tmp_path, capsys):
+    """One 100 MB JSONL line (a 1 MB article and the page's 99 MB raw HTML passed through)."""
+    big = {
+        "id": "big",
+        "text": f"Budget raises school spending\n\n{_long_paragraph(0, 7000)}\n",
+        "raw_html": "<p>" + "x" * 99_000_000 + "</p>",
+    }
+    small = {"id": "small", "text": ARTICLE}
+    path = tmp_path / "big.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for item in (small, big, small):
+            handle.write(json.dumps(item) + "\n")
+    assert path.stat().st_size > 100_000_000
+    del big
+    out_dir = tmp_path / "out"
+    code, _, err = run_main(
+        capsys, "clean", "--no-language", "--jobs", "1", "-o", str(out_dir), str(path)
+    )
+    assert code == 0, err
+    with (out_dir / "big.jsonl").open(encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle]
+    assert [r["id"] for r in records] == ["small", "big", "small"]
+    assert len(records[1]["raw_html"]) == 99_000_007
+    assert records[1]["paragraphs"] == [_long_paragraph(0, 7000)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile or broken rules: refused at load time with file, line and a hint
+
+
+def _rules_dir(tmp_path: Path, name: str, body: str) -> Path:
+    folder = tmp_path / "rules"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(body, encoding="utf-8")
+    return folder
+
+
+RULE_HEAD = "site: evil.example\nmatch:\n  domains: [evil.example]\nrules:\n"
+RULE = (
+    "  - id: evil.one\n    kind: share\n    action: drop\n    description: d\n"
+    "    exact: Share this article\n"
+)
+BROKEN_RULES = {
+    "python tag": (
+        "site: !!python/object/apply:os.system ['touch pwned']\n",
+        1,
+        "could not determine a constructor",
+    ),
+    "malformed yaml": (RULE_HEAD + "  - id: [unclosed\n", 6, "malformed YAML"),
+    "tab indentation": (RULE_HEAD + "\t- id: x\n", 5, "malformed YAML"),
+    "unknown key": (RULE_HEAD + RULE + "    colour: red\n", 5, "unknown key 'colour'"),
+    "wrong type": (RULE_HEAD + RULE + "    max_words: many\n", 5, "'max_words'"),
+    "duplicate id": (RULE_HEAD + RULE + RULE, 10, "duplicate rule id 'evil.one'"),
+    "bad regex": (
+        RULE_HEAD + "  - id: evil.re\n    kind: share\n    action: drop\n    description: d\n"
+        "    regex: '(unclosed'\n",
+        5,
+        "bad regex",
+    ),
+    "duplicate key": (RULE_HEAD.replace("rules:", "site: again\nrules:"), 4, "duplicate key"),
+    "not a mapping": ("- just\n- a list\n", 1, "must be a mapping"),
+    "unknown action": (RULE_HEAD + RULE.replace("drop", "explode"), 5, "unknown action"),
+}
+
+
+@pytest.mark.parametrize(("body", "line", "message"), BROKEN_RULES.values(), ids=BROKEN_RULES)
+def test_broken_rules_are_refused_with_file_line_and_hint(tmp_path, body, line, message):
+    folder = _rules_dir(tmp_path, "evil.example.yaml", body)
+    with pytest.raises(RuleError) as caught:
+        Cleaner([folder])
+    error = caught.value
+    assert error.path.endswith("evil.example.yaml")
+    assert error.line == line, str(error)
+    assert message in str(error)
+    assert error.hint, "every rule error says how to fix it"
+    assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
+
+
+def test_broken_rules_stop_the_cli_before_any_document(tmp_path, capsys):
+    folder = _rules_dir(tmp_path, "evil.example.yaml", RULE_HEAD + RULE + "    colour: red\n")
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE)
+    out_dir = tmp_path / "out"
+    code, out, err = run_main(
+        capsys, "clean", "--rules", str(folder), "-o", str(out_dir), str(article)
+    )
+    assert code == 2
+    assert out == "" and not out_dir.exists()
+    assert err.startswith(f"cleaner: rule error: {folder / 'evil.example.yaml'}:5: unknown key")
+    assert len(err.strip().splitlines()) == 1
+
+
+# `(a|aa)+$` backtracks exponentially on a run of "a" that does not end the line. (The
+# textbook `(a+)+$` is not catastrophic in the `regex` module, which matches it at once.)
+REDOS_RULE = (
+    RULE_HEAD + "  - id: evil.redos\n    kind: other\n    action: drop\n"
+    "    description: catastrophic backtracking on a run of a\n    regex: ['^(a+)+$', '^(a|aa)+$']\n"
+)
+REDOS_LINE = "a" * 40 + "!"
+
+
+def test_catastrophic_regex_times_out_one_document(tmp_path):
+    folder = _rules_dir(tmp_path, "evil.example.yaml", REDOS_RULE)
+    evil = Cleaner([folder], detect_language=False, time_budget=0.5)
+    started = time.monotonic()
+    with pytest.raises(CleanError) as caught:
+        evil.clean(f"Headline\n\n{PARA}\n\n{REDOS_LINE}\n", site="evil.example")
+    assert caught.value.code == "timeout"
+    assert time.monotonic() - started < 10
+    # The same Cleaner goes on with the next document.
+    assert evil.clean(ARTICLE, site="evil.example").paragraphs
+
+
+def test_catastrophic_regex_in_a_jsonl_run(tmp_path, capsys):
+    folder = _rules_dir(tmp_path, "evil.example.yaml", REDOS_RULE)
+    records = [
+        {"id": 1, "text": ARTICLE, "site": "evil.example"},
+        {"id": 2, "text": f"Headline\n\n{REDOS_LINE}\n{PARA}", "site": "evil.example"},
+        {"id": 3, "text": ARTICLE, "site": "evil.example"},
+    ]
+    path = tmp_path / "b.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    code, out, err = run_main(
+        capsys,
+        "clean",
+        "--rules",
+        str(folder),
+        "--timeout",
+        "0.5",
+        "--no-language",
+        "--jobs",
+        "1",
+        "--format",
+        "jsonl",
+        str(path),
+    )
+    assert code == 1
+    outputs = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in outputs] == [1, 2, 3]
+    assert outputs[1]["error"]["code"] == "timeout"
+    assert "error" not in outputs[0] and "error" not in outputs[2]
+    assert f"{path}:2:" in err
+
+
+def test_timeout_option_must_be_positive(capsys):
+    code, _, err = run_main(capsys, "clean", "--timeout", "0", "x.txt")
+    assert code == 2
+    assert "--timeout" in err
+
+
+# ---------------------------------------------------------------------------------------------
+# Nothing lost
+
+
+EVERYTHING_RULE = (
+    RULE_HEAD + "  - id: evil.all\n    kind: other\n    action: drop\n"
+    "    description: a rule that matches every line\n    regex: '.'\n"
+)
+
+
+def test_overcleaned_returns_the_input_with_a_warning(tmp_path):
+    folder = _rules_dir(tmp_path, "evil.example.yaml", EVERYTHING_RULE)
+    greedy = Cleaner([folder], detect_language=False)
+    result = greedy.clean(ARTICLE, site="evil.example")
+    assert [w.code for w in result.warnings].count("overcleaned") == 1
+    assert result.removed == []
+    assert result.text == "\n\n".join(line for line in ARTICLE.splitlines() if line) + "\n"
+
+
+def test_output_lines_come_from_the_input(plain):
+    for path in sorted((ROOT / "golden").glob("*/*.txt")):
+        if ".expected." in path.name:
+            continue
+        source = path.read_text(encoding="utf-8")
+        inputs = _lines_of(source)
+        for line in plain.clean(source).text.splitlines():
+            if line:
+                assert line in inputs or any(line in i for i in inputs), (path.name, line)
+
+
+def test_input_is_never_modified_without_in_place(tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE)
+    before = article.stat().st_mtime_ns
+    code, out, _ = run_main(capsys, "clean", "--no-language", str(article))
+    assert code == 0 and "Share this article" not in out
+    assert article.read_text() == ARTICLE and article.stat().st_mtime_ns == before
+    code, _, _ = run_main(capsys, "clean", "--no-language", "--in-place", str(article))
+    assert code == 0
+    assert "Share this article" not in article.read_text()
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]  # no temporary file left
+
+
+def test_outputs_are_atomic_and_skip_existing_resumes(tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(4):
+        (src / f"{i}.txt").write_text(ARTICLE.replace("Budget", f"Budget {i}"))
+    (src / "bad.txt").write_bytes(_png())
+    out = tmp_path / "out"
+    code, _, _ = run_main(capsys, "clean", "--no-language", "-o", str(out), str(src))
+    assert code == 1  # the PNG
+    assert sorted(p.name for p in out.iterdir()) == ["0.txt", "1.txt", "2.txt", "3.txt"]
+    # An interrupted run: one output missing, one output we can recognise if it is rewritten.
+    (out / "2.txt").unlink()
+    (out / "3.txt").write_text("kept\n")
+    code, _, _ = run_main(
+        capsys, "clean", "--no-language", "--skip-existing", "-o", str(out), str(src)
+    )
+    assert (out / "3.txt").read_text() == "kept\n"
+    assert (out / "2.txt").read_text().startswith("Budget 2 raises")
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_no_half_written_file_when_writing_fails(tmp_path, monkeypatch):
+    from cleaner import inputs
+
+    target = tmp_path / "out.txt"
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(inputs.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        inputs.write_atomic(target, b"x" * 1000)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _slow_jsonl(count: int) -> bytes:
+    return b"".join(
+        json.dumps({"id": i, "text": ARTICLE.replace("Budget", f"Budget {i}")}).encode() + b"\n"
+        for i in range(count)
+    )
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupted_jsonl_run_leaves_whole_lines(sig):
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cleaner.cli",
+            "clean",
+            "--no-language",
+            "--jobs",
+            "1",
+            "--format",
+            "jsonl",
+            "-",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    proc.stdin.write(_slow_jsonl(30))
+    proc.stdin.flush()  # stdin stays open: the run waits for more records
+    time.sleep(3)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=CLI_TIMEOUT)
+    text = err.decode()
+    assert proc.returncode == 130, text
+    assert "Traceback" not in text
+    lines = out.decode().splitlines(keepends=True)
+    assert all(line.endswith("\n") for line in lines)
+    ids = [json.loads(line)["id"] for line in lines]
+    assert ids == list(range(len(ids)))
+    assert f"interrupted after {len(ids)} records" in text, text
