@@ -1,21 +1,115 @@
-"""HTML input: per-site selectors, trafilatura main-content extraction, then the text phases."""
+"""HTML input: decode, parse once, per-site selectors, trafilatura extraction, page metadata.
+
+The page is parsed once with trafilatura's own loader; the site's `strip`, `body` and `title`
+selectors (XPath compiled from CSS when the rule file was loaded) run on that tree, and
+trafilatura extracts the main text from it. The text then goes through the same phases as
+plain-text input (see `Cleaner.clean_html`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
+from dataclasses import dataclass, field
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.utils import load_html
 
+from .dates import parse_date
+from .inputs import InputError, decode_html_bytes
+from .model import CleanWarning
+from .normalize import normalize_line
 from .rules import HtmlRules
+from .selectors import Selector
 
-# Measured on the benchmark in benchmarks/html_quality.py; see benchmarks/README.md.
+# Chosen by measurement on benchmarks/html_quality.py (see benchmarks/README.md): comments are
+# not the article, and tables often are (statistics, results).
 DEFAULT_EXTRACT_OPTIONS: dict[str, object] = {
     "include_comments": False,
     "include_tables": True,
     "favor_precision": False,
 }
+# Detectors for flattened text that a page's structure makes unneeded: trafilatura has already
+# picked one article, and the glued-story heuristic misreads listicles (product headings, "See
+# it now" links) as stories glued on. In HTML, a site's strip/body selectors remove them.
+TEXT_ONLY_DETECTORS = frozenset({"glued_story", "repeated_line"})
+HTML_SNIFF_CHARS = 16_384  # some markup must appear this early for input to count as HTML
+_HTML_SIGN = re.compile(r"<(?:!doctype|html|head|body|meta|title|div|p|article)\b", re.I)
+_LANG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.IGNORECASE)
+_TITLE_XPATHS = (
+    '//meta[@property="og:title"]/@content',
+    '//meta[@name="twitter:title"]/@content',
+    "//h1",
+    "//title",
+)
+_DATE_XPATHS = (
+    '//meta[@property="article:published_time"]/@content',
+    '//meta[@name="article:published_time"]/@content',
+    '//meta[@property="og:published_time"]/@content',
+    '//meta[@itemprop="datePublished"]/@content',
+    '//meta[@name="pubdate" or @name="publishdate" or @name="date"]/@content',
+    '//meta[@name="dc.date.issued" or @name="DC.date.issued"]/@content',
+    '//*[@itemprop="datePublished"]/@datetime',
+    "//time/@datetime",
+)
+_AUTHOR_XPATHS = (
+    '//meta[@name="author"]/@content',
+    '//meta[@property="article:author"]/@content',
+    '//*[@itemprop="author"]//*[@itemprop="name"]',
+    '//a[@rel="author"]',
+)
+_JSON_LD = '//script[@type="application/ld+json"]/text()'
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—]\s+|\s+-\s+")
+MAX_TITLE_WORDS = 40  # a "title" longer than this is a paragraph, not a headline
+MAX_AUTHOR_CHARS = 80
+MAX_AUTHORS = 10
+# Languages written in Latin script: a page declaring one of them must be mostly Latin
+# letters for the declaration to be believed (templates sometimes declare "en" everywhere).
+LATIN_LANGUAGES = frozenset(
+    [
+        "af",
+        "ca",
+        "cs",
+        "cy",
+        "da",
+        "de",
+        "en",
+        "es",
+        "et",
+        "eu",
+        "fi",
+        "fr",
+        "ga",
+        "gl",
+        "hr",
+        "hu",
+        "id",
+        "is",
+        "it",
+        "lt",
+        "lv",
+        "ms",
+        "nb",
+        "nl",
+        "nn",
+        "no",
+        "pl",
+        "pt",
+        "ro",
+        "sk",
+        "sl",
+        "sq",
+        "sv",
+        "sw",
+        "tl",
+        "tr",
+        "vi",
+    ]
+)
+LATIN_SHARE = 0.9
+LANGUAGE_SAMPLE_CHARS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,37 +121,204 @@ class Extracted:
     published: str | None
     authors: list[str]
     captions: list[str]
+    language: str | None = None  # the page's declared <html lang>, primary subtag
+    warnings: list[CleanWarning] = field(default_factory=list)
 
 
-def parse_html(html: str | bytes) -> etree._Element:
-    """Parse a page once; the tree is shared by the selectors and trafilatura."""
-    if isinstance(html, str):
-        # lxml refuses str input that carries an XML encoding declaration.
-        html = html.encode("utf-8")
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, huge_tree=True)
-    tree = lxml.html.fromstring(html, parser=parser)
+class HtmlError(ValueError):
+    """A page cannot be read as HTML; `code` names why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+def parse_html(html: str) -> etree._Element:
+    """Parse a page once with trafilatura's loader; the tree is shared by every step."""
+    if not _HTML_SIGN.search(html[:HTML_SNIFF_CHARS]):
+        raise HtmlError("not_html", "no HTML markup found (is this plain text?)")
+    try:
+        tree = load_html(html)
+    except (ValueError, TypeError, etree.LxmlError) as exc:
+        raise HtmlError("bad_html", f"cannot parse the HTML: {exc}") from None
     if tree is None:
-        raise ValueError("no HTML element found")
+        raise HtmlError("bad_html", "cannot parse the HTML (no document element)")
     return tree
 
 
 def extract(html: str | bytes, url: str | None, site_rules: HtmlRules | None) -> Extracted:
     """Strip the site's furniture selectors, then extract the main text with trafilatura."""
+    warnings: list[CleanWarning] = []
+    if isinstance(html, bytes):
+        try:
+            html = decode_html_bytes(html).text
+        except InputError as exc:
+            raise HtmlError(exc.code, str(exc)) from None
     tree = parse_html(html)
-    captions = [" ".join(c.text_content().split()) for c in tree.iter("figcaption")]
-    if site_rules:
-        for selector in site_rules.strip:
-            for element in tree.cssselect(selector):
-                element.drop_tree()
-    options = {**DEFAULT_EXTRACT_OPTIONS, **dict(site_rules.extract if site_rules else ())}
-    document = trafilatura.bare_extraction(tree, url=url, with_metadata=True, **options)
-    if document is None:
-        return Extracted("", None, None, [], [c for c in captions if c])
-    authors = [a.strip() for a in (document.author or "").split(";") if a.strip()]
-    return Extracted(
-        text=document.text or "",
-        title=document.title,
-        published=document.date,
-        authors=authors,
-        captions=[c for c in captions if c],
-    )
+    rules = site_rules or HtmlRules()
+    # Metadata and captions are read before stripping: a strip selector may remove them.
+    title = _first_text(tree, rules.title) or page_title(tree)
+    captions = [c for c in (_text(f) for f in tree.iter("figcaption")) if c]
+    published, authors = page_dates_and_authors(tree)
+    language = _declared_language(tree)
+    for selector in rules.strip:
+        for element in _select(tree, selector):
+            _drop(element)
+    root = tree
+    for selector in rules.body:
+        found = _select(tree, selector)
+        if found:
+            root = _standalone(found[0])
+            break
+    options = {**DEFAULT_EXTRACT_OPTIONS, **dict(rules.extract)}
+    try:
+        document = trafilatura.bare_extraction(root, url=url, **options)
+    except RecursionError:
+        raise HtmlError("too_deep", "the HTML is nested too deeply to extract") from None
+    text = (document.text or "") if document is not None else ""
+    if not text.strip():
+        warnings.append(CleanWarning("no_extraction", "trafilatura found no main text"))
+    if language and not _fits_script(language, text):
+        language = None
+    return Extracted(text, title, published, authors, captions, language, warnings)
+
+
+def _select(tree: etree._Element, selector: Selector) -> list[etree._Element]:
+    return [e for e in tree.xpath(selector.xpath) if isinstance(e, etree._Element)]
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove an element but keep its tail text (the text after it belongs to the parent)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _standalone(element: etree._Element) -> etree._Element:
+    """The body element alone in a fresh <html><body>, so extraction sees nothing else."""
+    page = lxml.html.document_fromstring("<html><body></body></html>")
+    page.body.append(element)  # moves it; the rest of the page is no longer needed
+    return page
+
+
+def _text(element: etree._Element) -> str:
+    return normalize_line(" ".join(element.xpath("string()").split()))
+
+
+def _first_text(tree: etree._Element, selectors: tuple[Selector, ...]) -> str | None:
+    for selector in selectors:
+        for element in _select(tree, selector):
+            text = _text(element)
+            if text:
+                return text
+    return None
+
+
+def page_title(tree: etree._Element) -> str | None:
+    """The headline from the page's metadata: og:title, twitter:title, <h1>, then <title>.
+
+    Open Graph and <title> often end in " | Site name": that suffix is cut when the rest of
+    the title is long enough to be a headline on its own.
+    """
+    for xpath in _TITLE_XPATHS:
+        for value in tree.xpath(xpath):
+            text = value if isinstance(value, str) else value.xpath("string()")
+            text = normalize_line(" ".join(str(text).split()))
+            if text and len(text.split()) <= MAX_TITLE_WORDS:
+                return _strip_site_suffix(text) if xpath != "//h1" else text
+    return None
+
+
+def _strip_site_suffix(title: str) -> str:
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) > 1 and len(parts[0].split()) >= 3 and len(parts[-1].split()) <= 4:
+        return title[: title.rfind(parts[-1])].rstrip(" |-–—")
+    return title
+
+
+def page_dates_and_authors(tree: etree._Element) -> tuple[str | None, list[str]]:
+    """Publication date (ISO 8601) and authors from JSON-LD, meta tags and microdata.
+
+    Sources are tried in order and the first that gives anything wins, so a sidebar's
+    author links never add to the article's own byline.
+    """
+    ld = _json_ld(tree)
+    raw_dates = [ld["datePublished"]] if isinstance(ld.get("datePublished"), str) else []
+    raw_dates += [str(v) for xpath in _DATE_XPATHS for v in tree.xpath(xpath)]
+    published = next((d for d in map(_iso_date, raw_dates) if d), None)
+    sources = [_ld_authors(ld.get("author"))]
+    for xpath in _AUTHOR_XPATHS:
+        sources.append(
+            [v if isinstance(v, str) else v.xpath("string()") for v in tree.xpath(xpath)]
+        )
+    for names in sources:
+        authors: list[str] = []
+        for name in (" ".join(str(n).split()) for n in names):
+            if name and len(name) <= MAX_AUTHOR_CHARS and "://" not in name and name not in authors:
+                authors.append(name)
+        if authors:
+            return published, authors[:MAX_AUTHORS]
+    return published, []
+
+
+def _iso_date(raw: str) -> str | None:
+    # Machine-readable dates (ISO 8601) are year first; never read them day first.
+    return parse_date(raw, dayfirst=False)
+
+
+def _json_ld(tree: etree._Element) -> dict[str, object]:
+    """The first JSON-LD object that describes an article (or the first object at all)."""
+    first: dict[str, object] = {}
+    for script in tree.xpath(_JSON_LD):
+        try:
+            data = json.loads(script)
+        except (ValueError, RecursionError):
+            continue
+        items = (
+            data
+            if isinstance(data, list)
+            else data.get("@graph", [data])
+            if isinstance(data, dict)
+            else []
+        )
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            kind = str(item.get("@type", ""))
+            if "Article" in kind or "Posting" in kind:
+                return item
+            first = first or item
+    return first
+
+
+def _ld_authors(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        name = value.get("name")
+        return [name] if isinstance(name, str) else []
+    if isinstance(value, list):
+        return [n for v in value for n in _ld_authors(v)]
+    return []
+
+
+def _declared_language(tree: etree._Element) -> str | None:
+    root = tree.getroottree().getroot()
+    match = _LANG.match(str(root.get("lang") or root.get("xml:lang") or "").strip())
+    return match.group(1).lower() if match else None
+
+
+def _fits_script(language: str, text: str) -> bool:
+    """Whether a declared language is believable for the extracted text's script."""
+    if language not in LATIN_LANGUAGES:
+        return False  # other scripts: let detection decide
+    letters = [c for c in text[:LANGUAGE_SAMPLE_CHARS] if c.isalpha()]
+    latin = sum(1 for c in letters if c < "\u0250")
+    return bool(letters) and latin >= LATIN_SHARE * len(letters)

@@ -18,6 +18,7 @@ import yaml
 from .actions import ACTIONS, LINE_ACTIONS
 from .detectors import DETECTORS
 from .model import CAPTURE_GROUPS, KINDS
+from .selectors import Selector, compile_selector
 
 ZONES = ("any", "head", "tail")
 DEFAULT_HINT = "see 'Rule files' in README.md for the schema"
@@ -46,6 +47,14 @@ _HTML_KEYS = {
     "body": "CSS selectors for the article body, tried in order",
     "title": "CSS selectors for the headline, tried in order",
     "extract": "trafilatura options for this site",
+}
+# trafilatura options a site may set in `html.extract` (all booleans).
+_EXTRACT_OPTIONS = {
+    "favor_precision": "prefer less text but correct extraction",
+    "favor_recall": "prefer more text even when unsure",
+    "include_comments": "keep the comment section",
+    "include_tables": "keep text inside <table>",
+    "fast": "skip trafilatura's fallback extractors",
 }
 _RULE_KEYS = {
     "id": "stable rule id, e.g. dawn.caption",
@@ -142,11 +151,11 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class HtmlRules:
-    """Per-site selectors for the HTML path."""
+    """Per-site selectors for the HTML path, compiled to XPath when the file is loaded."""
 
-    strip: tuple[str, ...] = ()
-    body: tuple[str, ...] = ()
-    title: tuple[str, ...] = ()
+    strip: tuple[Selector, ...] = ()
+    body: tuple[Selector, ...] = ()
+    title: tuple[Selector, ...] = ()
     extract: tuple[tuple[str, Any], ...] = ()
 
 
@@ -339,12 +348,34 @@ def _compile_html(data: Any, path: str) -> HtmlRules:
     extract = data.get("extract", {}) or {}
     if not isinstance(extract, dict):
         raise RuleError(path, data.line, "'html.extract' must be a mapping of trafilatura options")
+    line = getattr(extract, "line", data.line)
+    for option, value in extract.items():
+        if option not in _EXTRACT_OPTIONS:
+            raise RuleError(
+                path, line, f"unknown html.extract option {option!r}", _known(_EXTRACT_OPTIONS)
+            )
+        if not isinstance(value, bool):
+            raise RuleError(path, line, f"html.extract option {option!r} must be true or false")
+
+    def selectors(key: str) -> tuple[Selector, ...]:
+        compiled = []
+        for css in _as_list(data.get(key, []), path, data.line, f"html.{key}"):
+            try:
+                compiled.append(compile_selector(css))
+            except ValueError as exc:
+                raise RuleError(path, data.line, f"html.{key}: {exc}") from None
+        return tuple(compiled)
+
     return HtmlRules(
-        strip=tuple(_as_list(data.get("strip", []), path, data.line, "html.strip")),
-        body=tuple(_as_list(data.get("body", []), path, data.line, "html.body")),
-        title=tuple(_as_list(data.get("title", []), path, data.line, "html.title")),
+        strip=selectors("strip"),
+        body=selectors("body"),
+        title=selectors("title"),
         extract=tuple(sorted(extract.items())),
     )
+
+
+def _known(options: dict[str, str]) -> str:
+    return "known: " + ", ".join(sorted(options))
 
 
 def parse_rule_file(text: str, path: str) -> RuleFile:
