@@ -29,6 +29,7 @@ from .model import (
     Removal,
 )
 from .normalize import comparable, normalize_line, split_lines, word_count
+from .prefilter import LineScreen, ScreenCache
 from .rules import Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex
 from .text import Budget, Doc, is_body_like
@@ -76,6 +77,7 @@ class Cleaner:
         }
         self.time_budget = time_budget
         self.language_detector = LanguageDetector() if detect_language else None
+        self._screens = ScreenCache()  # per rule list: one regex that skips most body lines
 
     def rules_for(self, rule_file: RuleFile | None, language: str | None) -> list[Rule]:
         """The site's own rules first, then every generic rule it does not switch off."""
@@ -182,7 +184,8 @@ class Cleaner:
         rules = [r for r in self.rules_for(rule_file, language) if r.detector not in skip_detectors]
         doc = Doc(lines, Budget(self._budget_for(lines)), language)
         try:
-            _apply_line_rules(doc, [r for r in rules if r.is_line_rule])
+            line_rules = [r for r in rules if r.is_line_rule]
+            _apply_line_rules(doc, line_rules, self._screens.get(line_rules))
             for phase in ("structure", "headline", "repeats"):
                 warnings += _run_phase(doc, rules, phase)
         except TimeoutError as exc:  # regex's timeout and our Budget both end up here
@@ -255,9 +258,11 @@ class Cleaner:
         return meta, warnings
 
 
-def _apply_line_rules(doc: Doc, rules: list[Rule]) -> None:
+def _apply_line_rules(doc: Doc, rules: list[Rule], screen: LineScreen) -> None:
     """Each line is removed by the first line rule that matches it (site rules come first)."""
     for index, line in enumerate(doc.lines):
+        if not screen.may_match(line.text, doc.budget):
+            continue
         for rule in rules:
             groups = line_matches(rule, doc, index)
             if groups is not None:
