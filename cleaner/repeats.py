@@ -1,0 +1,152 @@
+"""Cross-document repetition in a batch: a line many pages of one site share is furniture.
+
+A footer the rules do not know yet ("Press TV's website can also be accessed at ...") shows up
+verbatim under every article of its site. Counting, per site, how many *documents* hold each
+line finds it; the count does not depend on record order, so the result is deterministic. The
+batch summary lists what was found; `--learn-repeats` also removes those lines from the output.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from .model import CleanResult, Removal
+from .normalize import split_lines
+
+MIN_DOCUMENTS = 5  # a line must recur in at least this many documents of one site...
+MIN_SHARE = 0.2  # ...and in at least this share of the site's documents
+MIN_CHARS = 12  # shorter lines ("Share", "Menu") are the rules' business, and too ambiguous
+UNKNOWN_SITE = "(unknown site)"
+RULE_ID = "batch.repeated-line"
+KIND = "footer"
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedLine:
+    """A line found verbatim in `documents` of the `total` documents of `site`."""
+
+    site: str
+    text: str
+    documents: int
+    total: int
+
+
+def site_key(record_site: str | None, url: str | None) -> str:
+    """The group a document is counted in: its site, else its URL's host without www."""
+    if record_site:
+        return record_site.lower()
+    if url:
+        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
+        if host:
+            return host.removeprefix("www.")
+    return UNKNOWN_SITE
+
+
+def find_repeats(
+    documents: Iterable[tuple[str, str]],
+    min_documents: int = MIN_DOCUMENTS,
+    min_share: float = MIN_SHARE,
+) -> list[RepeatedLine]:
+    """Lines recurring across documents of one site, from (site key, text) pairs.
+
+    The first line of each document (its headline) is not counted. Sorted by site, then by
+    document count (most first), then by text.
+    """
+    holders: dict[str, Counter[str]] = defaultdict(Counter)
+    totals: Counter[str] = Counter()
+    for site, text in documents:
+        totals[site] += 1
+        lines = {line.text for line in split_lines(text)[1:] if len(line.text) >= MIN_CHARS}
+        holders[site].update(lines)
+    found = [
+        RepeatedLine(site, line, count, totals[site])
+        for site, counts in holders.items()
+        for line, count in counts.items()
+        if count >= min_documents and count >= min_share * totals[site]
+    ]
+    return sorted(found, key=lambda r: (r.site, -r.documents, r.text))
+
+
+def repeated_set(repeats: Iterable[RepeatedLine]) -> dict[str, frozenset[str]]:
+    """The repeated lines of each site, for `strip_repeats`."""
+    by_site: dict[str, set[str]] = defaultdict(set)
+    for repeat in repeats:
+        by_site[repeat.site].add(repeat.text)
+    return {site: frozenset(lines) for site, lines in by_site.items()}
+
+
+def strip_repeats(result: CleanResult, original: str, lines: frozenset[str]) -> CleanResult:
+    """The result without paragraphs in `lines`, each recorded as a removal.
+
+    The headline is never removed, and at least one paragraph is always kept: a batch-wide
+    count must not empty an article.
+    """
+    drop = [p for p in result.paragraphs if p in lines]
+    if not drop or len(drop) == len(result.paragraphs):
+        return result
+    numbers: dict[str, list[int]] = defaultdict(list)
+    for line in split_lines(original):
+        numbers[line.text].append(line.no)
+    removed = list(result.removed)
+    for text in drop:
+        free = [n for n in numbers[text] if n not in {r.line for r in removed}]
+        removed.append(Removal(free[0] if free else 0, text, RULE_ID, KIND))
+    return replace(
+        result,
+        paragraphs=[p for p in result.paragraphs if p not in lines],
+        removed=sorted(removed, key=lambda r: r.line),
+    )
+
+
+def summary_lines(repeats: list[RepeatedLine], limit: int = 20) -> list[str]:
+    """Human-readable lines for the batch summary."""
+    out = [
+        f"repeated line: {r.site}: {r.documents}/{r.total} documents: {r.text[:100]}"
+        for r in repeats[:limit]
+    ]
+    if len(repeats) > limit:
+        out.append(f"repeated line: ... and {len(repeats) - limit} more")
+    return out
+
+
+def scan_records(records: Iterable[dict[str, Any]], text_field: str = "text") -> list[RepeatedLine]:
+    """Repeated lines of a batch of JSONL records (the first pass of `--learn-repeats`)."""
+    return find_repeats(
+        (site_key(_str(record.get("site")), _str(record.get("url"))), record[text_field])
+        for record in records
+        if isinstance(record.get(text_field), str)
+    )
+
+
+def strip_record(
+    out: dict[str, Any], record: dict[str, Any], by_site: dict[str, frozenset[str]]
+) -> dict[str, Any]:
+    """A cleaned JSONL record without its site's repeated lines (fields kept consistent).
+
+    `record` is the input record: its `site`/`url` give the same key `scan_records` used.
+    """
+    if "error" in out or not isinstance(out.get("paragraphs"), list):
+        return out
+    lines = by_site.get(site_key(_str(record.get("site")), _str(record.get("url"))))
+    if not lines:
+        return out
+    paragraphs = out["paragraphs"]
+    kept = [p for p in paragraphs if p not in lines]
+    if len(kept) == len(paragraphs) or not kept:
+        return out
+    new = dict(out)
+    new["paragraphs"] = kept
+    new["body"] = "\n\n".join(kept)
+    new["text"] = "\n\n".join([out.get("title") or "", *kept]).lstrip("\n") + "\n"
+    new["removed"] = list(out.get("removed") or []) + [
+        {"line": 0, "text": p, "rule": RULE_ID, "kind": KIND} for p in paragraphs if p in lines
+    ]
+    return new
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,214 @@
+"""Generic cleaning beyond the golden dev set: traps kept, language packs as data, batch repeats.
+
+The dev set (golden/_generic/) is checked by test_golden.py; here small synthetic articles
+check what one rule or detector must keep or remove, in each language.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from cleaner.repeats import (
+    RULE_ID,
+    find_repeats,
+    repeated_set,
+    scan_records,
+    site_key,
+    strip_record,
+    strip_repeats,
+)
+
+# Body paragraphs long enough for the language detector, one article per language.
+BODY = {
+    "en": [
+        "The regional council approved the new transport plan on Tuesday after a long debate.",
+        "Officials said the first bus lanes would open in the spring, ahead of the schedule.",
+        "Residents have complained for years about traffic jams on the main road into town.",
+    ],
+    "fr": [
+        "Le conseil régional a adopté mardi le nouveau plan de transport après un long débat.",
+        "Les premières voies de bus ouvriront au printemps, selon les responsables du projet.",
+        "Les habitants se plaignent depuis des années des embouteillages sur la route principale.",
+    ],
+    "es": [
+        "El consejo regional aprobó el martes el nuevo plan de transporte tras un largo debate.",
+        "Los primeros carriles de autobús abrirán en primavera, según los responsables del plan.",
+        "Los vecinos se quejan desde hace años de los atascos en la carretera principal.",
+    ],
+    "de": [
+        "Der Regionalrat hat am Dienstag nach langer Debatte den neuen Verkehrsplan beschlossen.",
+        "Die ersten Busspuren sollen im Frühjahr öffnen, teilten die Verantwortlichen mit.",
+        "Anwohner beklagen sich seit Jahren über Staus auf der Hauptstraße in die Stadt.",
+    ],
+}
+HEADLINE = {
+    "en": "Council approves transport plan",
+    "fr": "Le conseil adopte le plan de transport",
+    "es": "El consejo aprueba el plan de transporte",
+    "de": "Regionalrat beschließt Verkehrsplan",
+}
+
+# Lines that look like furniture at first sight but are body text: they must stay.
+TRAPS = [
+    ("en", "Share prices rose 4 percent after the announcement, traders said."),
+    ("en", "By the end of the month, the work should be finished."),
+    ("en", "By Tuesday evening, Most Residents Had Left"),
+    ("en", "Photo evidence presented in court showed the damaged wall."),
+    ("en", "Source: the ministry said the figures were provisional."),
+    ("en", "Follow-up talks are planned for next week."),
+    ("en", "Follow the signs to the new entrance, officials said."),
+    ("en", "Related costs will be covered by the state."),
+    ("en", "Advertising revenue fell for a third year."),
+    ("en", "Also on the agenda was a new school."),
+    ("en", '"We will not give up," she said.'),
+    ("en", "It rained."),
+    ("en", "ABUJA — Nigeria's senate passed the bill on Thursday."),
+    ("en", "Users can share the link with friends or post photos on Facebook, the company said."),
+    ("en", "Read more about the plan on the council's website, he said."),
+    ("fr", "Partager les coûts reste la priorité du gouvernement."),
+    ("fr", "Par ailleurs, le ministre a annoncé une hausse du budget."),
+    ("fr", "Photo à l'appui, le maire a montré les dégâts aux journalistes."),
+    ("fr", "Suivez le guide, a plaisanté le maire lors de la visite."),
+    ("es", "Por otra parte, el alcalde anunció más inversiones."),
+    ("es", "Compartir el coche es cada vez más habitual en la región."),
+    ("es", "Fuentes del ministerio confirmaron la noticia."),
+    ("de", "Von den neuen Regeln profitieren vor allem Pendler."),
+    ("de", "Teilen wollen die Länder die Kosten nicht."),
+    ("de", "Quelle: eine interne Studie des Ministeriums aus dem Jahr 2023."),
+]
+
+# Furniture lines, one per language and shape, that generic rules must remove.
+FURNITURE = [
+    ("en", "Share on WhatsApp", "en.share-prompt"),
+    ("en", "Follow us on Instagram", "en.follow-us"),
+    ("en", "Story continues below advertisement", "en.advertisement"),
+    ("en", "READ: Mayor defends new budget", "en.teaser"),
+    ("en", "By Amina Yusuf, Staff Reporter", "en.byline"),
+    ("en", "Updated 5 hours ago", "en.updated"),
+    ("en", "4 min read", "en.reading-time"),
+    ("en", "1.2K shares", "en.counter"),
+    ("en", "Image source, Getty Images", "en.image-source"),
+    ("en", "Copyright 2023 The Example Post. All rights reserved.", "generic.copyright"),
+    ("en", "Twitter | Facebook | LinkedIn", "generic.share-networks"),
+    ("fr", "Partager sur LinkedIn", "fr.share-prompt"),
+    ("fr", "Lire aussi : Le budget de la région en hausse", "fr.teaser"),
+    ("fr", "Publié le 3 janvier 2024 à 18h02", "fr.dateline"),
+    ("fr", "Par Sophie Martin", "fr.byline"),
+    ("es", "Lee también: El alcalde presenta su plan", "es.teaser"),
+    ("es", "Por Carlos Ruiz", "es.byline"),
+    ("es", "hace 20 minutos", "es.relative-time"),
+    ("de", "Lesen Sie auch: Neue Busse für die Region", "de.teaser"),
+    ("de", "Von Anna Becker", "de.byline"),
+    ("de", "Stand: 12.03.2024, 09:15 Uhr", "de.dateline"),
+    ("de", "Folgen Sie uns auf Instagram", "de.follow-us"),
+]
+
+
+def article(lang: str, line: str, where: int = 2) -> str:
+    body = list(BODY[lang])
+    body.insert(where, line)
+    return HEADLINE[lang] + "\n\n" + "\n\n".join(body) + "\n"
+
+
+@pytest.mark.parametrize(("lang", "line"), TRAPS, ids=[t[1][:40] for t in TRAPS])
+def test_trap_line_is_kept(cleaner, lang, line):
+    result = cleaner.clean(article(lang, line))
+    assert result.language == lang
+    assert line in result.paragraphs, [r.rule for r in result.removed]
+
+
+@pytest.mark.parametrize(("lang", "line", "rule"), FURNITURE, ids=[f[1][:40] for f in FURNITURE])
+def test_furniture_line_is_removed(cleaner, lang, line, rule):
+    result = cleaner.clean(article(lang, line))
+    assert result.paragraphs == BODY[lang]
+    assert [r.rule for r in result.removed] == [rule]
+
+
+def test_language_packs_are_data(cleaner):
+    """Each language pack is a rule file with a `languages` key; no code names a language."""
+    packs = {f.site: f for f in cleaner.generic if f.site.startswith("_lang_")}
+    assert {"_lang_en", "_lang_fr", "_lang_es", "_lang_de"} <= set(packs)
+    for name, pack in packs.items():
+        assert pack.languages == {name.removeprefix("_lang_")}
+    # A French teaser line is not removed from an English article: packs follow the language.
+    result = cleaner.clean(article("en", "Lire aussi : Le budget de la région en hausse"))
+    assert "Lire aussi : Le budget de la région en hausse" in result.paragraphs
+
+
+def test_related_list_stops_at_body_text(cleaner):
+    text = article(
+        "en", "Related articles\nMayor defends budget\n12 March 2024\nNew buses for the city"
+    )
+    result = cleaner.clean(text)
+    assert result.paragraphs == BODY["en"]
+    assert {r.rule for r in result.removed} == {"en.related-list"}
+    assert result.metadata.published is None  # a teaser's date is not the article's
+
+
+def test_pull_quote_removed_body_kept(cleaner):
+    quote = "“the first bus lanes would open in the spring”"
+    result = cleaner.clean(article("en", quote, where=3))
+    assert result.paragraphs == BODY["en"]
+    assert [r.rule for r in result.removed] == ["generic.pull-quote"]
+
+
+# --- cross-document repetition -------------------------------------------------------------
+
+FOOTER = "Our journalism is funded by readers like you. Support us today"
+
+
+def batch(n: int = 12, seed: int = 0) -> list[dict[str, str]]:
+    rng = random.Random(seed)
+    records = []
+    for i in range(n):
+        body = [
+            f"Paragraph {i}.{k} of the story about topic {rng.randint(0, 9999)} in full."
+            for k in range(3)
+        ]
+        text = "\n\n".join([f"Headline number {i}", *body, FOOTER]) + "\n"
+        records.append({"url": f"https://www.example.com/news/{i}", "text": text})
+    records.append({"url": "https://other.org/a", "text": "Other\n\nA one-off page.\n\n" + FOOTER})
+    return records
+
+
+def test_repeats_found_per_site_and_order_independent():
+    records = batch()
+    found = scan_records(records)
+    assert [(r.site, r.text, r.documents, r.total) for r in found] == [
+        ("example.com", FOOTER, 12, 12)
+    ]
+    shuffled = list(records)
+    random.Random(1).shuffle(shuffled)
+    assert scan_records(shuffled) == found
+
+
+def test_repeats_need_enough_documents():
+    assert scan_records(batch(n=4)) == []
+
+
+def test_site_key_prefers_site_then_host():
+    assert site_key("Dawn.com", "https://x.org/") == "dawn.com"
+    assert site_key(None, "https://www.dawn.com/news/1") == "dawn.com"
+    assert site_key(None, None) == "(unknown site)"
+
+
+def test_strip_repeats_from_results_and_records(cleaner):
+    records = batch()
+    by_site = repeated_set(scan_records(records))
+    record = records[0]
+    result = cleaner.clean(record["text"], url=record["url"])
+    assert FOOTER in result.paragraphs
+    stripped = strip_repeats(result, record["text"], by_site["example.com"])
+    assert FOOTER not in stripped.paragraphs and stripped.paragraphs
+    assert stripped.removed[-1].rule == RULE_ID and stripped.removed[-1].line == 9
+    out = {**record, **result.to_dict()}
+    new = strip_record(out, record, by_site)
+    assert FOOTER not in new["text"] and new["paragraphs"] == stripped.paragraphs
+    assert new["removed"][-1]["rule"] == RULE_ID
+
+
+def test_find_repeats_never_counts_headlines():
+    docs = [("s", f"Same headline\n\nBody text number {i} here.") for i in range(10)]
+    assert find_repeats(docs) == []
