@@ -1,0 +1,404 @@
+"""Throughput, scaling, memory and language-detection cost, each against a baseline run here.
+
+    python benchmarks/throughput.py                      # every section, 20,000 records
+    python benchmarks/throughput.py --only text,language --records 5000
+    python benchmarks/throughput.py --only memory --memory-mb 1024
+
+Sections (each prints a table; every figure is a ratio against its baseline in the same run):
+  text      Cleaner.clean, one process, vs datatrove's C4QualityFilter (min_num_sentences=-1)
+  jobs      `cleaner clean --format jsonl --jobs 2` vs `--jobs 1` (wall time)
+  html      Cleaner.clean_html vs plain trafilatura.extract on the same pages
+  memory    peak RSS of a --jobs 2 run over a large JSONL file vs one a tenth of its size
+  language  the bounded language sample vs naive full-text langdetect: cost and agreement
+Needs the bench extra: pip install -e '.[bench]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402 - the sibling module, found through the line above
+
+from cleaner import Cleaner  # noqa: E402
+
+SECTIONS = ("text", "jobs", "html", "memory", "language")
+DEFAULT_RECORDS = 20_000
+DEFAULT_MEMORY_MB = 1024
+MEMORY_BASELINE_SHARE = 0.1  # the memory baseline is a run over a tenth of the data
+RSS_SAMPLE_SECONDS = 0.2
+LANGUAGE_DOCS = 2_000  # documents for the language section (langdetect is the slow part)
+HTML_REPEAT = 20  # each HTML page is cleaned this many times (a handful of pages exist)
+TARGETS = {
+    "text_no_language": 1.0,  # at least as fast as the C4 line filter
+    "text_default": 0.2,
+    "jobs": 1.8,
+    "html": 1.15,  # at most this multiple of trafilatura's time
+    "memory_mb": 200,
+}
+
+
+def _timed(func: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def _table(title: str, header: Sequence[str], rows: list[Sequence[object]]) -> str:
+    lines = [f"\n### {title}\n", "| " + " | ".join(header) + " |"]
+    lines.append("|" + "---|" * len(header))
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _verdict(ok: bool) -> str:
+    return "meets target" if ok else "MISSES target"
+
+
+def bench_text(records: list[dict]) -> str:
+    """Docs/s and MB/s of the Cleaner (with and without language) vs the C4 line filter."""
+    from datatrove.data import Document
+    from datatrove.pipeline.filters.c4_filters import C4QualityFilter
+
+    texts = [(str(r["text"]), r.get("url")) for r in records]
+    megabytes = sum(len(t.encode("utf-8")) for t, _ in texts) / 1e6
+    c4 = C4QualityFilter(min_num_sentences=-1)
+    documents = [Document(text=t, id=str(i)) for i, (t, _) in enumerate(texts)]
+    baseline = _timed(lambda: [c4.filter(d) for d in documents])
+    rows = [
+        [
+            "datatrove C4QualityFilter (baseline)",
+            len(texts),
+            f"{len(texts) / baseline:,.0f}",
+            f"{megabytes / baseline:.1f}",
+            "1.00",
+            "",
+        ]
+    ]
+    for label, key, cleaner in (
+        ("Cleaner(detect_language=False)", "text_no_language", Cleaner(detect_language=False)),
+        ("Cleaner() (language on)", "text_default", Cleaner()),
+    ):
+        cleaner.clean(*texts[0])  # warm up: language profiles, regex caches
+        seconds = _timed(lambda c=cleaner: [c.clean(t, url=u) for t, u in texts])
+        ratio = baseline / seconds
+        rows.append(
+            [
+                label,
+                len(texts),
+                f"{len(texts) / seconds:,.0f}",
+                f"{megabytes / seconds:.1f}",
+                f"{ratio:.2f}",
+                f"{_verdict(ratio >= TARGETS[key])} (>= {TARGETS[key]})",
+            ]
+        )
+    return _table(
+        "Text mode, one process (ratio = speed / C4 filter speed)",
+        ["what", "docs", "docs/s", "MB/s", "ratio", "target"],
+        rows,
+    )
+
+
+def _run_cli(args: list[str]) -> float:
+    command = [sys.executable, "-m", "cleaner.cli", "clean", "--format", "jsonl", "-q", *args]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"cleaner failed: {done.stderr[-2000:]}")
+    return seconds
+
+
+def bench_jobs(records: list[dict], workdir: Path) -> str:
+    """Wall time of the CLI on a JSONL file with --jobs 1 and --jobs 2 (outputs compared)."""
+    source = workdir / "jobs.jsonl"
+    with source.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    rows = []
+    outputs = {}
+    base = None
+    for jobs in (1, 2):
+        out = workdir / f"jobs{jobs}"
+        seconds = _run_cli(["--jobs", str(jobs), str(source), "-o", str(out)])
+        outputs[jobs] = (out / "jobs.jsonl").read_bytes()
+        base = base or seconds
+        speedup = base / seconds
+        target = (
+            "" if jobs == 1 else f"{_verdict(speedup >= TARGETS['jobs'])} (>= {TARGETS['jobs']})"
+        )
+        rows.append(
+            [
+                f"--jobs {jobs}",
+                len(records),
+                f"{seconds:.1f}",
+                f"{len(records) / seconds:,.0f}",
+                f"{speedup:.2f}",
+                target,
+            ]
+        )
+    same = "identical" if outputs[1] == outputs[2] else "DIFFERENT"
+    return _table(
+        f"CLI JSONL, {os.cpu_count()} cores (ratio = speed-up over --jobs 1; outputs {same})",
+        ["run", "docs", "seconds", "docs/s", "ratio", "target"],
+        rows,
+    )
+
+
+def html_pages() -> list[tuple[str, str | None]]:
+    """(page, url): each golden text case as a news page with furniture, plus golden HTML."""
+    pages = []
+    for site, text in corpus.golden_texts():
+        lines = [line for line in text.split("\n") if line.strip()]
+        body = "".join(f"<p>{html.escape(line)}</p>\n" for line in lines[1:])
+        pages.append(
+            (
+                f"<html><head><title>{html.escape(lines[0])}</title></head><body>"
+                f"<header><nav><a href='/'>Home</a> <a href='/world'>World</a></nav></header>"
+                f"<article><h1>{html.escape(lines[0])}</h1>\n{body}</article>"
+                f"<aside><h3>Most read</h3><ul><li><a href='/1'>Another story</a></li></ul></aside>"
+                f"<footer>© {site} All rights reserved.</footer></body></html>",
+                f"https://www.{site}/news/1",
+            )
+        )
+    for path in sorted(corpus.GOLDEN.glob("*/*.html")):
+        pages.append((path.read_text(encoding="utf-8", errors="replace"), None))
+    return pages
+
+
+def bench_html() -> str:
+    """Cleaner.clean_html vs trafilatura.extract, same pages, same process."""
+    import trafilatura
+
+    pages = html_pages() * HTML_REPEAT
+    cleaner = Cleaner()
+    cleaner.clean_html(*pages[0])
+    trafilatura.extract(pages[0][0], url=pages[0][1])
+    baseline = _timed(lambda: [trafilatura.extract(p, url=u) for p, u in pages])
+    ours = _timed(lambda: [cleaner.clean_html(p, url=u) for p, u in pages])
+    no_lang = Cleaner(detect_language=False)
+    ours_no_lang = _timed(lambda: [no_lang.clean_html(p, url=u) for p, u in pages])
+    rows = [
+        ["trafilatura.extract (baseline)", len(pages), f"{len(pages) / baseline:,.0f}", "1.00", ""]
+    ]
+    for label, seconds in (
+        ("Cleaner().clean_html", ours),
+        ("Cleaner(detect_language=False).clean_html", ours_no_lang),
+    ):
+        ratio = seconds / baseline
+        rows.append(
+            [
+                label,
+                len(pages),
+                f"{len(pages) / seconds:,.0f}",
+                f"{ratio:.2f}",
+                f"{_verdict(ratio <= TARGETS['html'])} (<= {TARGETS['html']})",
+            ]
+        )
+    return _table(
+        "HTML mode (ratio = time / trafilatura's time)",
+        ["what", "pages", "pages/s", "ratio", "target"],
+        rows,
+    )
+
+
+def _peak_rss(command: list[str]) -> tuple[float, float, float, float]:
+    """Run `command`; (seconds, peak MB of the main process, of one worker, of all together)."""
+    import psutil
+
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    main = psutil.Process(process.pid)
+    peaks = [0.0, 0.0, 0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            try:
+                rss_main = main.memory_info().rss
+                workers = [c.memory_info().rss for c in main.children(recursive=True)]
+            except psutil.Error:
+                break
+            peaks[0] = max(peaks[0], rss_main / 1e6)
+            peaks[1] = max(peaks[1], max(workers, default=0) / 1e6)
+            peaks[2] = max(peaks[2], (rss_main + sum(workers)) / 1e6)
+            time.sleep(RSS_SAMPLE_SECONDS)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    done.set()
+    sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"cleaner failed: {err.decode()[-2000:]}")
+    return time.perf_counter() - start, peaks[0], peaks[1], peaks[2]
+
+
+def _big_jsonl(path: Path, megabytes: int) -> int:
+    """A JSONL file of about `megabytes` MB of varied records; returns the record count."""
+    limit = megabytes * 1_000_000
+    size = count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for record in corpus.records(10**9):
+            line = json.dumps(record, ensure_ascii=False) + "\n"
+            handle.write(line)
+            size += len(line.encode("utf-8"))
+            count += 1
+            if size >= limit:
+                return count
+    return count
+
+
+def bench_memory(workdir: Path, megabytes: int) -> str:
+    """Peak RSS of `cleaner clean --jobs 2` on a big file vs on a tenth of it."""
+    rows = []
+    base_total = None
+    for share in (MEMORY_BASELINE_SHARE, 1.0):
+        size = max(1, int(megabytes * share))
+        source = workdir / f"mem{size}.jsonl"
+        count = _big_jsonl(source, size)
+        command = [
+            sys.executable,
+            "-m",
+            "cleaner.cli",
+            "clean",
+            "--format",
+            "jsonl",
+            "-q",
+            "--jobs",
+            "2",
+            str(source),
+            "-o",
+            str(workdir / f"mem{size}-out"),
+        ]
+        seconds, main, worker, total = _peak_rss(command)
+        base_total = base_total or total
+        ok = max(main, worker) < TARGETS["memory_mb"]
+        rows.append(
+            [
+                f"{size} MB",
+                count,
+                f"{seconds:.0f}",
+                f"{main:.0f}",
+                f"{worker:.0f}",
+                f"{total:.0f}",
+                f"{total / base_total:.2f}",
+                f"{_verdict(ok)} (each process < {TARGETS['memory_mb']} MB)",
+            ]
+        )
+        source.unlink()
+    return _table(
+        "Peak memory, --jobs 2 (ratio = total peak RSS / the small run's)",
+        ["input", "docs", "seconds", "main MB", "worker MB", "total MB", "ratio", "target"],
+        rows,
+    )
+
+
+def bench_language(records: list[dict]) -> str:
+    """Cost per document of the bounded sample vs naive full-text detection, and agreement."""
+    from cleaner.language import SAMPLE_CHARS, TRIALS, LanguageDetector
+    from cleaner.normalize import split_lines
+    from cleaner.text import is_body_like
+
+    docs = [str(r["text"]) for r in records[:LANGUAGE_DOCS]]
+    docs += [text for _, text in corpus.golden_texts()]
+    paragraphs = [[ln.text for ln in split_lines(t) if is_body_like(ln.text)] for t in docs]
+    bounded = LanguageDetector()
+    factory = bounded._get_factory()
+
+    def full_text(text: str) -> str | None:
+        detector = factory.create()  # langdetect's defaults: 7 trials, the whole text
+        detector.append(text)
+        try:
+            return detector.detect().split("-")[0]
+        except Exception:
+            return None
+
+    naive_seconds = _timed(lambda: [full_text(t) for t in docs])
+    naive = [full_text(t) for t in docs]
+    ours_seconds = _timed(lambda: [bounded.detect(p) for p in paragraphs])
+    ours = [bounded.detect(p) for p in paragraphs]
+    agree = sum(a == b for a, b in zip(ours, naive, strict=True)) / len(docs)
+    golden = len(corpus.golden_texts())
+    agree_golden = sum(a == b for a, b in zip(ours[-golden:], naive[-golden:], strict=True))
+    rows = [
+        [
+            "full text, 7 trials (baseline)",
+            len(docs),
+            f"{1000 * naive_seconds / len(docs):.2f}",
+            "1.00",
+            "",
+        ],
+        [
+            f"cleaner: {SAMPLE_CHARS}-char sample, {TRIALS} trials",
+            len(docs),
+            f"{1000 * ours_seconds / len(docs):.2f}",
+            f"{ours_seconds / naive_seconds:.2f}",
+            f"agrees on {agree:.1%} of documents, {agree_golden}/{golden} golden cases",
+        ],
+    ]
+    return _table(
+        "Language detection (ratio = time / full-text time)",
+        ["method", "docs", "ms/doc", "ratio", "agreement"],
+        rows,
+    )
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {load:.1f} at start"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=DEFAULT_RECORDS)
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    parser.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB)
+    args = parser.parse_args(argv)
+    sections = [s for s in args.only.split(",") if s]
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    print(machine())
+    records = list(corpus.records(args.records))
+    with tempfile.TemporaryDirectory(prefix="cleaner-bench-") as tmp:
+        workdir = Path(tmp)
+        for section in sections:
+            if section == "text":
+                print(bench_text(records), flush=True)
+            elif section == "jobs":
+                print(bench_jobs(records, workdir), flush=True)
+            elif section == "html":
+                print(bench_html(), flush=True)
+            elif section == "memory":
+                print(bench_memory(workdir, args.memory_mb), flush=True)
+            elif section == "language":
+                print(bench_language(records), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
