@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 
 from dateutil import parser as dateparser
 
+DATE_CACHE_SIZE = 4096  # distinct captured date strings remembered per process
 # Two defaults that differ in every field: whatever differs between the two parses was not in
 # the text, so "5 Jan 2024" stays a date and "09 Feb 2024 09:21 UTC" keeps its time and zone.
 _DEFAULT_A = datetime(2001, 1, 1, 0, 0, 0)
@@ -31,6 +33,8 @@ _MONTHS = {
 }
 
 
+# dateutil is the costliest step of a document with a dated byline; a batch repeats its dates.
+@functools.lru_cache(maxsize=DATE_CACHE_SIZE)
 def parse_date(text: str, dayfirst: bool = True) -> str | None:
     """ISO 8601 for a date written in a captured group, or None when it is not a date.
 
