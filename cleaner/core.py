@@ -29,13 +29,13 @@ from .model import (
     Removal,
 )
 from .normalize import comparable, normalize_line, split_lines, word_count
-from .prefilter import LineScreen, ScreenCache
 from .rules import Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex
 from .text import Budget, Doc, is_body_like
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
+MAX_PASSES = 4  # cleaning the kept lines again until stable (usually 1 or 2 passes)
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
 NO_HEADLINE_WORDS = 40  # a first line this long is a paragraph, not a headline
 _AUTHOR_SPLIT = (" and ", ", ", " & ")
@@ -77,7 +77,6 @@ class Cleaner:
         }
         self.time_budget = time_budget
         self.language_detector = LanguageDetector() if detect_language else None
-        self._screens = ScreenCache()  # per rule list: one regex that skips most body lines
 
     def rules_for(self, rule_file: RuleFile | None, language: str | None) -> list[Rule]:
         """The site's own rules first, then every generic rule it does not switch off."""
@@ -111,14 +110,13 @@ class Cleaner:
         if not lines:
             raise CleanError("empty", "input is empty (no text after whitespace)")
         resolution = self.sites.resolve("\n".join(line.text for line in lines), url, site)
-        return self.clean_lines(lines, resolution)
+        return self._settled(lines, resolution, self.clean_lines(lines, resolution))
 
     def clean_html(
         self, html: str | bytes, url: str | None = None, site: str | None = None
     ) -> CleanResult:
         """Clean one article given as an HTML page: extract the main text, then clean it."""
-        # trafilatura is imported only when HTML is cleaned
-        from .html import TEXT_ONLY_DETECTORS, HtmlError, extract
+        from .html import extract  # trafilatura is imported only when HTML is cleaned
 
         decoded = None
         if isinstance(html, bytes | bytearray):
@@ -132,8 +130,6 @@ class Cleaner:
         known = self.sites.resolve("", url, site)
         try:
             page = extract(html, url, known.rule_file.html if known.rule_file else None)
-        except HtmlError as exc:
-            raise CleanError(exc.code, str(exc)) from None
         except (ValueError, etree.LxmlError) as exc:
             raise CleanError("bad_html", f"cannot parse the HTML: {exc}") from None
         lines = split_lines(page.text)
@@ -144,34 +140,19 @@ class Cleaner:
         resolution = known
         if known.rule_file is None:
             resolution = self.sites.resolve("\n".join(line.text for line in lines), url, site)
-        result = self.clean_lines(
-            lines, resolution, language=page.language, skip_detectors=TEXT_ONLY_DETECTORS
-        )
+        result = self.clean_lines(lines, resolution)
         meta = result.metadata
         meta.published = meta.published or page.published
         meta.authors = meta.authors or page.authors
         for caption in page.captions:
             _add_caption(meta.captions, Caption(caption))
-        result.warnings += page.warnings
         result.input_format = "html"
         return _with_encoding(result, decoded) if decoded else result
 
-    def clean_lines(
-        self,
-        lines: list[Line],
-        resolution: Resolution,
-        *,
-        language: str | None = None,
-        skip_detectors: frozenset[str] = frozenset(),
-    ) -> CleanResult:
-        """Run the cleaning phases on segmented lines for an already resolved site.
-
-        `language` is one the input declares (an HTML page's checked `lang`); detection runs
-        only without it. `skip_detectors` names detectors that do not apply to this input.
-        """
+    def clean_lines(self, lines: list[Line], resolution: Resolution) -> CleanResult:
+        """Run the cleaning phases on segmented lines for an already resolved site."""
         warnings = list(resolution.warnings)
-        if language is None:
-            language = self._language([line.text for line in lines if is_body_like(line.text)])
+        language = self._language([line.text for line in lines if is_body_like(line.text)])
         rule_file = resolution.rule_file
         expected = rule_file.language if rule_file else None
         if expected and language and language != expected:
@@ -181,11 +162,10 @@ class Cleaner:
                     f"text looks like {language!r}, site {rule_file.site} is {expected!r}",
                 )
             )
-        rules = [r for r in self.rules_for(rule_file, language) if r.detector not in skip_detectors]
+        rules = self.rules_for(rule_file, language)
         doc = Doc(lines, Budget(self._budget_for(lines)), language)
         try:
-            line_rules = [r for r in rules if r.is_line_rule]
-            _apply_line_rules(doc, line_rules, self._screens.get(line_rules))
+            _apply_line_rules(doc, [r for r in rules if r.is_line_rule])
             for phase in ("structure", "headline", "repeats"):
                 warnings += _run_phase(doc, rules, phase)
         except TimeoutError as exc:  # regex's timeout and our Budget both end up here
@@ -217,6 +197,34 @@ class Cleaner:
             removed=removed,
             warnings=warnings + meta_warnings,
         )
+
+    def _settled(
+        self, lines: list[Line], resolution: Resolution, result: CleanResult
+    ) -> CleanResult:
+        """Clean the kept lines again until nothing more goes, so cleaning is idempotent.
+
+        A second pass can find more: zones (`head`, `tail`) and detectors see the shorter
+        text. Removals of every pass are merged, in line order; an overcleaned pass stops.
+        """
+        for _ in range(MAX_PASSES - 1):
+            gone = {removal.line for removal in result.removed}
+            again = self.clean_lines([line for line in lines if line.no not in gone], resolution)
+            if not again.removed or _has(again, "overcleaned") or _has(result, "overcleaned"):
+                break
+            removed = sorted(result.removed + again.removed, key=lambda r: r.line)
+            metadata, meta_warnings = self._metadata(removed)
+            warnings = [w for w in result.warnings + again.warnings if w.code != "bad_date"]
+            result = CleanResult(
+                title=again.title,
+                paragraphs=again.paragraphs,
+                site=result.site,
+                site_source=result.site_source,
+                language=result.language,
+                metadata=metadata,
+                removed=removed,
+                warnings=list(dict.fromkeys(warnings + meta_warnings)),
+            )
+        return result
 
     def _budget_for(self, lines: list[Line]) -> float:
         """The time budget of one document: the base budget, plus more for a very long one."""
@@ -258,11 +266,9 @@ class Cleaner:
         return meta, warnings
 
 
-def _apply_line_rules(doc: Doc, rules: list[Rule], screen: LineScreen) -> None:
+def _apply_line_rules(doc: Doc, rules: list[Rule]) -> None:
     """Each line is removed by the first line rule that matches it (site rules come first)."""
     for index, line in enumerate(doc.lines):
-        if not screen.may_match(line.text, doc.budget):
-            continue
         for rule in rules:
             groups = line_matches(rule, doc, index)
             if groups is not None:
@@ -299,6 +305,10 @@ def _run_phase(doc: Doc, rules: list[Rule], phase: str) -> list[CleanWarning]:
     return warnings
 
 
+def _has(result: CleanResult, code: str) -> bool:
+    return any(warning.code == code for warning in result.warnings)
+
+
 def _decode(data: bytes, decoder: Callable[[bytes], Decoded]) -> Decoded:
     try:
         return decoder(data)
@@ -320,6 +330,9 @@ def _with_encoding(result: CleanResult, decoded: Decoded) -> CleanResult:
 
 
 def _overcleaned(lines: list[Line], kept: list[int]) -> bool:
+    """Whether the rules took (almost) everything: nothing kept, or prose cut to a sliver."""
+    if lines and not kept:
+        return True  # never silently empty, even when the input holds no prose
     if len(lines) < 2:
         return False
     total = sum(word_count(line.text) for line in lines)
