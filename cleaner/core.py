@@ -29,6 +29,7 @@ from .model import (
     Removal,
 )
 from .normalize import comparable, normalize_line, split_lines, word_count
+from .prefilter import LineScreen, ScreenCache
 from .rules import Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex
 from .text import Budget, Doc, is_body_like
@@ -77,6 +78,7 @@ class Cleaner:
         }
         self.time_budget = time_budget
         self.language_detector = LanguageDetector() if detect_language else None
+        self._screens = ScreenCache()  # per rule list: one regex that skips most body lines
 
     def rules_for(self, rule_file: RuleFile | None, language: str | None) -> list[Rule]:
         """The site's own rules first, then every generic rule it does not switch off."""
@@ -116,7 +118,8 @@ class Cleaner:
         self, html: str | bytes, url: str | None = None, site: str | None = None
     ) -> CleanResult:
         """Clean one article given as an HTML page: extract the main text, then clean it."""
-        from .html import extract  # trafilatura is imported only when HTML is cleaned
+        # trafilatura is imported only when HTML is cleaned
+        from .html import TEXT_ONLY_DETECTORS, HtmlError, extract
 
         decoded = None
         if isinstance(html, bytes | bytearray):
@@ -130,6 +133,8 @@ class Cleaner:
         known = self.sites.resolve("", url, site)
         try:
             page = extract(html, url, known.rule_file.html if known.rule_file else None)
+        except HtmlError as exc:
+            raise CleanError(exc.code, str(exc)) from None
         except (ValueError, etree.LxmlError) as exc:
             raise CleanError("bad_html", f"cannot parse the HTML: {exc}") from None
         lines = split_lines(page.text)
@@ -140,19 +145,34 @@ class Cleaner:
         resolution = known
         if known.rule_file is None:
             resolution = self.sites.resolve("\n".join(line.text for line in lines), url, site)
-        result = self.clean_lines(lines, resolution)
+        result = self.clean_lines(
+            lines, resolution, language=page.language, skip_detectors=TEXT_ONLY_DETECTORS
+        )
         meta = result.metadata
         meta.published = meta.published or page.published
         meta.authors = meta.authors or page.authors
         for caption in page.captions:
             _add_caption(meta.captions, Caption(caption))
+        result.warnings += page.warnings
         result.input_format = "html"
         return _with_encoding(result, decoded) if decoded else result
 
-    def clean_lines(self, lines: list[Line], resolution: Resolution) -> CleanResult:
-        """Run the cleaning phases on segmented lines for an already resolved site."""
+    def clean_lines(
+        self,
+        lines: list[Line],
+        resolution: Resolution,
+        *,
+        language: str | None = None,
+        skip_detectors: frozenset[str] = frozenset(),
+    ) -> CleanResult:
+        """Run the cleaning phases on segmented lines for an already resolved site.
+
+        `language` is one the input declares (an HTML page's checked `lang`); detection runs
+        only without it. `skip_detectors` names detectors that do not apply to this input.
+        """
         warnings = list(resolution.warnings)
-        language = self._language([line.text for line in lines if is_body_like(line.text)])
+        if language is None:
+            language = self._language([line.text for line in lines if is_body_like(line.text)])
         rule_file = resolution.rule_file
         expected = rule_file.language if rule_file else None
         if expected and language and language != expected:
@@ -162,10 +182,11 @@ class Cleaner:
                     f"text looks like {language!r}, site {rule_file.site} is {expected!r}",
                 )
             )
-        rules = self.rules_for(rule_file, language)
+        rules = [r for r in self.rules_for(rule_file, language) if r.detector not in skip_detectors]
         doc = Doc(lines, Budget(self._budget_for(lines)), language)
         try:
-            _apply_line_rules(doc, [r for r in rules if r.is_line_rule])
+            line_rules = [r for r in rules if r.is_line_rule]
+            _apply_line_rules(doc, line_rules, self._screens.get(line_rules))
             for phase in ("structure", "headline", "repeats"):
                 warnings += _run_phase(doc, rules, phase)
         except TimeoutError as exc:  # regex's timeout and our Budget both end up here
@@ -266,9 +287,11 @@ class Cleaner:
         return meta, warnings
 
 
-def _apply_line_rules(doc: Doc, rules: list[Rule]) -> None:
+def _apply_line_rules(doc: Doc, rules: list[Rule], screen: LineScreen) -> None:
     """Each line is removed by the first line rule that matches it (site rules come first)."""
     for index, line in enumerate(doc.lines):
+        if not screen.may_match(line.text, doc.budget):
+            continue
         for rule in rules:
             groups = line_matches(rule, doc, index)
             if groups is not None:
