@@ -26,11 +26,21 @@ from .selectors import Selector
 
 # Chosen by measurement on benchmarks/html_quality.py (see benchmarks/README.md): comments are
 # not the article, and tables often are (statistics, results).
+# trafilatura's `fast` mode skips its comparison with readability and jusText: on news pages
+# that comparison more often swaps a right extraction for a longer wrong one than it rescues
+# a bad one, and it costs half the extraction time. It still runs as a fallback, for the
+# extractions that show they went wrong: too little text, or (nearly) all of the page's text.
 DEFAULT_EXTRACT_OPTIONS: dict[str, object] = {
     "include_comments": False,
     "include_tables": True,
     "favor_precision": False,
+    "fast": True,
 }
+FALLBACK_MIN_WORDS = 40  # a fast extraction shorter than this gets the full comparison...
+FALLBACK_PAGE_SHARE = 0.97  # ...and so does one holding this share of the page's words
+# Never page text: dropped before extraction (trafilatura drops them too), so the page's
+# word count is of visible text and trafilatura copies a smaller tree.
+_NON_TEXT = ("script", "style", "noscript")
 # Detectors for flattened text that a page's structure makes unneeded: trafilatura has already
 # picked one article, and the glued-story heuristic misreads listicles (product headings, "See
 # it now" links) as stories glued on. In HTML, a site's strip/body selectors remove them.
@@ -63,6 +73,9 @@ _AUTHOR_XPATHS = (
 _JSON_LD = '//script[@type="application/ld+json"]/text()'
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 MAX_TITLE_WORDS = 40  # a "title" longer than this is a paragraph, not a headline
+HEADLINE_OVERLAP = 0.8  # share of the shorter one's words a reworded headline shares
+HEADLINE_EXTRA_WORDS = 12  # a reworded headline may add a subtitle of about this many words
+_WORDS = re.compile(r"\w+")
 MAX_AUTHOR_CHARS = 80
 MAX_AUTHORS = 10
 # Languages written in Latin script: a page declaring one of them must be mostly Latin
@@ -157,10 +170,12 @@ def extract(html: str | bytes, url: str | None, site_rules: HtmlRules | None) ->
     tree = parse_html(html)
     rules = site_rules or HtmlRules()
     # Metadata and captions are read before stripping: a strip selector may remove them.
-    title = _first_text(tree, rules.title) or page_title(tree)
+    titles = [t for t in (_first_text(tree, rules.title),) if t] or page_titles(tree)
     captions = [c for c in (_text(f) for f in tree.iter("figcaption")) if c]
     published, authors = page_dates_and_authors(tree)
     language = _declared_language(tree)
+    for element in list(tree.iter(*_NON_TEXT)):
+        _drop(element)
     for selector in rules.strip:
         for element in _select(tree, selector):
             _drop(element)
@@ -172,15 +187,37 @@ def extract(html: str | bytes, url: str | None, site_rules: HtmlRules | None) ->
             break
     options = {**DEFAULT_EXTRACT_OPTIONS, **dict(rules.extract)}
     try:
-        document = trafilatura.bare_extraction(root, url=url, **options)
+        text = main_text(root, url, options)
     except RecursionError:
         raise HtmlError("too_deep", "the HTML is nested too deeply to extract") from None
-    text = (document.text or "") if document is not None else ""
     if not text.strip():
         warnings.append(CleanWarning("no_extraction", "trafilatura found no main text"))
     if language and not _fits_script(language, text):
         language = None
+    title = choose_headline(titles, text)
     return Extracted(text, title, published, authors, captions, language, warnings)
+
+
+def main_text(root: etree._Element, url: str | None, options: dict[str, object]) -> str:
+    """trafilatura's main text; a fast extraction that looks wrong is redone in full."""
+    text = _trafilatura_text(root, url, options)
+    if options.get("fast") and _looks_wrong(text, root):
+        full = _trafilatura_text(root, url, {**options, "fast": False})
+        if full.strip():
+            return full
+    return text
+
+
+def _trafilatura_text(root: etree._Element, url: str | None, options: dict[str, object]) -> str:
+    document = trafilatura.bare_extraction(root, url=url, **options)
+    return (document.text or "") if document is not None else ""
+
+
+def _looks_wrong(text: str, root: etree._Element) -> bool:
+    words = len(text.split())
+    if words < FALLBACK_MIN_WORDS:
+        return True
+    return words >= FALLBACK_PAGE_SHARE * len(root.xpath("string(//body)").split())
 
 
 def _select(tree: etree._Element, selector: Selector) -> list[etree._Element]:
@@ -221,19 +258,45 @@ def _first_text(tree: etree._Element, selectors: tuple[Selector, ...]) -> str | 
     return None
 
 
-def page_title(tree: etree._Element) -> str | None:
-    """The headline from the page's metadata: og:title, twitter:title, <h1>, then <title>.
+def page_titles(tree: etree._Element) -> list[str]:
+    """Headline candidates from the page: og:title, twitter:title, <h1>, then <title>.
 
     Open Graph and <title> often end in " | Site name": that suffix is cut when the rest of
     the title is long enough to be a headline on its own.
     """
+    titles = []
     for xpath in _TITLE_XPATHS:
-        for value in tree.xpath(xpath):
+        for value in tree.xpath(xpath)[:1]:
             text = value if isinstance(value, str) else value.xpath("string()")
             text = normalize_line(" ".join(str(text).split()))
             if text and len(text.split()) <= MAX_TITLE_WORDS:
-                return _strip_site_suffix(text) if xpath != "//h1" else text
-    return None
+                titles.append(_strip_site_suffix(text) if xpath != "//h1" else text)
+    return titles
+
+
+def choose_headline(candidates: list[str], text: str) -> str | None:
+    """The extracted text's own first line when it is one of the candidates, reworded or not.
+
+    Pages word the headline differently in <h1>, og:title and <title>; when the text already
+    opens with a version of it, that line is the headline (not body text under another copy).
+    """
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first and any(_same_headline(first, c) for c in candidates):
+        return normalize_line(first)
+    return candidates[0] if candidates else None
+
+
+def _same_headline(line: str, title: str) -> bool:
+    """Whether a line is the title reworded: nearly all its words, a short subtitle at most.
+
+    A line ending in a full stop is a lede sentence that retells the headline, not a copy.
+    """
+    if line.rstrip().endswith("."):
+        return False
+    words, title_words = set(_WORDS.findall(line.lower())), set(_WORDS.findall(title.lower()))
+    if not words or not title_words or len(words) > len(title_words) + HEADLINE_EXTRA_WORDS:
+        return False
+    return len(words & title_words) >= HEADLINE_OVERLAP * len(title_words)
 
 
 def _strip_site_suffix(title: str) -> str:
