@@ -14,6 +14,7 @@ import functools
 import json
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import IO, Any, Generic, TypeVar
 
-from .core import Cleaner
+from .core import TIME_BUDGET_SECONDS, Cleaner
 from .inputs import iter_jsonl
 from .records import DEFAULT_FIELDS, ERROR_FIELD, RecordFields, clean_record, error_record
 from .stats import RecordSummary, summarize
@@ -48,9 +49,12 @@ class CleanerConfig:
     rules_dirs: tuple[str, ...] = ()
     detect_language: bool = True
     fields: RecordFields = DEFAULT_FIELDS
+    time_budget: float = TIME_BUDGET_SECONDS
 
     def build(self) -> Cleaner:
-        return Cleaner(self.rules_dirs, detect_language=self.detect_language)
+        return Cleaner(
+            self.rules_dirs, detect_language=self.detect_language, time_budget=self.time_budget
+        )
 
 
 @functools.cache
@@ -241,12 +245,18 @@ def _chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def _worker_init(config: CleanerConfig) -> None:
+    """Workers leave Ctrl-C to the main process, which stops the pool and reports progress."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    cleaner_for(config)
+
+
 def jsonl_pool(config: CleanerConfig, jobs: int) -> OrderedPool[tuple[int, bytes], LineResult]:
     """An `OrderedPool` that cleans numbered JSONL lines with `config` (see `numbered_lines`)."""
     return OrderedPool(
         functools.partial(clean_chunk, config),
         jobs,
         crashed_line,
-        initializer=cleaner_for,
+        initializer=_worker_init,
         initargs=(config,),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from ..batch import (
     jsonl_pool,
     numbered_lines,
 )
-from ..core import Cleaner, CleanError
+from ..core import TIME_BUDGET_SECONDS, Cleaner, CleanError
 from ..explain import explain
 from ..inputs import (
     InputError,
@@ -36,6 +37,7 @@ from ..records import RecordFields, error_record
 from ..stats import BatchStats, summarize
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
 FORMAT_SUFFIX = {"text": ".txt", "json": ".json", "jsonl": ".jsonl"}
 PROGRESS_INTERVAL = 0.5  # seconds between progress bar redraws
 
@@ -67,6 +69,7 @@ class Run:
     pool: OrderedPool[tuple[int, bytes], LineResult]
     errors: int = 0
     documents: int = 0
+    written: int = 0  # outputs written whole (records or documents)
     stats: BatchStats = field(default_factory=BatchStats)
     progress: Any = None  # a tqdm bar, or None
 
@@ -138,6 +141,7 @@ def clean_file(run: Run, path: str, base: Path | None, out: IO[str], several: bo
     if several and fmt == "text" and target is None:
         out.write(f"==> {path} <==\n")
     _emit(run, render(result, fmt, path if fmt == "jsonl" else None), target, out)
+    run.written += 1
 
 
 def clean_records(run: Run, lines: Iterable[tuple[int, bytes]], source: str) -> Iterator[str]:
@@ -186,6 +190,7 @@ def clean_jsonl_file(run: Run, path: str, base: Path | None, out: IO[str]) -> No
         with _sink(target, out) as write:
             for line in clean_records(run, _read_lines(run, stream, path), path):
                 write(line)
+                run.written += 1
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -206,6 +211,7 @@ def _config(args: argparse.Namespace) -> CleanerConfig:
         rules_dirs=tuple(args.rules),
         detect_language=not args.no_language,
         fields=RecordFields(text=args.text_field),
+        time_budget=args.timeout,
     )
 
 
@@ -217,16 +223,43 @@ def _report(run: Run) -> None:
         print(run.stats.format(run.cleaner), file=sys.stderr, end="")
 
 
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops the run like Ctrl-C: whole lines written, a message on how far it got."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     config = _config(args)
     cleaner = cleaner_for(config)  # loads and checks the rules before any worker starts
     if args.jobs is not None and args.jobs < 1:
         print("cleaner: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    with jsonl_pool(config, args.jobs or default_jobs()) as pool:
+    with jsonl_pool(config, args.jobs or default_jobs()) as pool, _sigterm_interrupts():
         run = Run(args, cleaner, pool, progress=_progress_bar(args))
         try:
             return _clean_all(run)
+        except KeyboardInterrupt:
+            sys.stdout.flush()
+            print(
+                f"cleaner: interrupted after {run.written} records were written whole "
+                f"({run.documents} cleaned, {run.errors} with errors); an output file being "
+                "written was not created: re-run with --skip-existing to resume",
+                file=sys.stderr,
+            )
+            return EXIT_INTERRUPTED
         finally:
             if run.progress is not None:
                 run.progress.close()
@@ -257,6 +290,17 @@ def _clean_all(run: Run) -> int:
         print("cleaner: no documents found in the input", file=sys.stderr)
         return EXIT_DOC_ERRORS
     return EXIT_DOC_ERRORS if run.errors else EXIT_OK
+
+
+def _positive_seconds(value: str) -> float:
+    """argparse type for --timeout: a positive, finite number of seconds."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return seconds
 
 
 def register(
@@ -302,6 +346,14 @@ def register(
         "--text-field", default="text", help="JSONL field holding the text (default: text)"
     )
     clean.add_argument("--fail-fast", action="store_true", help="stop at the first bad document")
+    clean.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=TIME_BUDGET_SECONDS,
+        metavar="SECONDS",
+        help="time budget per document (plus 1 s per million characters); a document over it "
+        f"is a timeout error and the run goes on (default: {TIME_BUDGET_SECONDS:g})",
+    )
     batch = clean.add_argument_group("batches")
     batch.add_argument(
         "--jobs",
