@@ -119,7 +119,7 @@ class Cleaner:
     ) -> CleanResult:
         """Clean one article given as an HTML page: extract the main text, then clean it."""
         # trafilatura is imported only when HTML is cleaned
-        from .html import TEXT_ONLY_DETECTORS, HtmlError, extract
+        from .html import TEXT_ONLY_DETECTORS, HtmlError, extract, split_caption
 
         decoded = None
         if isinstance(html, bytes | bytearray):
@@ -151,8 +151,16 @@ class Cleaner:
         meta = result.metadata
         meta.published = meta.published or page.published
         meta.authors = meta.authors or page.authors
+        caption_rules = [
+            r
+            for r in self.rules_for(resolution.rule_file, result.language)
+            if r.action == "caption"
+        ]
         for caption in page.captions:
-            _add_caption(meta.captions, Caption(caption))
+            _add_caption(meta.captions, split_caption(caption, caption_rules))
+        # What the site's strip selectors removed from the page, listed first (line 0).
+        strip_rule = f"{resolution.site}.html.strip"
+        result.removed[:0] = [Removal(0, text, strip_rule, "other") for _, text in page.stripped]
         result.warnings += page.warnings
         result.input_format = "html"
         return _with_encoding(result, decoded) if decoded else result
@@ -229,7 +237,9 @@ class Cleaner:
         """
         for _ in range(MAX_PASSES - 1):
             gone = {removal.line for removal in result.removed}
-            again = self.clean_lines([line for line in lines if line.no not in gone], resolution)
+            kept = [line for line in lines if line.no not in gone]
+            # The language was settled by the first pass; detecting it again costs time only.
+            again = self.clean_lines(kept, resolution, language=result.language)
             if not again.removed or _has(again, "overcleaned") or _has(result, "overcleaned"):
                 break
             removed = sorted(result.removed + again.removed, key=lambda r: r.line)

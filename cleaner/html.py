@@ -19,9 +19,9 @@ from trafilatura.utils import load_html
 
 from .dates import parse_date
 from .inputs import InputError, decode_html_bytes
-from .model import CleanWarning
+from .model import Caption, CleanWarning
 from .normalize import normalize_line
-from .rules import HtmlRules
+from .rules import HtmlRules, Rule
 from .selectors import Selector
 
 # Chosen by measurement on benchmarks/html_quality.py (see benchmarks/README.md): comments are
@@ -72,6 +72,8 @@ _AUTHOR_XPATHS = (
 )
 _JSON_LD = '//script[@type="application/ld+json"]/text()'
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—]\s+|\s+-\s+")
+CAPTION_TIMEOUT_SECONDS = 1.0  # a caption is one short line; a runaway rule regex gives up
+MAX_STRIPPED_CHARS = 300  # the audit trail keeps the start of each stripped block
 MAX_TITLE_WORDS = 40  # a "title" longer than this is a paragraph, not a headline
 HEADLINE_OVERLAP = 0.8  # share of the shorter one's words a reworded headline shares
 HEADLINE_EXTRA_WORDS = 12  # a reworded headline may add a subtitle of about this many words
@@ -136,6 +138,7 @@ class Extracted:
     captions: list[str]
     language: str | None = None  # the page's declared <html lang>, primary subtag
     warnings: list[CleanWarning] = field(default_factory=list)
+    stripped: list[tuple[str, str]] = field(default_factory=list)  # (selector, text) removed
 
 
 class HtmlError(ValueError):
@@ -171,14 +174,19 @@ def extract(html: str | bytes, url: str | None, site_rules: HtmlRules | None) ->
     rules = site_rules or HtmlRules()
     # Metadata and captions are read before stripping: a strip selector may remove them.
     titles = [t for t in (_first_text(tree, rules.title),) if t] or page_titles(tree)
-    captions = [c for c in (_text(f) for f in tree.iter("figcaption")) if c]
     published, authors = page_dates_and_authors(tree)
     language = _declared_language(tree)
     for element in list(tree.iter(*_NON_TEXT)):
         _drop(element)
+    stripped = []
     for selector in rules.strip:
         for element in _select(tree, selector):
+            text = _text(element)
+            if text:
+                stripped.append((selector.css, text[:MAX_STRIPPED_CHARS]))
             _drop(element)
+    # After stripping: a stripped block (a glued next story) takes its captions with it.
+    captions = [c for c in (_text(f) for f in tree.iter("figcaption")) if c]
     root = tree
     for selector in rules.body:
         found = _select(tree, selector)
@@ -195,7 +203,7 @@ def extract(html: str | bytes, url: str | None, site_rules: HtmlRules | None) ->
     if language and not _fits_script(language, text):
         language = None
     title = choose_headline(titles, text)
-    return Extracted(text, title, published, authors, captions, language, warnings)
+    return Extracted(text, title, published, authors, captions, language, warnings, stripped)
 
 
 def main_text(root: etree._Element, url: str | None, options: dict[str, object]) -> str:
@@ -385,3 +393,21 @@ def _fits_script(language: str, text: str) -> bool:
     letters = [c for c in text[:LANGUAGE_SAMPLE_CHARS] if c.isalpha()]
     latin = sum(1 for c in letters if c < "\u0250")
     return bool(letters) and latin >= LATIN_SHARE * len(letters)
+
+
+def split_caption(text: str, rules: list[Rule]) -> Caption:
+    """A <figcaption> read with the site's caption rules, so its credit goes apart as in text.
+
+    "Police at the site. (AP Photo/Hadi Mizban)" -> Caption("Police at the site.",
+    "AP Photo/Hadi Mizban") when a caption rule's `caption` and `credit` groups match it.
+    """
+    for rule in rules:
+        for pattern in rule.patterns:
+            try:
+                found = pattern.search(text, timeout=CAPTION_TIMEOUT_SECONDS)
+            except TimeoutError:
+                continue
+            if found and found.groupdict().get("caption"):
+                credit = (found.groupdict().get("credit") or "").strip() or None
+                return Caption(found["caption"].strip(), credit)
+    return Caption(text)
