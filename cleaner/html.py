@@ -73,6 +73,7 @@ _AUTHOR_XPATHS = (
 _JSON_LD = '//script[@type="application/ld+json"]/text()'
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 CAPTION_TIMEOUT_SECONDS = 1.0  # a caption is one short line; a runaway rule regex gives up
+MIN_ARTICLE_CHARS = 25  # less main text than this is a menu or a stub, not an article
 MAX_STRIPPED_CHARS = 300  # the audit trail keeps the start of each stripped block
 MAX_TITLE_WORDS = 40  # a "title" longer than this is a paragraph, not a headline
 HEADLINE_OVERLAP = 0.8  # share of the shorter one's words a reworded headline shares
@@ -198,8 +199,10 @@ def extract(html: str | bytes, url: str | None, site_rules: HtmlRules | None) ->
         text = main_text(root, url, options)
     except RecursionError:
         raise HtmlError("too_deep", "the HTML is nested too deeply to extract") from None
-    if not text.strip():
-        warnings.append(CleanWarning("no_extraction", "trafilatura found no main text"))
+    if len(text.strip()) < MIN_ARTICLE_CHARS:
+        raise HtmlError(
+            "no_article", f"no article in the HTML (main text of {len(text.strip())} characters)"
+        )
     if language and not _fits_script(language, text):
         language = None
     title = choose_headline(titles, text)

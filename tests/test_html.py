@@ -1,0 +1,264 @@
+"""HTML input: per-site selectors, charsets, bad pages, page metadata, and text/HTML parity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, CleanError
+from cleaner.html import choose_headline, main_text, parse_html, split_caption
+from cleaner.rules import RuleError, parse_rule_file
+
+from conftest import GOLDEN
+
+PARA = (
+    "The regional council approved the new transport plan on Tuesday after a debate that "
+    "lasted well into the night, officials said."
+)
+PARA2 = (
+    "The plan adds three bus lines and a tram extension, and the first works are due to "
+    "start in the spring, ahead of the schedule the council set last year."
+)
+PARA3 = (
+    "Residents have complained for years about traffic jams on the main road into town, "
+    "and shop owners say deliveries are often hours late because of them."
+)
+SITE_RULES = """\
+site: example.org
+description: A test site with HTML selectors.
+language: en
+match:
+  domains: [example.org]
+html:
+  strip: ['.share-bar', 'aside.next-story']
+  body: ['#missing-container', 'div.story-body']
+  title: ['h1.story-title']
+"""
+
+
+def page(body: str, head: str = "", lang: str = "en") -> str:
+    return f"<!DOCTYPE html><html lang='{lang}'><head>{head}</head><body>{body}</body></html>"
+
+
+STORY = f"""
+<h1 class="story-title">Council approves transport plan</h1>
+<div class="story-body">
+  <p>{PARA}</p>
+  <div class="share-bar"><p>Share this story with friends and family on every network today</p></div>
+  <p>{PARA2}</p>
+  <aside class="next-story"><h2>Next story</h2><p>{"Flooding closes the coastal road. " * 4}</p></aside>
+  <p>{PARA3}</p>
+</div>
+<div class="sidebar"><p>Most read stories of the week, picked by our editors for you.</p></div>
+"""
+
+
+@pytest.fixture(scope="module")
+def site_cleaner(tmp_path_factory: pytest.TempPathFactory) -> Cleaner:
+    rules = tmp_path_factory.mktemp("rules")
+    (rules / "example.org.yaml").write_text(SITE_RULES, encoding="utf-8")
+    return Cleaner(rules_dirs=[rules])
+
+
+def test_strip_body_and_title_selectors(site_cleaner: Cleaner) -> None:
+    result = site_cleaner.clean_html(page(STORY), url="https://www.example.org/news/1")
+    assert result.site == "example.org"
+    assert result.title == "Council approves transport plan"
+    assert result.paragraphs == [PARA, PARA2, PARA3]
+    assert result.input_format == "html"
+    stripped = [r for r in result.removed if r.rule == "example.org.html.strip"]
+    assert [r.line for r in stripped] == [0, 0]
+    assert "Share this story" in stripped[0].text and "Flooding" in stripped[1].text
+
+
+def test_body_json_field_has_no_headline(site_cleaner: Cleaner) -> None:
+    result = site_cleaner.clean_html(page(STORY), url="https://example.org/news/1").to_dict()
+    assert result["body"] == "\n\n".join([PARA, PARA2, PARA3])
+    assert result["text"].startswith("Council approves transport plan\n\n")
+
+
+@pytest.mark.parametrize(
+    ("html_section", "message"),
+    [
+        ("  strip: ['div[']", "html.strip"),
+        ("  body: ['p:nth-child(']", "html.body"),
+        ("  extract: {favour_precision: true}", "unknown html.extract option"),
+        ("  extract: {favor_precision: 'yes'}", "must be true or false"),
+        ("  selectors: ['.x']", "unknown key 'selectors'"),
+    ],
+)
+def test_bad_html_sections_are_rule_errors(html_section: str, message: str) -> None:
+    text = SITE_RULES.split("html:")[0] + "html:\n" + html_section + "\n"
+    with pytest.raises(RuleError, match=message) as caught:
+        parse_rule_file(text, "rules/example.org.yaml")
+    assert "rules/example.org.yaml" in str(caught.value)
+
+
+def test_declared_charset_decodes_bytes(site_cleaner: Cleaner) -> None:
+    words = "Le ministre a déclaré mardi que le budget augmenterait les dépenses à Noël."
+    html = page(f"<h1>Budget</h1><div><p>{words} {PARA}</p><p>{PARA2}</p></div>")
+    html = html.replace("<head>", "<head><meta charset='iso-8859-1'>")
+    result = site_cleaner.clean_html(html.encode("cp1252"))
+    assert any(words in p for p in result.paragraphs)
+
+
+def test_wrong_declared_charset_falls_back_to_detection(site_cleaner: Cleaner) -> None:
+    words = "Он сказал, что новый бюджет увеличит расходы на образование и здравоохранение."
+    body = f"<h1>Бюджет</h1><div><p>{words * 2}</p><p>{words * 3}</p></div>"
+    html = page(body, head="<meta charset='utf-8'>", lang="ru").encode("cp1251")
+    result = site_cleaner.clean_html(html)
+    assert any(words in p for p in result.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary"),
+        ("Just a line of plain text, no markup at all.", "not_html"),
+        (page("<nav><a href='/'>Home</a></nav>"), "no_article"),
+    ],
+    ids=["png", "plain text", "no article"],
+)
+def test_unusable_pages_are_clean_errors(site_cleaner: Cleaner, data: str | bytes, code: str):
+    with pytest.raises(CleanError) as caught:
+        site_cleaner.clean_html(data)
+    assert caught.value.code == code
+
+
+@pytest.mark.parametrize("depth", [300, 5000])
+def test_deeply_nested_page_does_not_crash(site_cleaner: Cleaner, depth: int) -> None:
+    html = page("<div>" * depth + f"<p>{PARA}</p><p>{PARA2}</p>" + "</div>" * depth)
+    try:
+        result = site_cleaner.clean_html(html)
+    except CleanError as exc:
+        assert exc.code in {"too_deep", "no_article", "bad_html"}
+    else:
+        assert result.input_format == "html"
+
+
+def test_truncated_page_keeps_what_is_there(site_cleaner: Cleaner) -> None:
+    html = page(f"<h1>Budget</h1><div><p>{PARA}</p><p>{PARA2}</p><p>{PARA3}</p>")[:-60]
+    result = site_cleaner.clean_html(html)
+    assert result.paragraphs[:2] == [PARA, PARA2]
+
+
+def test_page_metadata_fills_what_rules_did_not_capture(site_cleaner: Cleaner) -> None:
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "datePublished": "2024-03-05T10:30:00+01:00",
+        "author": [{"@type": "Person", "name": "Jane Roe"}, {"name": "John Doe"}],
+    }
+    head = (
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+        "<meta property='og:title' content='Council approves transport plan | Example News'>"
+        "<meta name='author' content='Someone Else'>"
+    )
+    body = f"<div><p>{PARA}</p><p>{PARA2}</p><p>{PARA3}</p></div>"
+    result = site_cleaner.clean_html(page(body, head=head))
+    assert result.title == "Council approves transport plan"
+    assert result.metadata.published == "2024-03-05T10:30:00+01:00"
+    assert result.metadata.authors == ["Jane Roe", "John Doe"]
+    assert result.paragraphs == [PARA, PARA2, PARA3]
+
+
+def test_meta_tags_give_date_and_author_without_json_ld(site_cleaner: Cleaner) -> None:
+    head = (
+        "<meta property='article:published_time' content='2024-02-09T09:21:00Z'>"
+        "<meta name='author' content='Sam Reporter'>"
+    )
+    body = f"<h1>Council approves plan</h1><div><p>{PARA}</p><p>{PARA2}</p></div>"
+    result = site_cleaner.clean_html(page(body, head=head))
+    assert result.metadata.published == "2024-02-09T09:21:00+00:00"
+    assert result.metadata.authors == ["Sam Reporter"]
+
+
+def test_figcaption_goes_to_captions_with_its_credit(cleaner: Cleaner) -> None:
+    caption = "Police gather at the site of a burned vehicle in east Baghdad. (AP Photo/Jane Roe)"
+    body = (
+        f"<h1>Strike in Baghdad</h1><figure><img src='a.jpg'><figcaption>{caption}</figcaption>"
+        f"</figure><div><p>{PARA}</p><p>{PARA2}</p></div>"
+    )
+    result = cleaner.clean_html(page(body), url="https://english.aawsat.com/node/1")
+    assert [(c.text, c.credit) for c in result.metadata.captions] == [
+        ("Police gather at the site of a burned vehicle in east Baghdad.", "AP Photo/Jane Roe")
+    ]
+    assert all("Police gather" not in p for p in result.paragraphs)
+
+
+def test_split_caption_without_rules_keeps_the_text() -> None:
+    assert split_caption("A plain caption", []).text == "A plain caption"
+
+
+def test_declared_language_is_used_when_the_script_fits(site_cleaner: Cleaner) -> None:
+    body = f"<h1>Plan</h1><div><p>{PARA}</p><p>{PARA2}</p></div>"
+    assert site_cleaner.clean_html(page(body, lang="en-GB")).language == "en"
+    words = "Он сказал, что новый бюджет увеличит расходы на образование и здравоохранение."
+    russian = f"<h1>Бюджет</h1><div><p>{words * 2}</p><p>{words * 2}</p></div>"
+    # A template that declares English on a Russian page: detection decides.
+    assert site_cleaner.clean_html(page(russian, lang="en")).language == "ru"
+
+
+def test_headline_is_the_texts_own_reworded_first_line() -> None:
+    text = "Star Wars review – shoots for the moon, lands among the stars\n" + PARA
+    assert choose_headline(["Star Wars review"], text).startswith("Star Wars review –")
+    # A lede that retells the headline is body text, not a copy of the headline.
+    lede = "A man pleaded guilty on Monday to threatening to kill a congresswoman.\n" + PARA
+    assert choose_headline(["Man pleads guilty to threatening congresswoman"], lede) == (
+        "Man pleads guilty to threatening congresswoman"
+    )
+
+
+def test_fast_extraction_falls_back_when_it_returns_little(monkeypatch) -> None:
+    import cleaner.html as html_module
+
+    calls: list[bool] = []
+    real = html_module._trafilatura_text
+
+    def counting(root, url, options):
+        calls.append(bool(options.get("fast")))
+        return real(root, url, options)
+
+    monkeypatch.setattr(html_module, "_trafilatura_text", counting)
+    short = parse_html(page("<h1>Note</h1><div><p>Only a short note here.</p></div>"))
+    main_text(short, None, {"fast": True, "include_comments": False})
+    assert calls == [True, False]
+    calls.clear()
+    long = parse_html(page(f"<h1>Plan</h1><div><p>{PARA}</p><p>{PARA2}</p><p>{PARA3}</p></div>"))
+    main_text(long, None, {"fast": True, "include_comments": False})
+    assert calls[0] is True
+
+
+def test_jsonl_record_with_html(tmp_path: Path) -> None:
+    from cleaner.cli import main
+
+    record = {"id": 7, "url": "https://example.org/a", "html": page(STORY)}
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["clean", "--format", "jsonl", str(source), "--output", str(out)]) == 0
+    line = json.loads(next(out.iterdir()).read_text(encoding="utf-8"))
+    assert line["id"] == 7 and line["input_format"] == "html"
+    assert PARA2 in line["body"]
+
+
+SEEDS = sorted(p.parent for p in GOLDEN.glob("*/html_layout.html"))
+
+
+@pytest.mark.parametrize("site_dir", SEEDS, ids=[p.name for p in SEEDS])
+def test_text_and_html_cases_give_the_same_article(cleaner: Cleaner, site_dir: Path) -> None:
+    text_case = next(p for p in sorted(site_dir.glob("0*.txt")) if ".expected" not in p.name)
+    url = json.loads((site_dir / "html_layout.options.json").read_text())["url"]
+    from_text = cleaner.clean(text_case.read_text(encoding="utf-8"))
+    from_html = cleaner.clean_html((site_dir / "html_layout.html").read_bytes(), url=url)
+    assert from_html.site == from_text.site == site_dir.name
+    assert from_html.text == from_text.text
+    assert [c.text for c in from_html.metadata.captions] == [
+        c.text for c in from_text.metadata.captions
+    ] or not from_html.metadata.captions
+
+
+def test_all_five_seed_sites_have_an_html_case() -> None:
+    assert len(SEEDS) >= 5
