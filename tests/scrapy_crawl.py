@@ -40,6 +40,8 @@ def main(start: str, feed: str, on_error: str) -> None:
             "FEEDS": {feed: {"format": "jsonlines", "encoding": "utf-8"}},
             "ROBOTSTXT_OBEY": False,
             "TELNETCONSOLE_ENABLED": False,
+            # The cookie middleware's domain splitter would fetch the public suffix list.
+            "COOKIES_ENABLED": False,
             "LOG_LEVEL": "INFO",
             "CONCURRENT_REQUESTS": 4,
         }
