@@ -132,7 +132,8 @@ class Cleaner:
             raise CleanError("empty", "input is empty (no HTML)")
         known = self.sites.resolve("", url, site)
         try:
-            page = extract(html, url, known.rule_file.html if known.rule_file else None)
+            rule_file = known.rule_file
+            page = extract(html, url, rule_file.html if rule_file else None, known.site)
         except HtmlError as exc:
             raise CleanError(exc.code, str(exc)) from None
         except (ValueError, etree.LxmlError) as exc:
@@ -158,9 +159,7 @@ class Cleaner:
         ]
         for caption in page.captions:
             _add_caption(meta.captions, split_caption(caption, caption_rules))
-        # What the site's strip selectors removed from the page, listed first (line 0).
-        strip_rule = f"{resolution.site}.html.strip"
-        result.removed[:0] = [Removal(0, text, strip_rule, "other") for _, text in page.stripped]
+        result.removed[:0] = page.stripped  # blocks removed from the page itself (line 0)
         result.warnings += page.warnings
         result.input_format = "html"
         return _with_encoding(result, decoded) if decoded else result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -19,7 +20,7 @@ from trafilatura.utils import load_html
 
 from .dates import parse_date
 from .inputs import InputError, decode_html_bytes
-from .model import Caption, CleanWarning
+from .model import Caption, CleanWarning, Removal
 from .normalize import normalize_line
 from .rules import HtmlRules, Rule
 from .selectors import Selector
@@ -54,26 +55,25 @@ _TITLE_XPATHS = (
     "//h1",
     "//title",
 )
-_DATE_XPATHS = (
-    '//meta[@property="article:published_time"]/@content',
-    '//meta[@name="article:published_time"]/@content',
-    '//meta[@property="og:published_time"]/@content',
-    '//meta[@itemprop="datePublished"]/@content',
-    '//meta[@name="pubdate" or @name="publishdate" or @name="date"]/@content',
-    '//meta[@name="dc.date.issued" or @name="DC.date.issued"]/@content',
-    '//*[@itemprop="datePublished"]/@datetime',
-    "//time/@datetime",
+# <meta> keys (name, property or itemprop, lower-cased) in the order they are believed.
+_DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "date",
+    "dc.date.issued",
 )
-_AUTHOR_XPATHS = (
-    '//meta[@name="author"]/@content',
-    '//meta[@property="article:author"]/@content',
-    '//*[@itemprop="author"]//*[@itemprop="name"]',
-    '//a[@rel="author"]',
-)
+_AUTHOR_META = ("author", "article:author")
+# Slower whole-tree lookups, run only when the JSON-LD and <meta> tags name no author.
+_AUTHOR_XPATHS = ('//*[@itemprop="author"]//*[@itemprop="name"]', '//a[@rel="author"]')
 _JSON_LD = '//script[@type="application/ld+json"]/text()'
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 CAPTION_TIMEOUT_SECONDS = 1.0  # a caption is one short line; a runaway rule regex gives up
 MIN_ARTICLE_CHARS = 25  # less main text than this is a menu or a stub, not an article
+LINK_LIST_MIN_ITEMS = 3  # a list of links this long is navigation or "related stories"...
+LINK_LIST_LINK_SHARE = 0.9  # ...when link text is this share of its text, and every item links
 MAX_STRIPPED_CHARS = 300  # the audit trail keeps the start of each stripped block
 MAX_TITLE_WORDS = 40  # a "title" longer than this is a paragraph, not a headline
 HEADLINE_OVERLAP = 0.8  # share of the shorter one's words a reworded headline shares
@@ -139,7 +139,7 @@ class Extracted:
     captions: list[str]
     language: str | None = None  # the page's declared <html lang>, primary subtag
     warnings: list[CleanWarning] = field(default_factory=list)
-    stripped: list[tuple[str, str]] = field(default_factory=list)  # (selector, text) removed
+    stripped: list[Removal] = field(default_factory=list)  # blocks removed from the page
 
 
 class HtmlError(ValueError):
@@ -163,8 +163,14 @@ def parse_html(html: str) -> etree._Element:
     return tree
 
 
-def extract(html: str | bytes, url: str | None, site_rules: HtmlRules | None) -> Extracted:
-    """Strip the site's furniture selectors, then extract the main text with trafilatura."""
+def extract(
+    html: str | bytes, url: str | None, site_rules: HtmlRules | None, site: str | None = None
+) -> Extracted:
+    """Strip the site's furniture selectors, then extract the main text with trafilatura.
+
+    What the site's selectors strip is listed as Removals at line 0 (`<site>.html.strip`);
+    lists of links are dropped as part of extraction, like the menus trafilatura drops.
+    """
     warnings: list[CleanWarning] = []
     if isinstance(html, bytes):
         try:
@@ -179,13 +185,12 @@ def extract(html: str | bytes, url: str | None, site_rules: HtmlRules | None) ->
     language = _declared_language(tree)
     for element in list(tree.iter(*_NON_TEXT)):
         _drop(element)
-    stripped = []
+    stripped: list[Removal] = []
     for selector in rules.strip:
         for element in _select(tree, selector):
-            text = _text(element)
-            if text:
-                stripped.append((selector.css, text[:MAX_STRIPPED_CHARS]))
-            _drop(element)
+            _strip(element, f"{site}.html.strip", "other", stripped)
+    for element in link_lists(tree):
+        _drop(element)
     # After stripping: a stripped block (a glued next story) takes its captions with it.
     captions = [c for c in (_text(f) for f in tree.iter("figcaption")) if c]
     root = tree
@@ -229,6 +234,32 @@ def _looks_wrong(text: str, root: etree._Element) -> bool:
     if words < FALLBACK_MIN_WORDS:
         return True
     return words >= FALLBACK_PAGE_SHARE * len(root.xpath("string(//body)").split())
+
+
+def link_lists(tree: etree._Element) -> list[etree._Element]:
+    """Lists whose every item is a link and whose text is nearly all link text.
+
+    Menus, "related stories" and "most read" boxes are such lists; an article's own lists
+    carry prose around their links. trafilatura keeps some of them, so they go first.
+    """
+    found = []
+    for element in tree.iter("ul", "ol"):
+        items = [child for child in element if child.tag == "li"]
+        if len(items) < LINK_LIST_MIN_ITEMS or any(li.find(".//a") is None for li in items):
+            continue
+        text = len("".join(element.xpath("string()").split()))
+        links = sum(len("".join(a.xpath("string()").split())) for a in element.iter("a"))
+        if text and links >= LINK_LIST_LINK_SHARE * text:
+            found.append(element)
+    # Nested lists: drop the outermost only.
+    return [e for e in found if not any(a in found for a in e.iterancestors("ul", "ol"))]
+
+
+def _strip(element: etree._Element, rule: str, kind: str, stripped: list[Removal]) -> None:
+    text = _text(element)
+    if text:
+        stripped.append(Removal(0, text[:MAX_STRIPPED_CHARS], rule, kind))
+    _drop(element)
 
 
 def _select(tree: etree._Element, selector: Selector) -> list[etree._Element]:
@@ -324,15 +355,17 @@ def page_dates_and_authors(tree: etree._Element) -> tuple[str | None, list[str]]
     author links never add to the article's own byline.
     """
     ld = _json_ld(tree)
+    meta = _meta_tags(tree)
     raw_dates = [ld["datePublished"]] if isinstance(ld.get("datePublished"), str) else []
-    raw_dates += [str(v) for xpath in _DATE_XPATHS for v in tree.xpath(xpath)]
+    raw_dates += [meta[key] for key in _DATE_META if key in meta]
+    raw_dates += [str(t.get("datetime")) for t in tree.iter("time") if t.get("datetime")]
     published = next((d for d in map(_iso_date, raw_dates) if d), None)
-    sources = [_ld_authors(ld.get("author"))]
-    for xpath in _AUTHOR_XPATHS:
-        sources.append(
-            [v if isinstance(v, str) else v.xpath("string()") for v in tree.xpath(xpath)]
-        )
-    for names in sources:
+    sources: list[Iterable[str]] = [
+        _ld_authors(ld.get("author")),
+        [meta[key] for key in _AUTHOR_META if key in meta],
+    ]
+    sources += [(_text(e) for e in tree.xpath(xpath)) for xpath in _AUTHOR_XPATHS]
+    for names in sources:  # generators: a later source is only searched when needed
         authors: list[str] = []
         for name in (" ".join(str(n).split()) for n in names):
             if name and len(name) <= MAX_AUTHOR_CHARS and "://" not in name and name not in authors:
@@ -340,6 +373,20 @@ def page_dates_and_authors(tree: etree._Element) -> tuple[str | None, list[str]]
         if authors:
             return published, authors[:MAX_AUTHORS]
     return published, []
+
+
+def _meta_tags(tree: etree._Element) -> dict[str, str]:
+    """The first content of each <meta> name/property/itemprop, keys lower-cased."""
+    found: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        content = element.get("content")
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop"):
+            key = (element.get(attribute) or "").lower()
+            if key and key not in found:
+                found[key] = content
+    return found
 
 
 def _iso_date(raw: str) -> str | None:
