@@ -179,7 +179,7 @@ def extract(
             raise HtmlError(exc.code, str(exc)) from None
     tree = parse_html(html)
     rules = site_rules or HtmlRules()
-    # Metadata and captions are read before stripping: a strip selector may remove them.
+    # Headline, date and authors are read before stripping: a selector may remove them.
     titles = [t for t in (_first_text(tree, rules.title),) if t] or page_titles(tree)
     published, authors = page_dates_and_authors(tree)
     language = _declared_language(tree)
