@@ -36,6 +36,8 @@ from .text import Budget, Doc, is_body_like
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
+# A line's text, whether it is in the head and tail zones, and its two neighbours.
+LineContext = tuple[str, bool, bool, str | None, str | None]
 MAX_PASSES = 4  # cleaning the kept lines again until stable (usually 1 or 2 passes)
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
 NO_HEADLINE_WORDS = 40  # a first line this long is a paragraph, not a headline
@@ -112,7 +114,9 @@ class Cleaner:
         if not lines:
             raise CleanError("empty", "input is empty (no text after whitespace)")
         resolution = self.sites.resolve("\n".join(line.text for line in lines), url, site)
-        return self._settled(lines, resolution, self.clean_lines(lines, resolution))
+        unmatched: set[LineContext] = set()
+        first = self.clean_lines(lines, resolution, unmatched=unmatched)
+        return self._settled(lines, resolution, first, unmatched)
 
     def clean_html(
         self, html: str | bytes, url: str | None = None, site: str | None = None
@@ -171,8 +175,12 @@ class Cleaner:
         *,
         language: str | None = None,
         skip_detectors: frozenset[str] = frozenset(),
+        unmatched: set[LineContext] | None = None,
     ) -> CleanResult:
         """Run the cleaning phases on segmented lines for an already resolved site.
+
+        `unmatched` collects the line contexts no line rule matched; passing the same set to a
+        later pass over the kept lines skips the lines whose context has not changed.
 
         `language` is one the input declares (an HTML page's checked `lang`); detection runs
         only without it. `skip_detectors` names detectors that do not apply to this input.
@@ -193,7 +201,9 @@ class Cleaner:
         doc = Doc(lines, Budget(self._budget_for(lines)), language)
         try:
             line_rules = [r for r in rules if r.is_line_rule]
-            _apply_line_rules(doc, line_rules, self._screens.get(line_rules))
+            _apply_line_rules(
+                doc, self._screens.get(line_rules), unmatched if unmatched is not None else set()
+            )
             for phase in ("structure", "headline", "repeats"):
                 warnings += _run_phase(doc, rules, phase)
         except TimeoutError as exc:  # regex's timeout and our Budget both end up here
@@ -227,7 +237,11 @@ class Cleaner:
         )
 
     def _settled(
-        self, lines: list[Line], resolution: Resolution, result: CleanResult
+        self,
+        lines: list[Line],
+        resolution: Resolution,
+        result: CleanResult,
+        unmatched: set[LineContext],
     ) -> CleanResult:
         """Clean the kept lines again until nothing more goes, so cleaning is idempotent.
 
@@ -238,7 +252,9 @@ class Cleaner:
             gone = {removal.line for removal in result.removed}
             kept = [line for line in lines if line.no not in gone]
             # The language was settled by the first pass; detecting it again costs time only.
-            again = self.clean_lines(kept, resolution, language=result.language)
+            again = self.clean_lines(
+                kept, resolution, language=result.language, unmatched=unmatched
+            )
             if not again.removed or _has(again, "overcleaned") or _has(result, "overcleaned"):
                 break
             removed = sorted(result.removed + again.removed, key=lambda r: r.line)
@@ -296,17 +312,31 @@ class Cleaner:
         return meta, warnings
 
 
-def _apply_line_rules(doc: Doc, rules: list[Rule], screen: LineScreen) -> None:
-    """Each line is removed by the first line rule that matches it (site rules come first)."""
-    for index, line in enumerate(doc.lines):
-        if not screen.may_match(line.text, doc.budget):
+def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext]) -> None:
+    """Each line is removed by the first line rule that matches it (site rules come first).
+
+    A line rule sees a line's text, its zone and its neighbours; a line whose context is in
+    `unmatched` was already tried by an earlier pass and matched nothing.
+    """
+    lines = doc.lines
+    for index, line in enumerate(lines):
+        context = (
+            line.text,
+            screen.uses_head and doc.in_head(index),
+            screen.uses_tail and doc.in_tail(index),
+            lines[index - 1].text if screen.uses_previous and index else None,
+            lines[index + 1].text if screen.uses_next and index + 1 < len(lines) else None,
+        )
+        if context in unmatched:
             continue
-        for rule in rules:
+        for rule in screen.candidates(line.text, word_count(line.text), doc.budget):
             groups = line_matches(rule, doc, index)
             if groups is not None:
                 captured = LINE_ACTIONS[rule.action](rule, doc, index, groups)
                 doc.remove(index, Removal(line.no, line.text, rule.id, rule.kind, captured))
                 break
+        else:
+            unmatched.add(context)
 
 
 def _run_phase(doc: Doc, rules: list[Rule], phase: str) -> list[CleanWarning]:

@@ -10,6 +10,7 @@ regex that does not combine) turns the screen off for its rule list.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -20,40 +21,61 @@ if TYPE_CHECKING:
     from .text import Budget
 
 # Refers to another group (a backreference or a conditional): branches would renumber groups.
-_BACKREFERENCE = regex.compile(r"\\[1-9]|\(\?P=|\\g<|\(\?\(")
+# An escaped parenthesis followed by a group is a literal, not a conditional: the lookbehinds.
+_BACKREFERENCE = regex.compile(r"\\[1-9]|(?<!\\)\(\?P=|\\g<|(?<!\\)\(\?\(")
 
 
 class LineScreen:
-    """Says whether any of a list of line rules could match a line (exact lines or regexes)."""
+    """Says which line rules could match a line: none for most body paragraphs.
+
+    Rules with `max_words` cannot match longer lines, and body paragraphs are long, so the
+    screen keeps one combined regex per word-count band: a long line is screened only against
+    the rules that allow its length. The rules returned still run one by one, in order.
+    """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.active = True
-        self.exact: set[str] = set()
-        self.exact_folded: set[str] = set()
-        branches = []
-        for rule in rules:
-            if not rule.exact and not rule.patterns:
-                self.active = False
-            (self.exact_folded if rule.ignore_case else self.exact).update(rule.exact)
-            for pattern in rule.patterns:
-                if _BACKREFERENCE.search(pattern.pattern):
-                    self.active = False
-                flags = "i" if pattern.flags & regex.IGNORECASE else "-i"
-                branches.append(f"(?{flags}:{pattern.pattern})")
-        self.combined: regex.Pattern[str] | None = None
-        if branches and self.active:
-            try:
-                self.combined = regex.compile("|".join(branches), regex.V0)
-            except regex.error:
-                self.active = False
+        self.rules = tuple(rules)
+        # What of a line's context any rule looks at (zones, neighbours), for pass-to-pass reuse.
+        self.uses_head = any(r.zone == "head" for r in rules)
+        self.uses_tail = any(r.zone == "tail" for r in rules)
+        self.uses_previous = any(r.preceded_by is not None for r in rules)
+        self.uses_next = any(r.followed_by is not None for r in rules)
+        self.active = all(r.exact or r.patterns for r in rules) and not any(
+            _BACKREFERENCE.search(p.pattern) for r in rules for p in r.patterns
+        )
+        self.exact = {e for r in rules if not r.ignore_case for e in r.exact}
+        self.exact_folded = {e for r in rules if r.ignore_case for e in r.exact}
+        # Band i holds lines of more than limits[i-1] and at most limits[i] words.
+        self.limits = sorted({r.max_words for r in rules if r.max_words is not None})
+        self.bands: list[tuple[tuple[Rule, ...], regex.Pattern[str] | None]] = []
+        for low in [0, *self.limits]:
+            allowed = tuple(r for r in rules if r.max_words is None or r.max_words > low)
+            self.bands.append((allowed, self._combine(allowed) if self.active else None))
 
-    def may_match(self, text: str, budget: Budget) -> bool:
-        """False only when no rule of the list can match `text`."""
+    def _combine(self, rules: Sequence[Rule]) -> regex.Pattern[str] | None:
+        branches = [
+            f"(?{'i' if p.flags & regex.IGNORECASE else '-i'}:{p.pattern})"
+            for r in rules
+            for p in r.patterns
+        ]
+        if not branches:
+            return None
+        try:
+            return regex.compile("|".join(branches), regex.V0)
+        except regex.error:
+            self.active = False
+            return None
+
+    def candidates(self, text: str, words: int, budget: Budget) -> tuple[Rule, ...]:
+        """The rules worth trying on a line of `words` words, in order; () when none can match."""
         if not self.active:
-            return True
+            return self.rules
+        allowed, combined = self.bands[bisect_left(self.limits, words)]
         if text in self.exact or (self.exact_folded and text.casefold() in self.exact_folded):
-            return True
-        return bool(self.combined and self.combined.search(text, timeout=budget.remaining()))
+            return allowed
+        if combined is not None and combined.search(text, timeout=budget.remaining()):
+            return allowed
+        return ()
 
 
 class ScreenCache:

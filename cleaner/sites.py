@@ -15,6 +15,7 @@ from .model import CleanWarning
 from .rules import RuleFile
 
 URL_SCHEMES = ("http", "https", "")
+GENERIC_SITE_NAMES = ("generic", "_generic")  # `--site generic`: the generic rules only
 _OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)  # "host:443" is a port
 
 
@@ -92,6 +93,8 @@ class SiteIndex:
     def resolve(self, text: str, url: str | None = None, site: str | None = None) -> Resolution:
         """Find the rule file for a document; never fails (unknown sites get the generic rules)."""
         warnings: list[CleanWarning] = []
+        if site and site.lower() in GENERIC_SITE_NAMES:
+            return Resolution(None, "option")
         if site:
             found = self._sites.get(site) or self.by_host(site.lower())
             if found:

@@ -6,6 +6,8 @@ import pytest
 
 from cleaner.sites import parent_domains, url_host
 
+from conftest import GOLDEN
+
 BODY = "A body paragraph that is long enough to be prose, and it says nothing about sites."
 
 
@@ -37,6 +39,12 @@ def test_site_option_wins_over_url(cleaner):
 
 def test_site_option_accepts_a_host(cleaner):
     assert cleaner.clean(f"Headline\n\n{BODY}", site="www.dawn.com").site == "dawn.com"
+
+
+def test_site_generic_means_generic_rules_only(cleaner):
+    seed = (GOLDEN / "dawn.com" / "000_5b8db5094a4bffc0.txt").read_text()
+    result = cleaner.clean(seed, site="generic")
+    assert (result.site, result.site_source) == (None, "option")
 
 
 def test_unknown_site_warns_and_goes_generic(cleaner):
