@@ -27,6 +27,7 @@ from typing import IO, Any, Generic, TypeVar
 from .core import TIME_BUDGET_SECONDS, Cleaner
 from .inputs import iter_jsonl
 from .records import DEFAULT_FIELDS, ERROR_FIELD, RecordFields, clean_record, error_record
+from .repeats import strip_record
 from .stats import RecordSummary, summarize
 
 CHUNK_SIZE = 16  # records per task: amortizes the ~0.1 ms of inter-process cost per task
@@ -50,6 +51,8 @@ class CleanerConfig:
     detect_language: bool = True
     fields: RecordFields = DEFAULT_FIELDS
     time_budget: float = TIME_BUDGET_SECONDS
+    # --learn-repeats: per site key, the lines found in many of its documents (see repeats.py)
+    repeated: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def build(self) -> Cleaner:
         return Cleaner(
@@ -88,6 +91,8 @@ def clean_line(config: CleanerConfig, line_no: int | None, raw: bytes | str) -> 
         record = error_record({}, "bad_record", message, line_no)
         return LineResult(line_no, _dump(record), summarize(record), message)
     out = clean_record(cleaner_for(config), parsed.record, config.fields, line_no)
+    if config.repeated:
+        out = strip_record(out, parsed.record, dict(config.repeated))
     failed = ERROR_FIELD in out and ERROR_FIELD not in parsed.record
     message = out[ERROR_FIELD]["message"] if failed else None
     return LineResult(line_no, _dump(out), summarize(out, config.fields.text), message)

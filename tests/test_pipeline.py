@@ -203,3 +203,71 @@ def test_worker_pool_cleans_like_this_process():
         parallel = [r.output for r in pool.map(numbered_lines(lines))]
     assert parallel == serial
     assert all(json.loads(line)["language"] is None for line in serial)
+
+
+FOOTER = (
+    "Press TV's website can also be accessed at the following alternate address: www.presstv.co.uk"
+)
+
+
+def _footer_records() -> list[dict]:
+    records = [
+        {
+            "id": i,
+            "url": f"https://www.presstv.ir/Detail/{i}",
+            "text": f"Headline {i}\n\nBody paragraph {i} about events in the region this week, officials said.\n\n{FOOTER}",
+        }
+        for i in range(8)
+    ]
+    records.append(
+        {
+            "id": 99,
+            "url": "https://other.example/a",
+            "text": f"Other\n\nA body line long enough to be prose, officials said.\n\n{FOOTER}",
+        }
+    )
+    return records
+
+
+def _run_learn(tmp_path: Path, records: list[dict], name: str, capsys) -> dict[int, dict]:
+    source = tmp_path / f"{name}.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records))
+    stats = tmp_path / f"{name}.stats.json"
+    assert (
+        main(
+            [
+                "clean",
+                "--format",
+                "jsonl",
+                "--learn-repeats",
+                "--jobs",
+                "1",
+                "--stats",
+                str(stats),
+                str(source),
+            ]
+        )
+        == 0
+    )
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["id"] for r in out] == [r["id"] for r in records]  # input order
+    found = json.loads(stats.read_text())["repeated_lines"]
+    assert [(r["site"], r["text"], r["documents"]) for r in found] == [("presstv.ir", FOOTER, 8)]
+    return {r["id"]: r for r in out}
+
+
+def test_learn_repeats_removes_site_footer_independent_of_order(tmp_path, capsys):
+    records = _footer_records()
+    forward = _run_learn(tmp_path, records, "forward", capsys)
+    backward = _run_learn(tmp_path, records[::-1], "backward", capsys)
+    assert forward == backward
+    assert FOOTER not in forward[3]["text"]
+    assert forward[3]["removed"][-1]["rule"] == "batch.repeated-line"
+    assert FOOTER in forward[99]["text"]  # another site: too few documents to learn from
+
+
+def test_without_learn_repeats_nothing_is_removed(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in _footer_records()))
+    assert main(["clean", "--format", "jsonl", "--jobs", "1", "-q", str(source)]) == 0
+    assert all(FOOTER in json.loads(line)["text"] for line in capsys.readouterr().out.splitlines())

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,6 +29,7 @@ from ..inputs import (
     InputError,
     expand_paths,
     input_kind,
+    iter_jsonl,
     open_lines,
     read_bytes,
     write_atomic,
@@ -34,6 +37,7 @@ from ..inputs import (
 from ..model import CleanResult
 from ..outputs import atomic_writer
 from ..records import RecordFields, error_record
+from ..repeats import RepeatedLine, repeated_set, scan_records, summary_lines
 from ..stats import BatchStats, summarize
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -72,6 +76,7 @@ class Run:
     written: int = 0  # outputs written whole (records or documents)
     stats: BatchStats = field(default_factory=BatchStats)
     progress: Any = None  # a tqdm bar, or None
+    repeats: list[RepeatedLine] = field(default_factory=list)  # found by --learn-repeats
 
     def fail(self, where: str, message: str) -> None:
         self.errors += 1
@@ -218,9 +223,14 @@ def _config(args: argparse.Namespace) -> CleanerConfig:
 def _report(run: Run) -> None:
     """The end-of-run summary on standard error, and the --stats file."""
     if run.args.stats:
-        write_atomic(Path(run.args.stats), run.stats.to_json(run.cleaner).encode("utf-8"))
+        data = run.stats.to_dict(run.cleaner)
+        data["repeated_lines"] = [asdict(r) for r in run.repeats]
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        write_atomic(Path(run.args.stats), text.encode("utf-8"))
     if not run.args.quiet and run.documents + run.errors > 1:
         print(run.stats.format(run.cleaner), file=sys.stderr, end="")
+    if not run.args.quiet and run.repeats:
+        print("\n".join(summary_lines(run.repeats)), file=sys.stderr)
 
 
 @contextmanager
@@ -241,14 +251,44 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _learn_repeats(args: argparse.Namespace, spool_dir: Path) -> list[RepeatedLine]:
+    """First pass of --learn-repeats: lines that recur across many documents of one site.
+
+    Reads every JSONL input once before cleaning (standard input is spooled to a file in
+    `spool_dir` so it can be read twice). Holds one entry per distinct line of the batch.
+    """
+    if "-" in (args.paths or ["-"]):
+        spool = spool_dir / "stdin.jsonl"
+        with spool.open("wb") as handle:
+            shutil.copyfileobj(sys.stdin.buffer, handle)
+        args.paths = [str(spool) if p == "-" else p for p in (args.paths or ["-"])]
+    jsonl = args.input_format == "jsonl" or args.input_format == "auto"
+    sources = [p for p, _ in expand_paths(args.paths) if jsonl and input_kind(p) == "jsonl"]
+
+    def records() -> Iterator[dict[str, Any]]:
+        for path in sources:
+            with open_lines(path) as stream:
+                for item in iter_jsonl(stream):
+                    if item.record is not None:
+                        yield item.record
+
+    return scan_records(records(), args.text_field)
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
-    config = _config(args)
+    with tempfile.TemporaryDirectory(prefix="cleaner-") as spool_dir:
+        repeats = _learn_repeats(args, Path(spool_dir)) if args.learn_repeats else []
+        return _run_clean(args, repeats)
+
+
+def _run_clean(args: argparse.Namespace, repeats: list[RepeatedLine]) -> int:
+    config = replace(_config(args), repeated=tuple(sorted(repeated_set(repeats).items())))
     cleaner = cleaner_for(config)  # loads and checks the rules before any worker starts
     if args.jobs is not None and args.jobs < 1:
         print("cleaner: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     with jsonl_pool(config, args.jobs or default_jobs()) as pool, _sigterm_interrupts():
-        run = Run(args, cleaner, pool, progress=_progress_bar(args))
+        run = Run(args, cleaner, pool, progress=_progress_bar(args), repeats=repeats)
         try:
             return _clean_all(run)
         except KeyboardInterrupt:
@@ -364,6 +404,12 @@ def register(
     )
     batch.add_argument(
         "--stats", metavar="FILE", help="write batch statistics and rule health as JSON"
+    )
+    batch.add_argument(
+        "--learn-repeats",
+        action="store_true",
+        help="first read the JSONL batch and remove lines that recur across many documents of "
+        "a site (listed in the summary)",
     )
     batch.add_argument(
         "--quiet", "-q", action="store_true", help="no progress bar and no end-of-run summary"
