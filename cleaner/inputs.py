@@ -5,9 +5,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -315,16 +313,3 @@ def iter_jsonl(stream: IO[bytes]) -> Iterator[JsonRecord]:
             )
             continue
         yield JsonRecord(line_no, record)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that it is either whole or absent: temporary file, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -24,6 +24,9 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # mkstemp makes the file private (0600); give it the mode a plain open() would have,
+    # or keep the mode of the file it replaces (--in-place).
+    os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else _NEW_FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as raw:
             if path.name.endswith(GZIP_SUFFIX):
@@ -37,3 +40,19 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a whole file at once so that it is either complete or absent (see atomic_writer)."""
+    with atomic_writer(path) as handle:
+        handle.write(data)
+
+
+def _new_file_mode() -> int:
+    """0666 less the process umask: what open() gives a new file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_NEW_FILE_MODE = _new_file_mode()  # read once at import: os.umask can only be read by setting it

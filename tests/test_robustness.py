@@ -662,16 +662,16 @@ def test_outputs_are_atomic_and_skip_existing_resumes(tmp_path, capsys):
 
 
 def test_no_half_written_file_when_writing_fails(tmp_path, monkeypatch):
-    from cleaner import inputs
+    from cleaner import outputs
 
     target = tmp_path / "out.txt"
 
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(inputs.os, "replace", broken_replace)
+    monkeypatch.setattr(outputs.os, "replace", broken_replace)
     with pytest.raises(OSError):
-        inputs.write_atomic(target, b"x" * 1000)
+        outputs.write_atomic(target, b"x" * 1000)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -32,10 +32,9 @@ from ..inputs import (
     iter_jsonl,
     open_lines,
     read_bytes,
-    write_atomic,
 )
 from ..model import CleanResult
-from ..outputs import atomic_writer
+from ..outputs import atomic_writer, write_atomic
 from ..records import RecordFields, error_record
 from ..repeats import RepeatedLine, repeated_set, scan_records, summary_lines
 from ..stats import BatchStats, summarize

@@ -18,8 +18,8 @@ from ..inputs import (
     iter_jsonl,
     open_lines,
     read_bytes,
-    write_atomic,
 )
+from ..outputs import write_atomic
 from ..records import ORIGINAL_FIELD, RecordFields, clean_record
 from ..report import ReportDocument, build_report
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from ..core import Cleaner, CleanError
 from ..golden import EXPECTED_JSON, EXPECTED_TEXT, OPTIONS, dump_json, summary
-from ..inputs import InputError, decode_bytes, input_kind, read_bytes, write_atomic
+from ..inputs import InputError, decode_bytes, input_kind, read_bytes
 from ..model import CleanResult
 from ..normalize import word_count
+from ..outputs import write_atomic
 from ..rules import RuleError, parse_rule_file
 from ..sites import url_host
 from ..text import HEAD_LINES, TAIL_LINES, is_body_like
