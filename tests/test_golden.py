@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import GOLDEN
 
 from cleaner.golden import check_case, discover, dump_json, orphans, summary
+
+from conftest import GOLDEN
 
 CASES = discover(GOLDEN)
 
