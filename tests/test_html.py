@@ -262,3 +262,59 @@ def test_text_and_html_cases_give_the_same_article(cleaner: Cleaner, site_dir: P
 
 def test_all_five_seed_sites_have_an_html_case() -> None:
     assert len(SEEDS) >= 5
+
+
+# Each rule of rules/_page.yaml: lines it removes, and prose it must keep (at the end of an
+# article, where the tail-zone rules look).
+PAGE_FURNITURE = [
+    ("page.separator", "___"),
+    ("page.newsletter", "Thanks for signing up!"),
+    ("page.newsletter", "Keep an eye on your inbox for the latest sports news."),
+    ("page.read-more", "[Related: Salesforce keynote draws protesters]"),
+    ("page.read-more", "Also on rt.com Journalists threatened with arrests"),
+    ("page.follow-prompt", "Follow The New York Times Opinion section on Facebook and Instagram."),
+    ("page.share-prompt", "Like this story? Share it with a friend!"),
+    ("page.click-here", "CLICK HERE TO GET THE FOX NEWS APP"),
+    ("page.comments-label", "Tell us what YOU think..."),
+    ("page.credit-line", "(Reporting by Jane Roe; Editing by John Doe)"),
+    ("page.credit-line", "Keith Bradsher contributed reporting from Hong Kong."),
+    ("page.contact-line", "Write to Al Root at al.root@example.com"),
+    ("page.source-line", "SOURCE: Al Jazeera News"),
+    ("page.affiliate", "If you buy something through this post, we may earn a commission."),
+]
+PAGE_PROSE = [
+    "Source: the ministry said the figures were provisional.",
+    "See more of the city's history in the museum's new wing, which opens on Friday.",
+    "Related companies also reported higher profits for the third quarter in a row.",
+    "Follow-up talks on the trade deal are due to begin in Geneva next month, officials said.",
+    "Comments by the minister drew criticism from the opposition on Tuesday.",
+    "The agency said readers who sign up for alerts will get them by text message.",
+]
+
+
+def _ending_with(line: str) -> str:
+    return "\n\n".join(["Council approves transport plan", PARA, PARA2, PARA3, line]) + "\n"
+
+
+@pytest.mark.parametrize(("rule", "line"), PAGE_FURNITURE, ids=[r for r, _ in PAGE_FURNITURE])
+def test_page_furniture_rule_removes(cleaner: Cleaner, rule: str, line: str) -> None:
+    result = cleaner.clean(_ending_with(line))
+    assert [(r.rule, r.text) for r in result.removed] == [(rule, line)]
+
+
+@pytest.mark.parametrize("line", PAGE_PROSE)
+def test_page_furniture_rules_keep_prose(cleaner: Cleaner, line: str) -> None:
+    result = cleaner.clean(_ending_with(line))
+    assert result.paragraphs[-1] == line, [r.rule for r in result.removed]
+
+
+def test_lists_of_links_are_dropped_but_prose_lists_stay() -> None:
+    from cleaner.html import link_lists
+
+    links = "".join(f"<li><a href='/{i}'>Related story number {i}</a></li>" for i in range(4))
+    prose = "".join(
+        f"<li>Step {i}: stir the sauce for a while, see <a href='/t'>tips</a>.</li>"
+        for i in range(4)
+    )
+    tree = parse_html(page(f"<ul id='links'>{links}</ul><ol id='prose'>{prose}</ol>"))
+    assert [e.get("id") for e in link_lists(tree)] == ["links"]
