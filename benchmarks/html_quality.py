@@ -26,7 +26,7 @@ from pathlib import Path
 
 import trafilatura
 
-from cleaner import CleanError, Cleaner
+from cleaner import Cleaner, CleanError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench" / "scrapinghub"

@@ -279,7 +279,6 @@ PAGE_FURNITURE = [
     ("page.credit-line", "(Reporting by Jane Roe; Editing by John Doe)"),
     ("page.credit-line", "Keith Bradsher contributed reporting from Hong Kong."),
     ("page.contact-line", "Write to Al Root at al.root@example.com"),
-    ("page.source-line", "SOURCE: Al Jazeera News"),
     ("page.affiliate", "If you buy something through this post, we may earn a commission."),
 ]
 PAGE_PROSE = [
