@@ -329,7 +329,7 @@ def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext])
         )
         if context in unmatched:
             continue
-        for rule in screen.candidates(line.text, word_count(line.text), doc.budget):
+        for rule in screen.candidates(line.text, doc.budget):
             groups = line_matches(rule, doc, index)
             if groups is not None:
                 captured = LINE_ACTIONS[rule.action](rule, doc, index, groups)

@@ -1,37 +1,110 @@
-"""A screen in front of the line rules: one combined regex rejects the lines no rule matches.
+"""A screen in front of the line rules: which rules could match a line, in one pass.
 
-Most lines of an article are body paragraphs that no line rule matches. Trying each rule's
-regex on each of them is the largest cost of cleaning; one search of a combined alternation
-(the `regex` module accepts the same group name in several branches) answers "could any rule
-match?" at a fraction of it. Lines that pass are checked rule by rule as before, so the
-results are the same. A rule the screen cannot represent (no regex and no exact lines, or a
-regex that does not combine) turns the screen off for its rule list.
+Most lines of an article are body paragraphs that no line rule matches, and trying each rule's
+regex on each line is the largest cost of cleaning. All rule regexes are compiled together
+into one RE2 set (google-re2), which scans a line once, in linear time, and names every
+pattern that matches somewhere in it. Only those rules are then tried, one by one and in
+order, with the `regex` module as before, so results are the same.
+
+For that to hold, each RE2 pattern must match at least what its original matches. The
+translation keeps Unicode meaning (`\\w`, `\\d`) and drops what RE2 lacks but only narrows a
+match (lookarounds, word boundaries). A pattern it cannot translate is tried on every line.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import re2
 import regex
 
 if TYPE_CHECKING:
     from .rules import Rule
     from .text import Budget
 
-# Refers to another group (a backreference or a conditional): branches would renumber groups.
-# An escaped parenthesis followed by a group is a literal, not a conditional: the lookbehinds.
-_BACKREFERENCE = regex.compile(r"\\[1-9]|(?<!\\)\(\?P=|\\g<|(?<!\\)\(\?\(")
+# Escapes whose meaning differs in RE2 (ASCII-only there), outside and inside a class.
+_OUTSIDE = {
+    "w": r"[\p{L}\p{N}_]",
+    "d": r"\p{Nd}",
+    "W": r"[^\p{L}\p{N}_]",
+    "D": r"\P{Nd}",
+    "b": "",  # zero-width: dropping it only widens the match
+    "B": "",
+    "Z": r"\z",
+}
+_INSIDE = {"w": r"\p{L}\p{N}_", "d": r"\p{Nd}"}
+_INSIDE_UNSUPPORTED = set("WDSB")  # negated classes inside a class: not translated
+RE2_MAX_MEM = 64 << 20  # the set of all rule patterns needs more than RE2's 8 MB default
+_LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
+_UNSUPPORTED = ("(?>", "(?P=", "(?(", "(?|")  # atomic groups, backreferences, conditionals
+
+
+def _group_end(pattern: str, start: int) -> int | None:
+    """Index just after the group opening at `start`, or None if it is not closed."""
+    depth, i, in_class = 0, start, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
+
+
+def re2_source(pattern: str) -> str | None:
+    """The pattern in RE2 syntax, matching at least what it matches; None if not possible."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            escape = pattern[i + 1]
+            if escape.isdigit() and escape != "0":
+                return None  # a backreference
+            if in_class:
+                if escape in _INSIDE_UNSUPPORTED:
+                    return None
+                out.append(_INSIDE.get(escape, pattern[i : i + 2]))
+            else:
+                out.append(_OUTSIDE.get(escape, pattern[i : i + 2]))
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":  # "[]...]": the bracket is a literal
+                out.append("[]")
+                i += 2
+                continue
+        elif pattern.startswith(_UNSUPPORTED, i):
+            return None
+        elif pattern.startswith(_LOOKAROUNDS, i):
+            end = _group_end(pattern, i)
+            if end is None:
+                return None
+            i = end
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
 
 
 class LineScreen:
-    """Says which line rules could match a line: none for most body paragraphs.
-
-    Rules with `max_words` cannot match longer lines, and body paragraphs are long, so the
-    screen keeps one combined regex per word-count band: a long line is screened only against
-    the rules that allow its length. The rules returned still run one by one, in order.
-    """
+    """Says which line rules could match a line: none for most body paragraphs."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
@@ -40,42 +113,44 @@ class LineScreen:
         self.uses_tail = any(r.zone == "tail" for r in rules)
         self.uses_previous = any(r.preceded_by is not None for r in rules)
         self.uses_next = any(r.followed_by is not None for r in rules)
-        self.active = all(r.exact or r.patterns for r in rules) and not any(
-            _BACKREFERENCE.search(p.pattern) for r in rules for p in r.patterns
-        )
-        self.exact = {e for r in rules if not r.ignore_case for e in r.exact}
-        self.exact_folded = {e for r in rules if r.ignore_case for e in r.exact}
-        # Band i holds lines of more than limits[i-1] and at most limits[i] words.
-        self.limits = sorted({r.max_words for r in rules if r.max_words is not None})
-        self.bands: list[tuple[tuple[Rule, ...], regex.Pattern[str] | None]] = []
-        for low in [0, *self.limits]:
-            allowed = tuple(r for r in rules if r.max_words is None or r.max_words > low)
-            self.bands.append((allowed, self._combine(allowed) if self.active else None))
+        self.exact: dict[str, set[int]] = {}
+        self.exact_folded: dict[str, set[int]] = {}
+        self.always: set[int] = set()  # rules whose regexes RE2 cannot take: tried on every line
+        self.owner: list[int] = []  # RE2 pattern index -> rule position
+        options = re2.Options()
+        options.never_capture = True
+        options.log_errors = False
+        options.max_mem = RE2_MAX_MEM
+        self.patterns = re2.Set.SearchSet(options)
+        for position, rule in enumerate(rules):
+            table = self.exact_folded if rule.ignore_case else self.exact
+            for line in rule.exact:
+                table.setdefault(line, set()).add(position)
+            for pattern in rule.patterns:
+                self._add(position, pattern)
+        self.patterns.Compile()
 
-    def _combine(self, rules: Sequence[Rule]) -> regex.Pattern[str] | None:
-        branches = [
-            f"(?{'i' if p.flags & regex.IGNORECASE else '-i'}:{p.pattern})"
-            for r in rules
-            for p in r.patterns
-        ]
-        if not branches:
-            return None
+    def _add(self, position: int, pattern: regex.Pattern[str]) -> None:
+        source = re2_source(pattern.pattern)
+        if source is not None and pattern.flags & regex.IGNORECASE:
+            source = "(?i)" + source
         try:
-            return regex.compile("|".join(branches), regex.V0)
-        except regex.error:
-            self.active = False
-            return None
+            if source is None or self.patterns.Add(source) != len(self.owner):
+                raise ValueError(pattern.pattern)
+        except (ValueError, TypeError, re2.error):
+            self.always.add(position)
+            return
+        self.owner.append(position)
 
-    def candidates(self, text: str, words: int, budget: Budget) -> tuple[Rule, ...]:
-        """The rules worth trying on a line of `words` words, in order; () when none can match."""
-        if not self.active:
-            return self.rules
-        allowed, combined = self.bands[bisect_left(self.limits, words)]
-        if text in self.exact or (self.exact_folded and text.casefold() in self.exact_folded):
-            return allowed
-        if combined is not None and combined.search(text, timeout=budget.remaining()):
-            return allowed
-        return ()
+    def candidates(self, text: str, budget: Budget) -> tuple[Rule, ...]:
+        """The rules that could match `text`, in rule order; () for most body paragraphs."""
+        budget.remaining()  # RE2 is linear-time, but a document past its budget stops here
+        matched = self.patterns.Match(text) if self.owner else None  # None: no pattern matched
+        hits = {self.owner[i] for i in matched or ()} | self.always
+        hits |= self.exact.get(text, set())
+        if self.exact_folded:
+            hits |= self.exact_folded.get(text.casefold(), set())
+        return tuple(self.rules[i] for i in sorted(hits))
 
 
 class ScreenCache:

@@ -541,9 +541,16 @@ def test_broken_rules_stop_the_cli_before_any_document(tmp_path, capsys):
 
 # `(a|aa)+$` backtracks exponentially on a run of "a" that does not end the line. (The
 # textbook `(a+)+$` is not catastrophic in the `regex` module, which matches it at once.)
+# The RE2 screen (cleaner/prefilter.py) already keeps such a pattern off a line it cannot
+# match; the backreference makes this one untranslatable, so the regex module runs it.
 REDOS_RULE = (
     RULE_HEAD + "  - id: evil.redos\n    kind: other\n    action: drop\n"
-    "    description: catastrophic backtracking on a run of a\n    regex: ['^(a+)+$', '^(a|aa)+$']\n"
+    "    description: catastrophic backtracking on a run of a\n"
+    "    regex: ['^(a+)+$', '^(a|aa)+\\1?$']\n"
+)
+SCREENED_REDOS_RULE = (
+    RULE_HEAD + "  - id: evil.redos\n    kind: other\n    action: drop\n"
+    "    description: catastrophic backtracking on a run of a\n    regex: ['^(a|aa)+$']\n"
 )
 REDOS_LINE = "a" * 40 + "!"
 
@@ -558,6 +565,14 @@ def test_catastrophic_regex_times_out_one_document(tmp_path):
     assert time.monotonic() - started < 10
     # The same Cleaner goes on with the next document.
     assert evil.clean(ARTICLE, site="evil.example").paragraphs
+
+
+def test_screen_keeps_a_catastrophic_regex_off_lines_it_cannot_match(tmp_path):
+    folder = _rules_dir(tmp_path, "evil.example.yaml", SCREENED_REDOS_RULE)
+    evil = Cleaner([folder], detect_language=False, time_budget=0.5)
+    result = evil.clean(f"Headline\n\n{PARA}\n\n{REDOS_LINE}\n", site="evil.example")
+    assert REDOS_LINE in result.paragraphs
+    assert evil.clean("Headline\n\naaaa\n\n" + PARA, site="evil.example").removed[0].text == "aaaa"
 
 
 def test_catastrophic_regex_in_a_jsonl_run(tmp_path, capsys):

@@ -1,0 +1,55 @@
+"""The RE2 screen never hides a rule that matches: it only skips work."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.golden import discover
+from cleaner.normalize import split_lines
+from cleaner.prefilter import LineScreen, re2_source
+from cleaner.text import Budget
+
+from conftest import GOLDEN
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"^\w+ \d$", r"^[\p{L}\p{N}_]+ \p{Nd}$"),
+        (r"[\w.-]+", r"[\p{L}\p{N}_.-]+"),
+        (r"\bPhoto\b", "Photo"),  # a word boundary only narrows: dropped
+        (r"^Read(?! more)", "^Read"),  # lookarounds only narrow: dropped
+        (r"^(?<=x)a(?=(b|c))d", "^ad"),
+        (r"\(x\)", r"\(x\)"),
+        (r"[]a]", "[]a]"),
+        (r"x\Z", r"x\z"),
+        (r"(a)\1", None),  # backreferences: not translatable, tried on every line
+        (r"(?>a+)b", None),
+        (r"[\W]", None),
+    ],
+)
+def test_re2_source(pattern, expected):
+    assert re2_source(pattern) == expected
+
+
+def _all_lines() -> list[str]:
+    lines = []
+    for case in discover(GOLDEN):
+        if case.input_path.suffix == ".txt":
+            lines += [line.text for line in split_lines(case.input_path.read_text("utf-8"))]
+    return lines + ["Türkiye", "Photo: Ümit Bektaş/Reuters", "Lire aussi : l'été", "20", "TT"]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "de", None])
+def test_screen_finds_every_rule_that_matches(cleaner, language):
+    """On every golden line, each rule whose regex matches is among the screen's candidates."""
+    budget = Budget(60)
+    for rule_file in [None, *cleaner.sites.sites.values()]:
+        rules = [r for r in cleaner.rules_for(rule_file, language) if r.is_line_rule]
+        screen = LineScreen(rules)
+        for text in _all_lines():
+            candidates = set(screen.candidates(text, budget))
+            for rule in rules:
+                folded = text.casefold() if rule.ignore_case else text
+                if folded in rule.exact or any(p.search(text) for p in rule.patterns):
+                    assert rule in candidates, (rule.id, text)
