@@ -186,10 +186,12 @@ class Cleaner:
         only without it. `skip_detectors` names detectors that do not apply to this input.
         """
         warnings = list(resolution.warnings)
-        if language is None:
-            language = self._language([line.text for line in lines if is_body_like(line.text)])
         rule_file = resolution.rule_file
         expected = rule_file.language if rule_file else None
+        if language is None:
+            language = self._language(
+                [line.text for line in lines if is_body_like(line.text)], expected
+            )
         if expected and language and language != expected:
             warnings.append(
                 CleanWarning(
@@ -277,10 +279,10 @@ class Cleaner:
         size = sum(len(line.text) for line in lines)
         return self.time_budget + BUDGET_SECONDS_PER_MILLION_CHARS * size / 1_000_000
 
-    def _language(self, paragraphs: list[str]) -> str | None:
+    def _language(self, paragraphs: list[str], expected: str | None) -> str | None:
         if self.language_detector is None:
             return None
-        return self.language_detector.detect(paragraphs)
+        return self.language_detector.detect(paragraphs, expected)
 
     def _metadata(self, removed: list[Removal]) -> tuple[Metadata, list[CleanWarning]]:
         """Metadata from the named groups of the removals that survived, in line order."""

@@ -151,7 +151,7 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     captions dated 17 June 2025 and its repeated headline -> all of it removed as other-story.
     """
     window, gap_days = params["window"], params["date_gap_days"]
-    own_dates = _article_dates(doc, params["head_lines"])
+    own_dates: list[date] | None = None  # found only once a candidate has a header block
     kept = doc.kept()
     body_seen = 0
     for pos, c in enumerate(kept):
@@ -172,6 +172,8 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         )
         if not (repeat or header):
             continue
+        if own_dates is None:
+            own_dates = _article_dates(doc, params["head_lines"])
         later = [d for j in block for d in find_dates(doc.lines[j].text)]
         far = (
             bool(own_dates and later)
@@ -251,8 +253,7 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     the mayor saying it -> the short copy is removed.
     """
     kept = doc.kept()
-    bodies = [(i, _quote_key(doc.lines[i].text)) for i in kept[1:]]
-    bodies = [(i, key) for i, key in bodies if is_body_like(doc.lines[i].text)]
+    bodies: list[tuple[int, str]] | None = None  # built once a line qualifies
     found: Removals = []
     for i in kept[1:]:
         text = doc.lines[i].text
@@ -263,6 +264,9 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         key = _quote_key(text)
         if len(key) < params["min_chars"]:
             continue
+        if bodies is None:
+            bodies = [(j, _quote_key(doc.lines[j].text)) for j in kept[1:]]
+            bodies = [(j, body) for j, body in bodies if is_body_like(doc.lines[j].text)]
         if any(j != i and len(body) > len(key) and key in body for j, body in bodies):
             found.append(_removal(doc, i, rule))
     return found, []

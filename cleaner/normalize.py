@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .model import Line
 
+LINE_CACHE_SIZE = 8192  # pure per-line functions asked many times per line are memoized
 # Zero-width characters and the BOM carry no text; scrapers leave them everywhere.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# Every other kind of horizontal space (tab, no-break, thin, ideographic...) becomes one space.
-_SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 # Bullets and dashes a scraper keeps in front of list items and repeated headlines.
 _BULLET = re.compile(r"^[\u2022\u25cf\u25aa\u25e6\u2023\u2043*\-–—·›»>|]+\s*")
 
 
 def normalize_line(text: str) -> str:
-    """Collapse every run of whitespace to one space and strip the ends."""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+    r"""Collapse every run of whitespace to one space and strip the ends.
+
+    str.split() splits on exactly the characters `\s` matches (str.isspace), so it does the
+    collapsing; invisible characters can only occur in non-ASCII text.
+    """
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
 def split_lines(text: str) -> list[Line]:
@@ -36,11 +42,13 @@ def strip_bullet(text: str) -> str:
     return _BULLET.sub("", text)
 
 
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def comparable(text: str) -> str:
     """A loose key for comparing two lines: no bullets, case-folded, no trailing punctuation."""
     return strip_bullet(text).casefold().rstrip(" .:;,!").strip()
 
 
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def word_count(text: str) -> int:
     """Number of whitespace-separated words."""
     return len(text.split())

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass, field
 
 from .model import Line, Removal
-from .normalize import word_count
+from .normalize import LINE_CACHE_SIZE, word_count
 
 HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines
 TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
@@ -69,6 +70,7 @@ class Doc:
             self.removed[index] = removal
 
 
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def is_body_like(text: str) -> bool:
     """A line that reads like a paragraph of prose: long enough and ends like a sentence."""
     return word_count(text) >= BODY_MIN_WORDS and bool(_SENTENCE_END.search(text))

@@ -43,3 +43,32 @@ def test_same_answer_in_other_processes():
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
         answers.add(out.stdout.strip())
     assert len(answers) == 1 and answers != {"None"}
+
+
+def test_agrees_with_full_text_detection_on_golden_cases(cleaner):
+    """The bounded sample and the declared-language shortcut give full-text langdetect's answer."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    from cleaner.golden import discover, run_case
+
+    from conftest import GOLDEN
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(0)
+    for case in discover(GOLDEN):
+        if case.input_path.suffix != ".txt":
+            continue
+        result = run_case(cleaner, case)
+        detector = factory.create()
+        detector.append(result.body)
+        assert result.language == detector.detect(), case.id
+
+
+def test_declared_language_is_confirmed_without_langdetect():
+    from cleaner.language import confirms
+
+    en = "The minister said on Monday that the talks would resume after the holiday, and that he was hopeful."
+    assert confirms(en, "en")
+    assert not confirms(FR, "en")
+    assert not confirms(en, "xx")  # no function-word list: langdetect decides
