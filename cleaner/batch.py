@@ -30,7 +30,9 @@ from .records import DEFAULT_FIELDS, ERROR_FIELD, RecordFields, clean_record, er
 from .repeats import strip_record
 from .stats import RecordSummary, summarize
 
-CHUNK_SIZE = 16  # records per task: amortizes the ~0.1 ms of inter-process cost per task
+# Records per task: amortizes the inter-process cost (the main process spent 0.74 s of CPU
+# per 20k records with 16, 0.67 s with 64).
+CHUNK_SIZE = 64
 IN_FLIGHT_PER_JOB = 4  # chunks queued per worker: keeps workers busy, bounds memory
 CRASH_CODE = "worker_crashed"
 # Workers fork from a small server process that has imported cleaner once (cheap, and safe
