@@ -80,7 +80,8 @@ class Cleaner:
         }
         self.time_budget = time_budget
         self.language_detector = LanguageDetector() if detect_language else None
-        self._screens = ScreenCache()  # per rule list: one regex that skips most body lines
+        # One RE2 set of all line-rule patterns tells which rules a line could match.
+        self._screens = ScreenCache(list(self.rules_by_id.values()))
 
     def rules_for(self, rule_file: RuleFile | None, language: str | None) -> list[Rule]:
         """The site's own rules first, then every generic rule it does not switch off."""

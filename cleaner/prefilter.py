@@ -13,6 +13,7 @@ match (lookarounds, word boundaries). A pattern it cannot translate is tried on 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,7 @@ _OUTSIDE = {
 }
 _INSIDE = {"w": r"\p{L}\p{N}_", "d": r"\p{Nd}"}
 _INSIDE_UNSUPPORTED = set("WDSB")  # negated classes inside a class: not translated
-RE2_MAX_MEM = 64 << 20  # the set of all rule patterns needs more than RE2's 8 MB default
+_BOUND = re.compile(r"\{(\d*)(?:,\d*)?\}")  # {m}, {m,}, {m,n}; "{" alone is a literal
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 _UNSUPPORTED = ("(?>", "(?P=", "(?(", "(?|")  # atomic groups, backreferences, conditionals
 
@@ -72,6 +73,13 @@ def re2_source(pattern: str) -> str | None:
         char = pattern[i]
         if char == "\\" and i + 1 < len(pattern):
             escape = pattern[i + 1]
+            if escape in "pP" and pattern[i + 2 : i + 3] == "{":  # \p{L}: keep it whole
+                end = pattern.find("}", i)
+                if end < 0:
+                    return None
+                out.append(pattern[i : end + 1])
+                i = end + 1
+                continue
             if escape.isdigit() and escape != "0":
                 return None  # a backreference
             if in_class:
@@ -90,6 +98,13 @@ def re2_source(pattern: str) -> str | None:
                 out.append("[]")
                 i += 2
                 continue
+        elif char == "{" and (bound := _BOUND.match(pattern, i)):
+            # A counted repeat, widened to * or +: RE2 spells {0,60} out state by state, and
+            # over Unicode classes that costs megabytes; a wider pattern still never misses.
+            out.append("*" if bound.group(1) in ("", "0") else "+")
+            lazy = pattern[bound.end() : bound.end() + 1] == "?"
+            i = bound.end() + (1 if lazy else 0)
+            continue
         elif pattern.startswith(_UNSUPPORTED, i):
             return None
         elif pattern.startswith(_LOOKAROUNDS, i):
@@ -103,34 +118,27 @@ def re2_source(pattern: str) -> str | None:
     return "".join(out)
 
 
-class LineScreen:
-    """Says which line rules could match a line: none for most body paragraphs."""
+class PatternSet:
+    """Every line-rule pattern of a Cleaner in one RE2 set, built once: says which rules match.
+
+    One set for all rule lists (sites, languages): RE2's automaton grows with use, and one per
+    rule list would multiply that.
+    """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules = tuple(rules)
-        # What of a line's context any rule looks at (zones, neighbours), for pass-to-pass reuse.
-        self.uses_head = any(r.zone == "head" for r in rules)
-        self.uses_tail = any(r.zone == "tail" for r in rules)
-        self.uses_previous = any(r.preceded_by is not None for r in rules)
-        self.uses_next = any(r.followed_by is not None for r in rules)
-        self.exact: dict[str, set[int]] = {}
-        self.exact_folded: dict[str, set[int]] = {}
-        self.always: set[int] = set()  # rules whose regexes RE2 cannot take: tried on every line
-        self.owner: list[int] = []  # RE2 pattern index -> rule position
+        self.owner: list[str] = []  # RE2 pattern index -> rule id
+        self.always: set[str] = set()  # rules whose regexes RE2 cannot take: tried on every line
         options = re2.Options()
         options.never_capture = True
         options.log_errors = False
-        options.max_mem = RE2_MAX_MEM
         self.patterns = re2.Set.SearchSet(options)
-        for position, rule in enumerate(rules):
-            table = self.exact_folded if rule.ignore_case else self.exact
-            for line in rule.exact:
-                table.setdefault(line, set()).add(position)
+        for rule in rules:
             for pattern in rule.patterns:
-                self._add(position, pattern)
-        self.patterns.Compile()
+                self._add(rule.id, pattern)
+        if self.owner:
+            self.patterns.Compile()
 
-    def _add(self, position: int, pattern: regex.Pattern[str]) -> None:
+    def _add(self, rule_id: str, pattern: regex.Pattern[str]) -> None:
         source = re2_source(pattern.pattern)
         if source is not None and pattern.flags & regex.IGNORECASE:
             source = "(?i)" + source
@@ -138,15 +146,40 @@ class LineScreen:
             if source is None or self.patterns.Add(source) != len(self.owner):
                 raise ValueError(pattern.pattern)
         except (ValueError, TypeError, re2.error):
-            self.always.add(position)
+            self.always.add(rule_id)
             return
-        self.owner.append(position)
+        self.owner.append(rule_id)
+
+    def matching(self, text: str) -> set[str]:
+        """Ids of the rules one of whose patterns may match `text`."""
+        matched = self.patterns.Match(text) if self.owner else None  # None: no pattern matched
+        return {self.owner[i] for i in matched or ()} | self.always
+
+
+class LineScreen:
+    """Says which rules of one rule list could match a line: none for most body paragraphs."""
+
+    def __init__(self, rules: Sequence[Rule], patterns: PatternSet) -> None:
+        self.rules = tuple(rules)
+        self.patterns = patterns
+        self.position = {rule.id: i for i, rule in enumerate(rules)}
+        # What of a line's context any rule looks at (zones, neighbours), for pass-to-pass reuse.
+        self.uses_head = any(r.zone == "head" for r in rules)
+        self.uses_tail = any(r.zone == "tail" for r in rules)
+        self.uses_previous = any(r.preceded_by is not None for r in rules)
+        self.uses_next = any(r.followed_by is not None for r in rules)
+        self.exact: dict[str, set[int]] = {}
+        self.exact_folded: dict[str, set[int]] = {}
+        for position, rule in enumerate(rules):
+            table = self.exact_folded if rule.ignore_case else self.exact
+            for line in rule.exact:
+                table.setdefault(line, set()).add(position)
 
     def candidates(self, text: str, budget: Budget) -> tuple[Rule, ...]:
         """The rules that could match `text`, in rule order; () for most body paragraphs."""
         budget.remaining()  # RE2 is linear-time, but a document past its budget stops here
-        matched = self.patterns.Match(text) if self.owner else None  # None: no pattern matched
-        hits = {self.owner[i] for i in matched or ()} | self.always
+        position = self.position
+        hits = {position[i] for i in self.patterns.matching(text) if i in position}
         hits |= self.exact.get(text, set())
         if self.exact_folded:
             hits |= self.exact_folded.get(text.casefold(), set())
@@ -156,7 +189,8 @@ class LineScreen:
 class ScreenCache:
     """One `LineScreen` per distinct rule list (a site and language pick one); thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.patterns = PatternSet([r for r in rules if r.is_line_rule])
         # Keyed by the rules' identities; the value keeps the rules alive, so ids stay unique.
         self._screens: dict[tuple[int, ...], tuple[tuple[Rule, ...], LineScreen]] = {}
 
@@ -164,6 +198,6 @@ class ScreenCache:
         key = tuple(id(rule) for rule in rules)
         found = self._screens.get(key)
         if found is None:
-            found = (tuple(rules), LineScreen(rules))
+            found = (tuple(rules), LineScreen(rules, self.patterns))
             self._screens[key] = found  # a race only builds the same screen twice
         return found[1]
