@@ -90,7 +90,7 @@ def _first_marker(rule: Rule, doc: Doc) -> int | None:
         if doc.is_kept(index) and is_body_like(line.text):
             seen_body = True
             continue
-        if seen_body and line_matches(rule, doc, index) is not None:
+        if seen_body and doc.may_match(rule, index) and line_matches(rule, doc, index) is not None:
             return index
     return None
 

@@ -82,6 +82,9 @@ class Cleaner:
         self.language_detector = LanguageDetector() if detect_language else None
         # One RE2 set of all line-rule patterns tells which rules a line could match.
         self._screens = ScreenCache(list(self.rules_by_id.values()))
+        self._plans: dict[
+            tuple[str | None, str | None, frozenset[str]], tuple[list[Rule], LineScreen]
+        ] = {}
 
     def rules_for(self, rule_file: RuleFile | None, language: str | None) -> list[Rule]:
         """The site's own rules first, then every generic rule it does not switch off."""
@@ -95,6 +98,20 @@ class Cleaner:
             if rule.id not in disabled
         ]
         return [r for r in site_rules + generic if not r.languages or language in r.languages]
+
+    def _plan(
+        self, rule_file: RuleFile | None, language: str | None, skip_detectors: frozenset[str]
+    ) -> tuple[list[Rule], LineScreen]:
+        """The rules for a site, language and input kind, and their line screen (memoized)."""
+        key = (rule_file.site if rule_file else None, language, skip_detectors)
+        plan = self._plans.get(key)
+        if plan is None:
+            rules = [
+                r for r in self.rules_for(rule_file, language) if r.detector not in skip_detectors
+            ]
+            plan = (rules, self._screens.get([r for r in rules if r.is_line_rule]))
+            self._plans[key] = plan  # a race only builds the same plan twice
+        return plan
 
     def clean(
         self, text: str | bytes, url: str | None = None, site: str | None = None
@@ -200,13 +217,10 @@ class Cleaner:
                     f"text looks like {language!r}, site {rule_file.site} is {expected!r}",
                 )
             )
-        rules = [r for r in self.rules_for(rule_file, language) if r.detector not in skip_detectors]
-        doc = Doc(lines, Budget(self._budget_for(lines)), language)
+        rules, screen = self._plan(rule_file, language, skip_detectors)
+        doc = Doc(lines, Budget(self._budget_for(lines)), language, patterns=screen.patterns)
         try:
-            line_rules = [r for r in rules if r.is_line_rule]
-            _apply_line_rules(
-                doc, self._screens.get(line_rules), unmatched if unmatched is not None else set()
-            )
+            _apply_line_rules(doc, screen, unmatched if unmatched is not None else set())
             for phase in ("structure", "headline", "repeats"):
                 warnings += _run_phase(doc, rules, phase)
         except TimeoutError as exc:  # regex's timeout and our Budget both end up here

@@ -13,12 +13,15 @@ match (lookarounds, word boundaries). A pattern it cannot translate is tried on 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import re2
 import regex
+
+from .normalize import LINE_CACHE_SIZE
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -137,6 +140,8 @@ class PatternSet:
                 self._add(rule.id, pattern)
         if self.owner:
             self.patterns.Compile()
+        # Line rules and structural rules ask about the same line: remember recent answers.
+        self.matching = functools.lru_cache(maxsize=LINE_CACHE_SIZE)(self._matching)
 
     def _add(self, rule_id: str, pattern: regex.Pattern[str]) -> None:
         source = re2_source(pattern.pattern)
@@ -150,10 +155,10 @@ class PatternSet:
             return
         self.owner.append(rule_id)
 
-    def matching(self, text: str) -> set[str]:
+    def _matching(self, text: str) -> frozenset[str]:
         """Ids of the rules one of whose patterns may match `text`."""
         matched = self.patterns.Match(text) if self.owner else None  # None: no pattern matched
-        return {self.owner[i] for i in matched or ()} | self.always
+        return frozenset({self.owner[i] for i in matched or ()} | self.always)
 
 
 class LineScreen:
@@ -190,7 +195,7 @@ class ScreenCache:
     """One `LineScreen` per distinct rule list (a site and language pick one); thread-safe."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.patterns = PatternSet([r for r in rules if r.is_line_rule])
+        self.patterns = PatternSet([r for r in rules if r.patterns])
         # Keyed by the rules' identities; the value keeps the rules alive, so ids stay unique.
         self._screens: dict[tuple[int, ...], tuple[tuple[Rule, ...], LineScreen]] = {}
 

@@ -6,9 +6,14 @@ import functools
 import re
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .model import Line, Removal
 from .normalize import LINE_CACHE_SIZE, word_count
+
+if TYPE_CHECKING:
+    from .prefilter import PatternSet
+    from .rules import Rule
 
 HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines
 TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
@@ -51,6 +56,14 @@ class Doc:
     budget: Budget
     language: str | None = None
     removed: dict[int, Removal] = field(default_factory=dict)
+    # The Cleaner's RE2 pattern set: lets structural rules skip lines they cannot match.
+    patterns: PatternSet | None = None
+
+    def may_match(self, rule: Rule, index: int) -> bool:
+        """False when none of the rule's patterns can match line `index` (a cheap first look)."""
+        if self.patterns is None or rule.exact or not rule.patterns:
+            return True
+        return rule.id in self.patterns.matching(self.lines[index].text)
 
     def is_kept(self, index: int) -> bool:
         return index not in self.removed

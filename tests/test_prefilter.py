@@ -48,7 +48,7 @@ def _all_lines() -> list[str]:
 def test_screen_finds_every_rule_that_matches(cleaner, language):
     """On every golden line, each rule whose regex matches is among the screen's candidates."""
     budget = Budget(60)
-    patterns = PatternSet([r for r in cleaner.rules_by_id.values() if r.is_line_rule])
+    patterns = PatternSet([r for r in cleaner.rules_by_id.values() if r.patterns])
     for rule_file in [None, *cleaner.sites.sites.values()]:
         rules = [r for r in cleaner.rules_for(rule_file, language) if r.is_line_rule]
         screen = LineScreen(rules, patterns)
@@ -58,3 +58,15 @@ def test_screen_finds_every_rule_that_matches(cleaner, language):
                 folded = text.casefold() if rule.ignore_case else text
                 if folded in rule.exact or any(p.search(text) for p in rule.patterns):
                     assert rule in candidates, (rule.id, text)
+
+
+def test_pattern_set_names_structural_rules_too(cleaner):
+    """Cut and boundary markers are screened by the same set (Doc.may_match)."""
+    rules = [r for r in cleaner.rules_by_id.values() if r.patterns and not r.is_line_rule]
+    assert rules, "no structural rule with a regex to check"
+    patterns = PatternSet([r for r in cleaner.rules_by_id.values() if r.patterns])
+    for text in _all_lines() + ["Next story", "Up next", "Related articles", "Lire aussi"]:
+        matching = patterns.matching(text)
+        for rule in rules:
+            if any(p.search(text) for p in rule.patterns):
+                assert rule.id in matching, (rule.id, text)
