@@ -218,7 +218,7 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     found: Removals = []
     index = kept[0] + 1
     while index < len(doc.lines):
-        if line_matches(rule, doc, index) is None:
+        if not doc.may_match(rule, index) or line_matches(rule, doc, index) is None:
             index += 1
             continue
         block = [index]
