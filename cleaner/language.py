@@ -42,6 +42,11 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 _WORD = re.compile(r"\w+")
+# Each function word with the languages that list it, so a sample is read once.
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {
+    word: tuple(code for code, listed in FUNCTION_WORDS.items() if word in listed)
+    for word in set().union(*FUNCTION_WORDS.values())
+}
 
 
 class LanguageDetector:
@@ -96,14 +101,14 @@ def confirms(sample: str, language: str) -> bool:
     """Whether the sample's function words clearly say `language` (one of FUNCTION_WORDS)."""
     if language not in FUNCTION_WORDS:
         return False
-    words = [w.lower() for w in _WORD.findall(sample)]
+    words = _WORD.findall(sample.lower())
     if not words:
         return False
-    shares = {
-        code: sum(w in listed for w in words) / len(words)
-        for code, listed in FUNCTION_WORDS.items()
-    }
-    share = shares.pop(language)
+    counts = dict.fromkeys(FUNCTION_WORDS, 0)
+    for word in words:
+        for code in _LANGUAGES_OF.get(word, ()):
+            counts[code] += 1
+    share = counts.pop(language) / len(words)
     return share >= CONFIRM_SHARE and all(
-        share >= CONFIRM_MARGIN * other for other in shares.values()
+        share >= CONFIRM_MARGIN * other / len(words) for other in counts.values()
     )
