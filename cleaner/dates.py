@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from datetime import date, datetime
 
 from dateutil import parser as dateparser
+from dateutil.parser import UnknownTimezoneWarning
 
 DATE_CACHE_SIZE = 4096  # distinct captured date strings remembered per process
 # Two defaults that differ in every field: whatever differs between the two parses was not in
@@ -14,6 +16,25 @@ DATE_CACHE_SIZE = 4096  # distinct captured date strings remembered per process
 _DEFAULT_A = datetime(2001, 1, 1, 0, 0, 0)
 _DEFAULT_B = datetime(2002, 2, 2, 1, 1, 1)
 
+# Zone abbreviations news sites print, as UTC offsets in seconds (dateutil knows only UTC/GMT).
+ZONES = {
+    "EST": -5 * 3600,
+    "EDT": -4 * 3600,
+    "CST": -6 * 3600,
+    "CDT": -5 * 3600,
+    "MST": -7 * 3600,
+    "MDT": -6 * 3600,
+    "PST": -8 * 3600,
+    "PDT": -7 * 3600,
+    "BST": 3600,
+    "CET": 3600,
+    "CEST": 7200,
+    "EET": 7200,
+    "EEST": 3 * 3600,
+    "PKT": 5 * 3600,
+    "JST": 9 * 3600,
+    "AEST": 10 * 3600,
+}
 _MONTH = (
     r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -43,8 +64,14 @@ def parse_date(text: str, dayfirst: bool = True) -> str | None:
     """
     text = text.strip().strip("()").strip()
     try:
-        first = dateparser.parse(text, default=_DEFAULT_A, dayfirst=dayfirst, fuzzy=True)
-        second = dateparser.parse(text, default=_DEFAULT_B, dayfirst=dayfirst, fuzzy=True)
+        with warnings.catch_warnings():  # an unknown zone name leaves the time without a zone
+            warnings.simplefilter("ignore", UnknownTimezoneWarning)
+            first = dateparser.parse(
+                text, default=_DEFAULT_A, dayfirst=dayfirst, fuzzy=True, tzinfos=ZONES
+            )
+            second = dateparser.parse(
+                text, default=_DEFAULT_B, dayfirst=dayfirst, fuzzy=True, tzinfos=ZONES
+            )
     except (ValueError, OverflowError, TypeError):
         return None
     if first.year != second.year or first.month != second.month or first.day != second.day:
