@@ -65,7 +65,7 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     found: Removals = []
     for i in range(len(doc.lines) - 1):
         a, b = doc.lines[i].text, doc.lines[i + 1].text
-        if a == b and (looks_like_caption(a) or doc.removed.get(i + 1, _NONE).kind == "caption"):
+        if a == b and (looks_like_caption(a) or _kind_at(doc, i + 1) == "caption"):
             found += [_removal(doc, j, rule, caption=a) for j in (i, i + 1) if doc.is_kept(j)]
         elif (
             b.startswith(a + " ")
@@ -165,7 +165,7 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         key = comparable(text)
         repeat = any(comparable(doc.lines[j].text) == key for j in block)
         header = any(
-            doc.removed.get(j, _NONE).kind in HEADER_KINDS
+            _kind_at(doc, j) in HEADER_KINDS
             or looks_like_caption(doc.lines[j].text)
             or (j + 1 < len(doc.lines) and doc.lines[j].text == doc.lines[j + 1].text)
             for j in block
@@ -272,11 +272,10 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     return found, []
 
 
-class _NoRemoval:
-    kind = ""
-
-
-_NONE = _NoRemoval()
+def _kind_at(doc: Doc, index: int) -> str:
+    """The kind of the removal of line `index`, or "" when the line is kept."""
+    removal = doc.removed.get(index)
+    return removal.kind if removal else ""
 
 
 @dataclass(frozen=True, slots=True)
