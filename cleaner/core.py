@@ -337,6 +337,9 @@ def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext])
     """
     lines = doc.lines
     for index, line in enumerate(lines):
+        candidates = screen.candidates(line.text, doc.budget)
+        if not candidates:  # most body paragraphs
+            continue
         context = (
             line.text,
             screen.uses_head and doc.in_head(index),
@@ -346,7 +349,7 @@ def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext])
         )
         if context in unmatched:
             continue
-        for rule in screen.candidates(line.text, doc.budget):
+        for rule in candidates:
             groups = line_matches(rule, doc, index)
             if groups is not None:
                 captured = LINE_ACTIONS[rule.action](rule, doc, index, groups)

@@ -39,6 +39,7 @@ _OUTSIDE = {
 }
 _INSIDE = {"w": r"\p{L}\p{N}_", "d": r"\p{Nd}"}
 _INSIDE_UNSUPPORTED = set("WDSB")  # negated classes inside a class: not translated
+_NONE: frozenset[int] = frozenset()
 _BOUND = re.compile(r"\{(\d*)(?:,\d*)?\}")  # {m}, {m,}, {m,n}; "{" alone is a literal
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 _UNSUPPORTED = ("(?>", "(?P=", "(?(", "(?|")  # atomic groups, backreferences, conditionals
@@ -185,9 +186,11 @@ class LineScreen:
         budget.remaining()  # RE2 is linear-time, but a document past its budget stops here
         position = self.position
         hits = {position[i] for i in self.patterns.matching(text) if i in position}
-        hits |= self.exact.get(text, set())
+        hits |= self.exact.get(text, _NONE)
         if self.exact_folded:
-            hits |= self.exact_folded.get(text.casefold(), set())
+            hits |= self.exact_folded.get(text.casefold(), _NONE)
+        if not hits:
+            return ()
         return tuple(self.rules[i] for i in sorted(hits))
 
 
