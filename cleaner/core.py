@@ -166,7 +166,7 @@ class Cleaner:
         if not lines or not any(line.no for line in lines):
             raise CleanError("no_article", "no article text found in the HTML")
         resolution = known
-        if known.rule_file is None:
+        if known.rule_file is None and known.source != "option":  # not `--site generic`
             resolution = self.sites.resolve("\n".join(line.text for line in lines), url, site)
         result = self.clean_lines(
             lines, resolution, language=page.language, skip_detectors=TEXT_ONLY_DETECTORS
