@@ -30,8 +30,8 @@ from .model import (
 )
 from .normalize import comparable, normalize_line, split_lines, word_count
 from .prefilter import LineScreen, ScreenCache
-from .rules import Rule, RuleFile, builtin_rules_dir, load_rule_files
-from .sites import Resolution, SiteIndex
+from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
+from .sites import Resolution, SiteIndex, url_host
 from .text import Budget, Doc, is_body_like
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
@@ -153,9 +153,11 @@ class Cleaner:
         if not html.strip():
             raise CleanError("empty", "input is empty (no HTML)")
         known = self.sites.resolve("", url, site)
+        # No site given or found: the page's own URL may name it (a page saved without its URL).
+        site_of = None if known.rule_file or known.source == "option" else self._html_rules_of
         try:
             rule_file = known.rule_file
-            page = extract(html, url, rule_file.html if rule_file else None, known.site)
+            page = extract(html, url, rule_file.html if rule_file else None, known.site, site_of)
         except HtmlError as exc:
             raise CleanError(exc.code, str(exc)) from None
         except (ValueError, etree.LxmlError) as exc:
@@ -167,7 +169,8 @@ class Cleaner:
             raise CleanError("no_article", "no article text found in the HTML")
         resolution = known
         if known.rule_file is None and known.source != "option":  # not `--site generic`
-            resolution = self.sites.resolve("\n".join(line.text for line in lines), url, site)
+            text = "\n".join(line.text for line in lines)
+            resolution = self.sites.resolve(text, url or page.url, site)
         result = self.clean_lines(
             lines, resolution, language=page.language, skip_detectors=TEXT_ONLY_DETECTORS
         )
@@ -185,6 +188,12 @@ class Cleaner:
         result.warnings += page.warnings
         result.input_format = "html"
         return _with_encoding(result, decoded) if decoded else result
+
+    def _html_rules_of(self, page_url: str) -> tuple[HtmlRules, str] | None:
+        """A site's HTML rules and name from a page's own URL (for clean_html)."""
+        host = url_host(page_url)
+        rule_file = self.sites.by_host(host) if host else None
+        return (rule_file.html, rule_file.site) if rule_file else None
 
     def clean_lines(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -140,6 +140,11 @@ class Extracted:
     language: str | None = None  # the page's declared <html lang>, primary subtag
     warnings: list[CleanWarning] = field(default_factory=list)
     stripped: list[Removal] = field(default_factory=list)  # blocks removed from the page
+    url: str | None = None  # the page's own URL (canonical link or og:url)
+
+
+# A site's HTML rules and name for a URL, or None when no rule file has that host.
+SiteLookup = Callable[[str], tuple[HtmlRules, str] | None]
 
 
 class HtmlError(ValueError):
@@ -164,12 +169,19 @@ def parse_html(html: str) -> etree._Element:
 
 
 def extract(
-    html: str | bytes, url: str | None, site_rules: HtmlRules | None, site: str | None = None
+    html: str | bytes,
+    url: str | None,
+    site_rules: HtmlRules | None,
+    site: str | None = None,
+    site_of: SiteLookup | None = None,
 ) -> Extracted:
     """Strip the site's furniture selectors, then extract the main text with trafilatura.
 
     What the site's selectors strip is listed as Removals at line 0 (`<site>.html.strip`);
     lists of links are dropped as part of extraction, like the menus trafilatura drops.
+    `site_of`, given when the caller knows no site, looks one up from the page's own URL
+    (`<link rel=canonical>` or `og:url`), so a saved page without its URL still gets its
+    site's selectors.
     """
     warnings: list[CleanWarning] = []
     if isinstance(html, bytes):
@@ -178,6 +190,11 @@ def extract(
         except InputError as exc:
             raise HtmlError(exc.code, str(exc)) from None
     tree = parse_html(html)
+    page_url = canonical_url(tree)
+    if site_rules is None and site_of is not None and page_url:
+        found = site_of(page_url)
+        if found is not None:
+            site_rules, site = found
     rules = site_rules or HtmlRules()
     # Headline, date and authors are read before stripping: a selector may remove them.
     titles = [t for t in (_first_text(tree, rules.title),) if t] or page_titles(tree)
@@ -211,7 +228,9 @@ def extract(
     if language and not _fits_script(language, text):
         language = None
     title = choose_headline(titles, text)
-    return Extracted(text, title, published, authors, captions, language, warnings, stripped)
+    return Extracted(
+        text, title, published, authors, captions, language, warnings, stripped, page_url
+    )
 
 
 def main_text(root: etree._Element, url: str | None, options: dict[str, object]) -> str:
@@ -373,6 +392,14 @@ def page_dates_and_authors(tree: etree._Element) -> tuple[str | None, list[str]]
         if authors:
             return published, authors[:MAX_AUTHORS]
     return published, []
+
+
+def canonical_url(tree: etree._Element) -> str | None:
+    """The page's own URL: `<link rel="canonical">`, else the `og:url` meta tag."""
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return link.get("href").strip()
+    return _meta_tags(tree).get("og:url")
 
 
 def _meta_tags(tree: etree._Element) -> dict[str, str]:

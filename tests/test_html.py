@@ -317,3 +317,14 @@ def test_lists_of_links_are_dropped_but_prose_lists_stay() -> None:
     )
     tree = parse_html(page(f"<ul id='links'>{links}</ul><ol id='prose'>{prose}</ol>"))
     assert [e.get("id") for e in link_lists(tree)] == ["links"]
+
+
+@pytest.mark.parametrize(
+    "page", sorted(GOLDEN.glob("*/html_layout.html")), ids=lambda p: p.parent.name
+)
+def test_page_url_names_the_site_when_no_url_is_given(cleaner, page):
+    """A page saved without its URL is still cleaned with its site's rules (canonical link)."""
+    expected = page.with_name("html_layout.html.expected.txt").read_text(encoding="utf-8")
+    result = cleaner.clean_html(page.read_bytes())
+    assert (result.site, result.site_source) == (page.parent.name, "url")
+    assert result.text == expected
