@@ -91,20 +91,23 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     Example: the headline shown again under the photo is removed; the first copy of a repeated
     prose paragraph (a pull quote) stays; "TT" shown twice goes entirely.
     """
+    # Copies are counted over every line, removed ones too: a banner whose other copy went
+    # with a glued story or a caption is still a repeated line.
     groups: dict[str, list[int]] = defaultdict(list)
-    kept = doc.kept()
-    for i in kept:
-        key = comparable(doc.lines[i].text)
+    for i, line in enumerate(doc.lines):
+        key = comparable(line.text)
         if len(key) >= params["min_chars"]:
             groups[key].append(i)
+    kept = doc.kept()
     first_kept = kept[0] if kept else -1
     found: Removals = []
     for indices in groups.values():
-        if len(indices) < 2:
+        copies = [i for i in indices if doc.is_kept(i)]
+        if len(indices) < 2 or not copies:
             continue
-        first = indices[0]
+        first = copies[0]
         keep_first = first == first_kept or is_body_like(doc.lines[first].text)
-        found += [_removal(doc, i, rule) for i in (indices[1:] if keep_first else indices)]
+        found += [_removal(doc, i, rule) for i in (copies[1:] if keep_first else copies)]
     return found, []
 
 
@@ -195,8 +198,10 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
                 )
                 if on
             )
+            headline = _story_headline(doc, block, c)
             warning = CleanWarning(
-                "glued_story", f"removed a glued story {text!r} from line {doc.lines[c].no} ({why})"
+                "glued_story",
+                f"removed a glued story {headline!r} from line {doc.lines[c].no} ({why})",
             )
             return removals, [warning]
     return [], []
@@ -270,6 +275,17 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if any(j != i and len(body) > len(key) and key in body for j, body in bodies):
             found.append(_removal(doc, i, rule))
     return found, []
+
+
+def _story_headline(doc: Doc, block: range, start: int) -> str:
+    """The glued story's headline: the first headline-like line of its header block that the
+    block shows twice (a site-name bar above it is not the headline), else the first line."""
+    keys = [comparable(doc.lines[j].text) for j in block]
+    for j in (start, *block):
+        text = doc.lines[j].text
+        if is_headline_like(text) and keys.count(comparable(text)) >= (1 if j == start else 2):
+            return text
+    return doc.lines[start].text
 
 
 def _kind_at(doc: Doc, index: int) -> str:

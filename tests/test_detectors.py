@@ -125,3 +125,18 @@ def test_overcleaned_returns_input(tmp_path):
     assert result.paragraphs == [P1, P2]
     assert result.removed == []
     assert [w.code for w in result.warnings] == ["overcleaned"]
+
+
+def test_glued_story_warning_names_its_headline_not_a_bar_above_it(generic):
+    bar, second = "The Daily Ledger", "Harbour festival returns after three-year break"
+    cap = "Fireworks light up the harbour during the festival, 14 August 2021. (Photo: A. Lima)"
+    first_cap = "Cyclists ride along Main Street in Riverside, March 3, 2024. (Photo: T. Reyes)"
+    text = (
+        f"Headline\n{bar}\n\n{first_cap}\n{first_cap}\n\n{P1}\n\n{P2}\n\n{bar}\n\n"
+        f"{second}\n\n{cap}\n{cap}\n\n{second}\n\n"
+        "Organisers announced that the event will return this summer with concerts and races."
+    )
+    result = generic.clean(text)
+    assert result.paragraphs == [P1, P2]
+    (warning,) = [w for w in result.warnings if w.code == "glued_story"]
+    assert repr(second) in warning.message
