@@ -38,6 +38,7 @@ from ..outputs import atomic_writer, write_atomic
 from ..records import RecordFields, error_record
 from ..repeats import RepeatedLine, repeated_set, scan_records, summary_lines
 from ..stats import BatchStats, summarize
+from . import add_site_options
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
@@ -353,16 +354,7 @@ def register(
         metavar="PATH",
         help="files or folders; '-' or none reads standard input",
     )
-    where = clean.add_mutually_exclusive_group()
-    where.add_argument("--site", help="the site's rule file to use (e.g. dawn.com)")
-    where.add_argument("--url", help="the article's URL; its host picks the rule file")
-    clean.add_argument(
-        "--rules",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="extra rule folder (repeatable); overrides built-ins for the same site",
-    )
+    add_site_options(clean)
     clean.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
     clean.add_argument(
         "--input-format",

@@ -10,6 +10,7 @@ from ..core import Cleaner, CleanError
 from ..explain import explain_lines
 from ..inputs import InputError, decode_bytes, input_kind, read_bytes
 from ..normalize import split_lines
+from . import add_site_options
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 COLOR_CHOICES = ("auto", "always", "never")
@@ -60,12 +61,7 @@ def register(
         "explain", help="show each input line with its verdict: kept, removed by rule X, captured"
     )
     explain.add_argument("file", metavar="FILE", help="a text or HTML file ('-': standard input)")
-    where = explain.add_mutually_exclusive_group()
-    where.add_argument("--site", help="the site's rule file to use (e.g. dawn.com)")
-    where.add_argument("--url", help="the article's URL; its host picks the rule file")
-    explain.add_argument(
-        "--rules", action="append", default=[], metavar="DIR", help="extra rule folder (repeatable)"
-    )
+    add_site_options(explain)
     explain.add_argument("--color", choices=COLOR_CHOICES, default="auto", help="colour output")
     explain.add_argument("--full", action="store_true", help="do not shorten long kept lines")
     explain.add_argument("--no-language", action="store_true", help="skip language detection")

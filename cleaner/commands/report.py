@@ -22,6 +22,7 @@ from ..inputs import (
 from ..outputs import write_atomic
 from ..records import ORIGINAL_FIELD, RecordFields, clean_record
 from ..report import ReportDocument, build_report
+from . import add_site_options
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 # Golden case folders can be reported as they are: their expected and option files are skipped.
@@ -141,12 +142,7 @@ def register(
         "paths", nargs="+", metavar="INPUT", help="text or HTML files, folders, or JSONL files"
     )
     report.add_argument("--output", "-o", required=True, metavar="FILE", help="the HTML file")
-    where = report.add_mutually_exclusive_group()
-    where.add_argument("--site", help="the site's rule file to use for every document")
-    where.add_argument("--url", help="the URL whose host picks the rule file")
-    report.add_argument(
-        "--rules", action="append", default=[], metavar="DIR", help="extra rule folder (repeatable)"
-    )
+    add_site_options(report)
     report.add_argument("--no-language", action="store_true", help="skip language detection")
     report.add_argument("--title", default="cleaner report", help="the page title")
     report.set_defaults(func=cmd_report)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..inputs import InputError, decode_bytes, expand_paths, input_kind, iter_jsonl, read_bytes
+from ..outputs import write_atomic
 from ..suggest import apply_draft, draft_rules, report_text
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -55,8 +56,7 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
         print(f"cleaner: {target} exists; use --force to overwrite it", file=sys.stderr)
         return EXIT_USAGE
     draft = apply_draft(draft_rules(args.site, texts, args.min_support), texts)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(draft.yaml_text, encoding="utf-8")
+    write_atomic(target, draft.yaml_text.encode("utf-8"))
     sys.stdout.write(report_text(draft))
     print(f"wrote {target}")
     return EXIT_DOC_ERRORS if problems else EXIT_OK
