@@ -1,11 +1,14 @@
 """Cleaning batches of JSONL records in worker processes: input order kept, memory flat.
 
-`OrderedPool.map` sends chunks of records to worker processes and yields the results in input
-order, with a bounded number of chunks in flight, so a 1 GB input needs no more memory than
-a 1 MB one. Each worker builds its `Cleaner` once (`cleaner_for`). A worker that dies (a
-segfault, the OOM killer) costs one record, not the batch: the chunks it held are re-run one
-record at a time in a fresh pool, and the record that kills a worker again comes out as an
-error record.
+`OrderedPool.map` sends chunks of records to worker processes and yields their results in
+input order, with a bounded number of chunks in flight, so a 1 GB input needs no more memory
+than a 1 MB one. Each worker builds its `Cleaner` once (`cleaner_for`), or inherits the main
+process's when it is forked. A worker that dies (a segfault, the OOM killer) costs one record,
+not the batch: the chunks it held are re-run one record at a time in a fresh pool, and the
+record that kills a worker again comes out as an error record.
+
+A chunk of JSONL lines comes back as one `ChunkResult`: its output lines as one UTF-8 block
+and its statistics already added up, so the main process only writes and merges.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,7 +32,7 @@ from .core import TIME_BUDGET_SECONDS, Cleaner
 from .inputs import iter_jsonl
 from .records import DEFAULT_FIELDS, ERROR_FIELD, RecordFields, clean_record, error_record
 from .repeats import strip_record
-from .stats import RecordSummary, summarize
+from .stats import BatchStats, RecordSummary, summarize
 
 # Records per task: amortizes the inter-process cost (the main process spent 0.74 s of CPU
 # per 20k records with 16, 0.67 s with 64).
@@ -37,7 +41,6 @@ IN_FLIGHT_PER_JOB = 4  # chunks queued per worker: keeps workers busy, bounds me
 CRASH_CODE = "worker_crashed"
 # Workers fork from a small server process that has imported cleaner once (cheap, and safe
 # when the parent runs threads, unlike a plain fork); spawn where fork is unavailable.
-START_METHOD = "forkserver" if sys.platform != "win32" else "spawn"
 PRELOAD = ["cleaner.batch"]
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # stateless; one copy
 
@@ -100,18 +103,40 @@ def clean_line(config: CleanerConfig, line_no: int | None, raw: bytes | str) -> 
     return LineResult(line_no, _dump(out), summarize(out, config.fields.text), message)
 
 
-def clean_chunk(config: CleanerConfig, chunk: list[tuple[int, bytes]]) -> list[LineResult]:
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    """The cleaned lines of one chunk: output block, statistics and the errors to report."""
+
+    output: bytes  # the output lines, in input order, UTF-8
+    records: int
+    stats: BatchStats
+    failures: tuple[tuple[int | None, str], ...] = ()  # (line number, one-line message)
+
+    @classmethod
+    def of(cls, results: list[LineResult]) -> ChunkResult:
+        stats = BatchStats()
+        for result in results:
+            stats.add(result.summary)
+        return cls(
+            "".join(r.output for r in results).encode("utf-8"),
+            len(results),
+            stats,
+            tuple((r.line_no, r.message) for r in results if r.message is not None),
+        )
+
+
+def clean_chunk(config: CleanerConfig, chunk: list[tuple[int, bytes]]) -> ChunkResult:
     """Clean a chunk of (line number, raw line) pairs; what a worker runs per task."""
-    return [clean_line(config, line_no, raw) for line_no, raw in chunk]
+    return ChunkResult.of([clean_line(config, line_no, raw) for line_no, raw in chunk])
 
 
-def crashed_line(item: tuple[int, bytes], reason: str) -> LineResult:
+def crashed_line(item: tuple[int, bytes], reason: str) -> ChunkResult:
     """The error record for a line whose cleaning killed its worker (the input passes through)."""
     line_no, raw = item
     parsed = next(iter_jsonl((raw,)), None)
     original = parsed.record if parsed is not None and parsed.record is not None else {}
     record = error_record(original, CRASH_CODE, reason, line_no)
-    return LineResult(line_no, _dump(record), summarize(record), reason)
+    return ChunkResult.of([LineResult(line_no, _dump(record), summarize(record), reason)])
 
 
 def numbered_lines(stream: IO[bytes] | Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -128,18 +153,30 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
+def start_method() -> str:
+    """How to start workers: on Linux, fork when this process runs no other thread, so each
+    worker inherits the rules already loaded; otherwise a fork server, which is safe beside
+    threads (and on macOS, where fork is not); spawn on Windows, which has neither."""
+    if sys.platform == "win32":
+        return "spawn"
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "forkserver"
+
+
 class OrderedPool(Generic[T, R]):
     """An ordered parallel map over chunks of items, with a bounded queue and crash recovery.
 
     `func(chunk)` must be picklable (a module-level function or a `functools.partial` of one)
-    and return one result per item, in order; `on_crash(item, reason)` makes the result for
-    an item whose worker died. With `jobs=1`, or an input shorter than one chunk, everything
-    runs in this process and no worker is started.
+    and return one result for the whole chunk; `on_crash(item, reason)` makes the result for
+    an item whose worker died (a chunk that kills its worker is re-run one item at a time,
+    so results then come per item). With `jobs=1`, or an input shorter than one chunk,
+    everything runs in this process and no worker is started.
     """
 
     def __init__(
         self,
-        func: Callable[[list[T]], list[R]],
+        func: Callable[[list[T]], R],
         jobs: int,
         on_crash: Callable[[T, str], R],
         *,
@@ -171,8 +208,9 @@ class OrderedPool(Generic[T, R]):
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            context = multiprocessing.get_context(START_METHOD)
-            if START_METHOD == "forkserver":
+            method = start_method()
+            context = multiprocessing.get_context(method)
+            if method == "forkserver":
                 context.set_forkserver_preload(PRELOAD)
             self._executor = ProcessPoolExecutor(
                 self.jobs,
@@ -184,11 +222,11 @@ class OrderedPool(Generic[T, R]):
 
     def _restart(self) -> None:
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
     def map(self, items: Iterable[T]) -> Iterator[R]:
-        """`func` over `items`, results in input order."""
+        """`func` over chunks of `items`, results in input order (one per chunk, see above)."""
         chunks = _chunked(items, self.chunk_size)
         first = next(chunks, None)
         if first is None:
@@ -198,7 +236,7 @@ class OrderedPool(Generic[T, R]):
             for chunk in chain([first], chunks):
                 yield from self._inline(chunk)
             return
-        pending: deque[tuple[list[T], Future[list[R]]]] = deque()
+        pending: deque[tuple[list[T], Future[R]]] = deque()
         for chunk in chain([first, second], chunks):
             pending.append((chunk, self._pool().submit(self.func, chunk)))
             while len(pending) >= self.in_flight:
@@ -208,20 +246,20 @@ class OrderedPool(Generic[T, R]):
 
     def _inline(self, chunk: list[T]) -> list[R]:
         try:
-            return self.func(chunk)
+            return [self.func(chunk)]
         except Exception:  # func is meant never to raise; isolate the item that does
             return [self._one_inline(item) for item in chunk]
 
     def _one_inline(self, item: T) -> R:
         try:
-            return self.func([item])[0]
+            return self.func([item])
         except Exception as exc:
             return self.on_crash(item, f"{type(exc).__name__}: {exc}")
 
-    def _collect(self, pending: deque[tuple[list[T], Future[list[R]]]]) -> Iterator[R]:
+    def _collect(self, pending: deque[tuple[list[T], Future[R]]]) -> Iterator[R]:
         chunk, future = pending.popleft()
         try:
-            results = future.result()
+            result = future.result()
         except BrokenProcessPool:
             # Every chunk in flight died with the pool: re-run them record by record.
             self._restart()
@@ -233,12 +271,12 @@ class OrderedPool(Generic[T, R]):
         except Exception:  # a chunk that could not be sent or run: find the item at fault
             yield from self._isolate(chunk)
             return
-        yield from results
+        yield result
 
     def _isolate(self, chunk: list[T]) -> Iterator[R]:
         for item in chunk:
             try:
-                yield self._pool().submit(self.func, [item]).result()[0]
+                yield self._pool().submit(self.func, [item]).result()
             except BrokenProcessPool:
                 self._restart()
                 yield self.on_crash(item, "the worker process died while cleaning this record")
@@ -258,7 +296,7 @@ def _worker_init(config: CleanerConfig) -> None:
     cleaner_for(config)
 
 
-def jsonl_pool(config: CleanerConfig, jobs: int) -> OrderedPool[tuple[int, bytes], LineResult]:
+def jsonl_pool(config: CleanerConfig, jobs: int) -> OrderedPool[tuple[int, bytes], ChunkResult]:
     """An `OrderedPool` that cleans numbered JSONL lines with `config` (see `numbered_lines`)."""
     return OrderedPool(
         functools.partial(clean_chunk, config),

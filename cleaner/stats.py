@@ -86,6 +86,18 @@ class BatchStats:
         site.chars_removed += summary.chars_removed
         site.rules.update(summary.rules)
 
+    def merge(self, other: BatchStats) -> None:
+        """Add the totals of another batch (a worker's chunk) to these."""
+        self.documents += other.documents
+        self.errors.update(other.errors)
+        self.warnings.update(other.warnings)
+        for name, theirs in other.sites.items():
+            mine = self.sites.setdefault(name, SiteStats())
+            mine.documents += theirs.documents
+            mine.chars_in += theirs.chars_in
+            mine.chars_removed += theirs.chars_removed
+            mine.rules.update(theirs.rules)
+
     @property
     def chars_in(self) -> int:
         return sum(s.chars_in for s in self.sites.values())

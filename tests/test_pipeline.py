@@ -5,9 +5,18 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import sys
+import threading
 from pathlib import Path
 
-from cleaner.batch import CleanerConfig, OrderedPool, clean_line, jsonl_pool, numbered_lines
+from cleaner.batch import (
+    CleanerConfig,
+    OrderedPool,
+    clean_line,
+    jsonl_pool,
+    numbered_lines,
+    start_method,
+)
 from cleaner.cli import main
 from cleaner.golden import discover
 
@@ -157,15 +166,15 @@ def _crash_on_mark(chunk: list[str]) -> list[str]:
     return [item.upper() for item in chunk]
 
 
-def _crashed(item: str, reason: str) -> str:
-    return f"crashed: {item}: {reason}"
+def _crashed(item: str, reason: str) -> list[str]:
+    return [f"crashed: {item}: {reason}"]
 
 
 def test_a_dying_worker_costs_one_record():
     items = [f"item {i}" for i in range(30)]
     items[13] = CRASH_MARK
     with OrderedPool(_crash_on_mark, 2, _crashed, chunk_size=4) as pool:
-        results = list(pool.map(items))
+        results = [item for chunk in pool.map(items) for item in chunk]
     assert len(results) == len(items)
     assert results[13].startswith(f"crashed: {CRASH_MARK}: the worker process died")
     assert [r for i, r in enumerate(results) if i != 13] == [
@@ -189,7 +198,8 @@ def test_pool_reads_input_lazily():
 
     with OrderedPool(_double, 2, _crashed, chunk_size=5, in_flight=3) as pool:
         ahead = 0
-        for done, value in enumerate(pool.map(source()), start=1):
+        values = (value for chunk in pool.map(source()) for value in chunk)
+        for done, value in enumerate(values, start=1):
             assert value == 2 * (done - 1)
             ahead = max(ahead, pulled - done)
     assert done == 500 and ahead <= 3 * 5 + 5
@@ -200,8 +210,8 @@ def test_worker_pool_cleans_like_this_process():
     lines = [json.dumps(r).encode() + b"\n" for r in _golden_records(RECORDS)]
     serial = [clean_line(config, n, raw).output for n, raw in numbered_lines(lines)]
     with jsonl_pool(config, 2) as pool:
-        parallel = [r.output for r in pool.map(numbered_lines(lines))]
-    assert parallel == serial
+        parallel = b"".join(chunk.output for chunk in pool.map(numbered_lines(lines)))
+    assert parallel.decode("utf-8").splitlines(keepends=True) == serial
     assert all(json.loads(line)["language"] is None for line in serial)
 
 
@@ -271,3 +281,15 @@ def test_without_learn_repeats_nothing_is_removed(tmp_path, capsys):
     source.write_text("".join(json.dumps(r) + "\n" for r in _footer_records()))
     assert main(["clean", "--format", "jsonl", "--jobs", "1", "-q", str(source)]) == 0
     assert all(FOOTER in json.loads(line)["text"] for line in capsys.readouterr().out.splitlines())
+
+
+def test_workers_fork_only_from_a_single_threaded_process(monkeypatch):
+    """Forked workers inherit the loaded rules; beside another thread a fork server is used."""
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert start_method() == "fork"
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert start_method() == "forkserver"
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert start_method() == "forkserver"

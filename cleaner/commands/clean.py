@@ -149,18 +149,21 @@ def clean_file(run: Run, path: str, base: Path | None, out: IO[str], several: bo
     run.written += 1
 
 
-def clean_records(run: Run, lines: Iterable[tuple[int, bytes]], source: str) -> Iterator[str]:
-    """Clean numbered JSONL lines in the run's worker pool, in input order, one output each.
+def clean_records(run: Run, lines: Iterable[tuple[int, bytes]], source: str) -> Iterator[bytes]:
+    """Clean numbered JSONL lines in the run's worker pool, in input order: yields blocks of
+    whole output lines (UTF-8), one output line per input line.
 
     A bad line or record comes out with an `error` field and is reported on standard error.
     """
-    for result in run.pool.map(lines):
-        if result.message is not None:
-            run.fail(f"{source}:{result.line_no}", result.message)
-        else:
-            run.documents += 1
-        run.counted(result.summary)
-        yield result.output
+    for chunk in run.pool.map(lines):
+        for line_no, message in chunk.failures:
+            run.fail(f"{source}:{line_no}", message)
+        run.documents += chunk.records - len(chunk.failures)
+        run.stats.merge(chunk.stats)
+        if run.progress is not None:
+            run.progress.update(chunk.records)
+        yield chunk.output
+        run.written += chunk.records
 
 
 def _read_lines(run: Run, stream: IO[bytes], source: str) -> Iterator[tuple[int, bytes]]:
@@ -172,13 +175,18 @@ def _read_lines(run: Run, stream: IO[bytes], source: str) -> Iterator[tuple[int,
 
 
 @contextmanager
-def _sink(target: Path | None, out: IO[str]) -> Iterator[Callable[[str], object]]:
-    """A write function: to standard output, or streamed to `target` and renamed atomically."""
+def _sink(target: Path | None, out: IO[str]) -> Iterator[Callable[[bytes], object]]:
+    """A write function for UTF-8 blocks: to standard output, or streamed to `target` and
+    renamed atomically."""
     if target is None:
-        yield out.write
+        out.flush()  # what was written as text goes first
+        buffer = getattr(out, "buffer", None)
+        yield buffer.write if buffer is not None else lambda block: out.write(block.decode())
+        if buffer is not None:
+            buffer.flush()
         return
     with atomic_writer(target) as handle:
-        yield lambda line: handle.write(line.encode("utf-8"))
+        yield handle.write
 
 
 def clean_jsonl_file(run: Run, path: str, base: Path | None, out: IO[str]) -> None:
@@ -193,9 +201,8 @@ def clean_jsonl_file(run: Run, path: str, base: Path | None, out: IO[str]) -> No
         return
     try:
         with _sink(target, out) as write:
-            for line in clean_records(run, _read_lines(run, stream, path), path):
-                write(line)
-                run.written += 1
+            for block in clean_records(run, _read_lines(run, stream, path), path):
+                write(block)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
