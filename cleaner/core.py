@@ -7,12 +7,14 @@ overclean guard -> assemble (metadata from what the rules captured).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
-from .actions import LINE_ACTIONS, STRUCTURAL_ACTIONS, line_matches
+from .actions import LINE_ACTIONS, STRUCTURAL_ACTIONS, Removals, line_matches
 from .dates import parse_date
 from .detectors import DETECTORS
 from .inputs import Decoded, InputError, decode_bytes, decode_html_bytes
@@ -39,9 +41,32 @@ BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a ti
 # A line's text, whether it is in the head and tail zones, and its two neighbours.
 LineContext = tuple[str, bool, bool, str | None, str | None]
 MAX_PASSES = 4  # cleaning the kept lines again until stable (usually 1 or 2 passes)
+PHASES = ("structure", "headline", "repeats")  # after the line rules, in this order
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
 NO_HEADLINE_WORDS = 40  # a first line this long is a paragraph, not a headline
 _AUTHOR_SPLIT = (" and ", ", ", " & ")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One structural action or detector of a plan, with its parameters merged once."""
+
+    rule: Rule
+    run: Callable[[Rule, Doc, Mapping[str, Any]], tuple[Removals, list[CleanWarning]]]
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What cleaning runs for one site, language and input kind, worked out once.
+
+    `rules` in order (site rules first), the line screen of its line rules, and per phase
+    ("structure", "headline", "repeats") its structural actions and detectors in rule order.
+    """
+
+    rules: list[Rule]
+    screen: LineScreen
+    phases: tuple[tuple[str, tuple[Step, ...]], ...]
 
 
 class CleanError(ValueError):
@@ -82,9 +107,7 @@ class Cleaner:
         self.language_detector = LanguageDetector() if detect_language else None
         # One RE2 set of all line-rule patterns tells which rules a line could match.
         self._screens = ScreenCache(list(self.rules_by_id.values()))
-        self._plans: dict[
-            tuple[str | None, str | None, frozenset[str]], tuple[list[Rule], LineScreen]
-        ] = {}
+        self._plans: dict[tuple[str | None, str | None, frozenset[str]], Plan] = {}
 
     def rules_for(self, rule_file: RuleFile | None, language: str | None) -> list[Rule]:
         """The site's own rules first, then every generic rule it does not switch off."""
@@ -101,15 +124,17 @@ class Cleaner:
 
     def _plan(
         self, rule_file: RuleFile | None, language: str | None, skip_detectors: frozenset[str]
-    ) -> tuple[list[Rule], LineScreen]:
-        """The rules for a site, language and input kind, and their line screen (memoized)."""
+    ) -> Plan:
+        """The rules for a site, language and input kind, their line screen and their phases
+        (memoized)."""
         key = (rule_file.site if rule_file else None, language, skip_detectors)
         plan = self._plans.get(key)
         if plan is None:
             rules = [
                 r for r in self.rules_for(rule_file, language) if r.detector not in skip_detectors
             ]
-            plan = (rules, self._screens.get([r for r in rules if r.is_line_rule]))
+            screen = self._screens.get([r for r in rules if r.is_line_rule])
+            plan = Plan(rules, screen, tuple((phase, _steps(rules, phase)) for phase in PHASES))
             self._plans[key] = plan  # a race only builds the same plan twice
         return plan
 
@@ -215,10 +240,9 @@ class Cleaner:
         warnings = list(resolution.warnings)
         rule_file = resolution.rule_file
         expected = rule_file.language if rule_file else None
-        if language is None:
-            language = self._language(
-                [line.text for line in lines if is_body_like(line.text)], expected
-            )
+        if language is None and self.language_detector is not None:
+            body = [line.text for line in lines if is_body_like(line.text)]
+            language = self.language_detector.detect(body, expected)
         if expected and language and language != expected:
             warnings.append(
                 CleanWarning(
@@ -226,14 +250,33 @@ class Cleaner:
                     f"text looks like {language!r}, site {rule_file.site} is {expected!r}",
                 )
             )
-        rules, screen = self._plan(rule_file, language, skip_detectors)
-        doc = Doc(lines, Budget(self._budget_for(lines)), language, patterns=screen.patterns)
+        doc, more = self._apply(self._plan(rule_file, language, skip_detectors), lines, unmatched)
+        return self._result(lines, doc, resolution, language, warnings + more)
+
+    def _apply(
+        self, plan: Plan, lines: list[Line], unmatched: set[LineContext] | None = None
+    ) -> tuple[Doc, list[CleanWarning]]:
+        """Run the line rules and the phases of a plan; the Doc holds what they removed."""
+        screen = plan.screen
+        doc = Doc(lines, Budget(self._budget_for(lines)), patterns=screen.patterns)
+        warnings: list[CleanWarning] = []
         try:
             _apply_line_rules(doc, screen, unmatched if unmatched is not None else set())
-            for phase in ("structure", "headline", "repeats"):
-                warnings += _run_phase(doc, rules, phase)
+            for phase, steps in plan.phases:
+                warnings += _run_phase(doc, steps, override=phase == "structure")
         except TimeoutError as exc:  # regex's timeout and our Budget both end up here
             raise CleanError("timeout", f"cleaning took too long: {exc}") from None
+        return doc, warnings
+
+    def _result(
+        self,
+        lines: list[Line],
+        doc: Doc,
+        resolution: Resolution,
+        language: str | None,
+        warnings: list[CleanWarning],
+    ) -> CleanResult:
+        """The result of one pass: kept lines, removals and the metadata they captured."""
         kept = doc.kept()
         if _overcleaned(lines, kept):
             warnings.append(
@@ -274,14 +317,20 @@ class Cleaner:
         A second pass can find more: zones (`head`, `tail`) and detectors see the shorter
         text. Removals of every pass are merged, in line order; an overcleaned pass stops.
         """
+        # The language was settled by the first pass; detecting it again costs time only.
+        plan = self._plan(resolution.rule_file, result.language, frozenset())
         for _ in range(MAX_PASSES - 1):
+            if not result.removed or _has(result, "overcleaned"):
+                break  # the kept lines are the input: a pass over them finds the same
             gone = {removal.line for removal in result.removed}
             kept = [line for line in lines if line.no not in gone]
-            # The language was settled by the first pass; detecting it again costs time only.
-            again = self.clean_lines(
-                kept, resolution, language=result.language, unmatched=unmatched
+            doc, more = self._apply(plan, kept, unmatched)
+            if not doc.removed:
+                break
+            again = self._result(
+                kept, doc, resolution, result.language, [*resolution.warnings, *more]
             )
-            if not again.removed or _has(again, "overcleaned") or _has(result, "overcleaned"):
+            if _has(again, "overcleaned"):
                 break
             removed = sorted(result.removed + again.removed, key=lambda r: r.line)
             metadata, meta_warnings = self._metadata(removed)
@@ -302,11 +351,6 @@ class Cleaner:
         """The time budget of one document: the base budget, plus more for a very long one."""
         size = sum(len(line.text) for line in lines)
         return self.time_budget + BUDGET_SECONDS_PER_MILLION_CHARS * size / 1_000_000
-
-    def _language(self, paragraphs: list[str], expected: str | None) -> str | None:
-        if self.language_detector is None:
-            return None
-        return self.language_detector.detect(paragraphs, expected)
 
     def _metadata(self, removed: list[Removal]) -> tuple[Metadata, list[CleanWarning]]:
         """Metadata from the named groups of the removals that survived, in line order."""
@@ -346,7 +390,8 @@ def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext])
     """
     lines = doc.lines
     for index, line in enumerate(lines):
-        candidates = screen.candidates(line.text, doc.budget)
+        doc.budget.remaining()  # RE2 is linear-time, but a document past its budget stops here
+        candidates = screen.candidates(line.text)
         if not candidates:  # most body paragraphs
             continue
         context = (
@@ -368,31 +413,48 @@ def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext])
             unmatched.add(context)
 
 
-def _run_phase(doc: Doc, rules: list[Rule], phase: str) -> list[CleanWarning]:
-    """Run the structural actions and detectors of one phase, in rule order."""
-    warnings: list[CleanWarning] = []
+def _steps(rules: list[Rule], phase: str) -> tuple[Step, ...]:
+    """The structural actions and detectors of one phase, in rule order."""
+    steps = []
     for rule in rules:
         if rule.action == "detect":
             info = DETECTORS[rule.detector]
-            if info.phase != phase:
-                continue
-            removals, more = info.func(rule, doc, {**info.defaults, **dict(rule.params)})
-            warnings += more
+            if info.phase == phase:
+                steps.append(Step(rule, info.func, {**info.defaults, **dict(rule.params)}))
         elif rule.action in STRUCTURAL_ACTIONS and phase == "structure":
-            removals = STRUCTURAL_ACTIONS[rule.action](rule, doc)
-            if removals and rule.kind == "other-story":
-                first = removals[0][1]
-                warnings.append(
-                    CleanWarning(
-                        "glued_story",
-                        f"removed a glued story {first.text!r} from line {first.line} ({rule.id})",
-                    )
-                )
-        else:
-            continue
-        # A cut or glued story takes over its lines, so captions inside it leave no metadata.
+            steps.append(Step(rule, _structural(STRUCTURAL_ACTIONS[rule.action]), {}))
+    return tuple(steps)
+
+
+def _structural(
+    action: Callable[[Rule, Doc], Removals],
+) -> Callable[[Rule, Doc, Mapping[str, Any]], tuple[Removals, list[CleanWarning]]]:
+    """A structural action as a step: a story it cuts off is also reported as a warning."""
+
+    def run(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> tuple[Removals, list[CleanWarning]]:
+        removals = action(rule, doc)
+        if not removals or rule.kind != "other-story":
+            return removals, []
+        first = removals[0][1]
+        warning = CleanWarning(
+            "glued_story",
+            f"removed a glued story {first.text!r} from line {first.line} ({rule.id})",
+        )
+        return removals, [warning]
+
+    return run
+
+
+def _run_phase(doc: Doc, steps: tuple[Step, ...], override: bool) -> list[CleanWarning]:
+    """Run the steps of one phase in order, recording their removals. With `override` (the
+    structure phase: a cut or glued story takes over its lines, so captions inside it leave
+    no metadata) they replace earlier removals of the same lines."""
+    warnings: list[CleanWarning] = []
+    for step in steps:
+        removals, more = step.run(step.rule, doc, step.params)
+        warnings += more
         for index, removal in removals:
-            doc.remove(index, removal, override=phase == "structure")
+            doc.remove(index, removal, override=override)
     return warnings
 
 

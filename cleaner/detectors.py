@@ -7,6 +7,7 @@ site can switch one off by id and every removal names the entry that made it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .actions import line_matches
 from .dates import find_dates
 from .model import CleanWarning, Removal
-from .normalize import comparable, word_count
+from .normalize import LINE_CACHE_SIZE, comparable, word_count
 from .text import Doc, is_body_like, is_headline_like, looks_like_caption
 
 if TYPE_CHECKING:
@@ -93,9 +94,11 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     """
     # Copies are counted over every line, removed ones too: a banner whose other copy went
     # with a glued story or a caption is still a repeated line.
+    keys = [comparable(line.text) for line in doc.lines]
+    if len(set(keys)) == len(keys):
+        return [], []  # most documents: no line is shown twice
     groups: dict[str, list[int]] = defaultdict(list)
-    for i, line in enumerate(doc.lines):
-        key = comparable(line.text)
+    for i, key in enumerate(keys):
         if len(key) >= params["min_chars"]:
             groups[key].append(i)
     kept = doc.kept()
@@ -124,10 +127,15 @@ def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     found: Removals = []
     for i in kept[1:]:
         text = doc.lines[i].text
-        key = comparable(text)
-        if key == headline or comparable(_TITLE_SUFFIX.sub("", text)) == headline:
+        if comparable(text) == headline or _without_title_suffix(text) == headline:
             found.append(_removal(doc, i, rule))
     return found, []
+
+
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
+def _without_title_suffix(text: str) -> str:
+    """The comparable key of a page title without its site suffix: 'X | Site' -> 'x'."""
+    return comparable(_TITLE_SUFFIX.sub("", text))
 
 
 def _content_words(text: str) -> set[str]:
@@ -244,6 +252,7 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     return found, []
 
 
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def _quote_key(text: str) -> str:
     return " ".join(_QUOTES.sub("", text).casefold().split()).strip(_EDGE_PUNCT)
 

@@ -27,11 +27,17 @@ def normalize_line(text: str) -> str:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Split text into its non-empty normalized lines, keeping 1-based input line numbers."""
+    """Split text into its non-empty normalized lines, keeping 1-based input line numbers.
+
+    The same as `normalize_line` on each line, with the invisible characters removed from
+    the whole text at once.
+    """
     text = _NEWLINES.sub("\n", text)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
     lines = []
     for no, raw in enumerate(text.split("\n"), start=1):
-        clean = normalize_line(raw)
+        clean = " ".join(raw.split())
         if clean:
             lines.append(Line(no, clean))
     return lines

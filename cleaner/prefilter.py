@@ -25,7 +25,6 @@ from .normalize import LINE_CACHE_SIZE
 
 if TYPE_CHECKING:
     from .rules import Rule
-    from .text import Budget
 
 # Escapes whose meaning differs in RE2 (ASCII-only there), outside and inside a class.
 _OUTSIDE = {
@@ -180,10 +179,11 @@ class LineScreen:
             table = self.exact_folded if rule.ignore_case else self.exact
             for line in rule.exact:
                 table.setdefault(line, set()).add(position)
+        # A cleaning pass over the kept lines asks about the same lines again.
+        self.candidates = functools.lru_cache(maxsize=LINE_CACHE_SIZE)(self._candidates)
 
-    def candidates(self, text: str, budget: Budget) -> tuple[Rule, ...]:
+    def _candidates(self, text: str) -> tuple[Rule, ...]:
         """The rules that could match `text`, in rule order; () for most body paragraphs."""
-        budget.remaining()  # RE2 is linear-time, but a document past its budget stops here
         position = self.position
         hits = {position[i] for i in self.patterns.matching(text) if i in position}
         hits |= self.exact.get(text, _NONE)

@@ -54,7 +54,6 @@ class Doc:
 
     lines: list[Line]
     budget: Budget
-    language: str | None = None
     removed: dict[int, Removal] = field(default_factory=dict)
     # The Cleaner's RE2 pattern set: lets structural rules skip lines they cannot match.
     patterns: PatternSet | None = None

@@ -7,7 +7,6 @@ import pytest
 from cleaner.golden import discover
 from cleaner.normalize import split_lines
 from cleaner.prefilter import LineScreen, PatternSet, re2_source
-from cleaner.text import Budget
 
 from conftest import GOLDEN
 
@@ -47,13 +46,12 @@ def _all_lines() -> list[str]:
 @pytest.mark.parametrize("language", ["en", "fr", "es", "de", None])
 def test_screen_finds_every_rule_that_matches(cleaner, language):
     """On every golden line, each rule whose regex matches is among the screen's candidates."""
-    budget = Budget(60)
     patterns = PatternSet([r for r in cleaner.rules_by_id.values() if r.patterns])
     for rule_file in [None, *cleaner.sites.sites.values()]:
         rules = [r for r in cleaner.rules_for(rule_file, language) if r.is_line_rule]
         screen = LineScreen(rules, patterns)
         for text in _all_lines():
-            candidates = set(screen.candidates(text, budget))
+            candidates = set(screen.candidates(text))
             for rule in rules:
                 folded = text.casefold() if rule.ignore_case else text
                 if folded in rule.exact or any(p.search(text) for p in rule.patterns):
