@@ -19,7 +19,7 @@ from .actions import line_matches
 from .dates import find_dates
 from .model import CleanWarning, Removal
 from .normalize import LINE_CACHE_SIZE, comparable, word_count
-from .text import Doc, is_body_like, is_headline_like, looks_like_caption
+from .text import Doc, ends_like_sentence, is_body_like, is_headline_like, looks_like_caption
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -37,8 +37,6 @@ _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
 _EDGE_PUNCT = " .,;:!?…-–—"
 _OPENING_QUOTES = "\"“„«‹‘'"
-# A short line that ends like a sentence may be a one-sentence paragraph: it ends a link list.
-_SENTENCE_END = re.compile(r"[.!?…][\"”’'»)]*$")
 
 
 def _removal(
@@ -177,8 +175,8 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         repeat = any(comparable(doc.lines[j].text) == key for j in block)
         header = any(
             _kind_at(doc, j) in HEADER_KINDS
-            or looks_like_caption(doc.lines[j].text)
             or (j + 1 < len(doc.lines) and doc.lines[j].text == doc.lines[j + 1].text)
+            or looks_like_caption(doc.lines[j].text)
             for j in block
         )
         if not (repeat or header):
@@ -242,7 +240,8 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             if doc.is_kept(index) and (
                 is_body_like(text)
                 or words > params["max_item_words"]
-                or (words >= params["min_sentence_words"] and _SENTENCE_END.search(text))
+                # a short line that ends like a sentence may be a one-sentence paragraph
+                or (words >= params["min_sentence_words"] and ends_like_sentence(text))
             ):
                 break
             if doc.is_kept(index) or doc.removed[index].captured:
@@ -273,7 +272,7 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         text = doc.lines[i].text
         if word_count(text) > params["max_words"]:
             continue
-        if not (text.startswith(tuple(_OPENING_QUOTES)) or not _SENTENCE_END.search(text)):
+        if not (text.startswith(tuple(_OPENING_QUOTES)) or not ends_like_sentence(text)):
             continue
         key = _quote_key(text)
         if len(key) < params["min_chars"]:

@@ -12,7 +12,8 @@ LINE_CACHE_SIZE = 8192  # pure per-line functions asked many times per line are 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 # Bullets and dashes a scraper keeps in front of list items and repeated headlines.
-_BULLET = re.compile(r"^[\u2022\u25cf\u25aa\u25e6\u2023\u2043*\-–—·›»>|]+\s*")
+_BULLETS = "\u2022\u25cf\u25aa\u25e6\u2023\u2043*-–—·›»>|"
+_BULLET = re.compile(f"^[{re.escape(_BULLETS)}]+\\s*")
 
 
 def normalize_line(text: str) -> str:
@@ -45,7 +46,7 @@ def split_lines(text: str) -> list[Line]:
 
 def strip_bullet(text: str) -> str:
     """The line without a leading bullet or dash, as used to compare repeated headlines."""
-    return _BULLET.sub("", text)
+    return _BULLET.sub("", text) if text[:1] in _BULLETS else text
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)

@@ -85,9 +85,16 @@ class Doc:
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def is_body_like(text: str) -> bool:
     """A line that reads like a paragraph of prose: long enough and ends like a sentence."""
-    return word_count(text) >= BODY_MIN_WORDS and bool(_SENTENCE_END.search(text))
+    return word_count(text) >= BODY_MIN_WORDS and ends_like_sentence(text)
 
 
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
+def ends_like_sentence(text: str) -> bool:
+    """The line ends with . ! ? or …, maybe followed by closing quotes or a bracket."""
+    return bool(_SENTENCE_END.search(text))
+
+
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def looks_like_caption(text: str) -> bool:
     """A line that carries a photo credit: '(AP Photo/X)', '— Reuters', 'Photo: X'."""
     return bool(_CAPTION_SIGNS.search(text))
