@@ -9,7 +9,10 @@ from .model import Line
 
 LINE_CACHE_SIZE = 8192  # pure per-line functions asked many times per line are memoized
 # Zero-width characters and the BOM carry no text; scrapers leave them everywhere.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# Line breaks other than "\n" (a substring test finds them ten times faster than a regex).
+_BREAKS = "\r\u2028\u2029\x0b\x0c\x85"
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 # Bullets and dashes a scraper keeps in front of list items and repeated headlines.
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\u2023\u2043*-–—·›»>|"
@@ -33,15 +36,15 @@ def split_lines(text: str) -> list[Line]:
     The same as `normalize_line` on each line, with the invisible characters removed from
     the whole text at once.
     """
-    text = _NEWLINES.sub("\n", text)
-    if not text.isascii():
+    if any(char in text for char in _BREAKS):
+        text = _NEWLINES.sub("\n", text)
+    if not text.isascii() and any(char in text for char in _INVISIBLE_CHARS):
         text = _INVISIBLE.sub("", text)
-    lines = []
-    for no, raw in enumerate(text.split("\n"), start=1):
-        clean = " ".join(raw.split())
-        if clean:
-            lines.append(Line(no, clean))
-    return lines
+    return [
+        Line(no, clean)
+        for no, raw in enumerate(text.split("\n"), start=1)
+        if (clean := " ".join(raw.split()))
+    ]
 
 
 def strip_bullet(text: str) -> str:
