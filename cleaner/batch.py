@@ -212,6 +212,7 @@ class OrderedPool(Generic[T, R]):
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(PRELOAD)
+
             self._executor = ProcessPoolExecutor(
                 self.jobs,
                 mp_context=context,

@@ -357,6 +357,8 @@ class Cleaner:
         meta = Metadata()
         warnings = []
         for removal in removed:
+            if not removal.captured:  # most removals capture nothing
+                continue
             captured = dict(removal.captured)
             rule = self.rules_by_id.get(removal.rule)
             for field in sorted(DATE_FIELDS & captured.keys()):
