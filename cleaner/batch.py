@@ -30,6 +30,7 @@ from typing import IO, Any, Generic, TypeVar
 
 from .core import TIME_BUDGET_SECONDS, Cleaner
 from .inputs import iter_jsonl
+from .outputs import gzip_member
 from .records import DEFAULT_FIELDS, ERROR_FIELD, RecordFields, clean_record, error_record
 from .repeats import strip_record
 from .stats import BatchStats, RecordSummary, summarize
@@ -107,27 +108,43 @@ def clean_line(config: CleanerConfig, line_no: int | None, raw: bytes | str) -> 
 class ChunkResult:
     """The cleaned lines of one chunk: output block, statistics and the errors to report."""
 
-    output: bytes  # the output lines, in input order, UTF-8
+    output: bytes  # the output lines, in input order, UTF-8 (one gzip member if compressed)
     records: int
     stats: BatchStats
     failures: tuple[tuple[int | None, str], ...] = ()  # (line number, one-line message)
+    compressed: bool = False
 
     @classmethod
-    def of(cls, results: list[LineResult]) -> ChunkResult:
+    def of(cls, results: list[LineResult], compress: bool = False) -> ChunkResult:
         stats = BatchStats()
         for result in results:
             stats.add(result.summary)
+        output = "".join(r.output for r in results).encode("utf-8")
         return cls(
-            "".join(r.output for r in results).encode("utf-8"),
+            gzip_member(output) if compress else output,
             len(results),
             stats,
             tuple((r.line_no, r.message) for r in results if r.message is not None),
+            compress,
         )
 
+    def gzipped(self) -> bytes:
+        """The output as one gzip member (compressed here if the worker did not)."""
+        return self.output if self.compressed else gzip_member(self.output)
 
-def clean_chunk(config: CleanerConfig, chunk: list[tuple[int, bytes]]) -> ChunkResult:
-    """Clean a chunk of (line number, raw line) pairs; what a worker runs per task."""
-    return ChunkResult.of([clean_line(config, line_no, raw) for line_no, raw in chunk])
+
+def clean_chunk(
+    config: CleanerConfig, chunk: list[tuple[int, bytes]], compress: bool = False
+) -> ChunkResult:
+    """Clean a chunk of (line number, raw line) pairs; what a worker runs per task.
+
+    With `compress`, the output comes back as one gzip member: a .jsonl.gz output is the
+    members of its chunks one after the other (a valid gzip file), so workers compress in
+    parallel and the main process only writes.
+    """
+    return ChunkResult.of(
+        [clean_line(config, line_no, raw) for line_no, raw in chunk], compress=compress
+    )
 
 
 def crashed_line(item: tuple[int, bytes], reason: str) -> ChunkResult:
@@ -226,8 +243,10 @@ class OrderedPool(Generic[T, R]):
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
-    def map(self, items: Iterable[T]) -> Iterator[R]:
-        """`func` over chunks of `items`, results in input order (one per chunk, see above)."""
+    def map(self, items: Iterable[T], func: Callable[[list[T]], R] | None = None) -> Iterator[R]:
+        """`func` (default: the pool's) over chunks of `items`, results in input order (one
+        per chunk, see above)."""
+        func = func or self.func
         chunks = _chunked(items, self.chunk_size)
         first = next(chunks, None)
         if first is None:
@@ -235,29 +254,31 @@ class OrderedPool(Generic[T, R]):
         second = next(chunks, None) if self.jobs > 1 else None
         if second is None:
             for chunk in chain([first], chunks):
-                yield from self._inline(chunk)
+                yield from self._inline(func, chunk)
             return
         pending: deque[tuple[list[T], Future[R]]] = deque()
         for chunk in chain([first, second], chunks):
-            pending.append((chunk, self._pool().submit(self.func, chunk)))
+            pending.append((chunk, self._pool().submit(func, chunk)))
             while len(pending) >= self.in_flight:
-                yield from self._collect(pending)
+                yield from self._collect(func, pending)
         while pending:
-            yield from self._collect(pending)
+            yield from self._collect(func, pending)
 
-    def _inline(self, chunk: list[T]) -> list[R]:
+    def _inline(self, func: Callable[[list[T]], R], chunk: list[T]) -> list[R]:
         try:
-            return [self.func(chunk)]
+            return [func(chunk)]
         except Exception:  # func is meant never to raise; isolate the item that does
-            return [self._one_inline(item) for item in chunk]
+            return [self._one_inline(func, item) for item in chunk]
 
-    def _one_inline(self, item: T) -> R:
+    def _one_inline(self, func: Callable[[list[T]], R], item: T) -> R:
         try:
-            return self.func([item])
+            return func([item])
         except Exception as exc:
             return self.on_crash(item, f"{type(exc).__name__}: {exc}")
 
-    def _collect(self, pending: deque[tuple[list[T], Future[R]]]) -> Iterator[R]:
+    def _collect(
+        self, func: Callable[[list[T]], R], pending: deque[tuple[list[T], Future[R]]]
+    ) -> Iterator[R]:
         chunk, future = pending.popleft()
         try:
             result = future.result()
@@ -267,17 +288,17 @@ class OrderedPool(Generic[T, R]):
             retry = [chunk, *(c for c, _ in pending)]
             pending.clear()
             for old in retry:
-                yield from self._isolate(old)
+                yield from self._isolate(func, old)
             return
         except Exception:  # a chunk that could not be sent or run: find the item at fault
-            yield from self._isolate(chunk)
+            yield from self._isolate(func, chunk)
             return
         yield result
 
-    def _isolate(self, chunk: list[T]) -> Iterator[R]:
+    def _isolate(self, func: Callable[[list[T]], R], chunk: list[T]) -> Iterator[R]:
         for item in chunk:
             try:
-                yield self._pool().submit(self.func, [item]).result()
+                yield self._pool().submit(func, [item]).result()
             except BrokenProcessPool:
                 self._restart()
                 yield self.on_crash(item, "the worker process died while cleaning this record")

@@ -99,6 +99,31 @@ def test_gzip_in_gzip_out_streamed_to_output_dir(tmp_path, capsys):
     assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == cleaned
 
 
+def test_gzip_output_is_compressed_by_the_workers_and_reproducible(tmp_path):
+    """A .jsonl.gz output is one gzip member per chunk, compressed in the worker that cleaned
+    it: the same bytes with one or two workers, and one valid gzip file."""
+    source = tmp_path / "batch.jsonl.gz"
+    _write_jsonl(source, _golden_records(3 * 64 + 5))  # several chunks and a short last one
+    outputs = []
+    for jobs in ("1", "2"):
+        out_dir = tmp_path / f"out{jobs}"
+        args = ["clean", "--format", "jsonl", "-j", jobs, "-q", str(source), "-o", str(out_dir)]
+        assert main(args) == 0
+        outputs.append((out_dir / "batch.jsonl.gz").read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count(b"\x1f\x8b\x08") >= 4  # a gzip member per chunk
+    with gzip.open(tmp_path / "out2" / "batch.jsonl.gz", "rt", encoding="utf-8") as handle:
+        assert len(handle.readlines()) == 3 * 64 + 5
+
+
+def test_gzip_output_without_records_is_a_valid_empty_file(tmp_path):
+    source = tmp_path / "blank.jsonl.gz"
+    source.write_bytes(gzip.compress(b"\n\n"))
+    out_dir = tmp_path / "out"
+    main(["clean", "--format", "jsonl", "-q", str(source), "-o", str(out_dir)])
+    assert gzip.decompress((out_dir / "blank.jsonl.gz").read_bytes()) == b""
+
+
 def test_truncated_gzip_keeps_what_was_read(tmp_path, capsys):
     source = tmp_path / "cut.jsonl.gz"
     _write_jsonl(source, _golden_records(RECORDS))

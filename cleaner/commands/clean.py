@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import shutil
 import signal
@@ -15,9 +16,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..batch import (
+    ChunkResult,
     CleanerConfig,
-    LineResult,
     OrderedPool,
+    clean_chunk,
     cleaner_for,
     default_jobs,
     jsonl_pool,
@@ -34,7 +36,7 @@ from ..inputs import (
     read_bytes,
 )
 from ..model import CleanResult
-from ..outputs import atomic_writer, write_atomic
+from ..outputs import GZIP_SUFFIX, atomic_writer, gzip_member, write_atomic
 from ..records import RecordFields, error_record
 from ..repeats import RepeatedLine, repeated_set, scan_records, summary_lines
 from ..stats import BatchStats, summarize
@@ -70,7 +72,8 @@ class Run:
 
     args: argparse.Namespace
     cleaner: Cleaner
-    pool: OrderedPool[tuple[int, bytes], LineResult]
+    pool: OrderedPool[tuple[int, bytes], ChunkResult]
+    config: CleanerConfig  # how the workers' Cleaner is built
     errors: int = 0
     documents: int = 0
     written: int = 0  # outputs written whole (records or documents)
@@ -149,20 +152,24 @@ def clean_file(run: Run, path: str, base: Path | None, out: IO[str], several: bo
     run.written += 1
 
 
-def clean_records(run: Run, lines: Iterable[tuple[int, bytes]], source: str) -> Iterator[bytes]:
-    """Clean numbered JSONL lines in the run's worker pool, in input order: yields blocks of
-    whole output lines (UTF-8), one output line per input line.
+def clean_records(
+    run: Run, lines: Iterable[tuple[int, bytes]], source: str, gzipped: bool = False
+) -> Iterator[ChunkResult]:
+    """Clean numbered JSONL lines in the run's worker pool, in input order: yields chunks of
+    whole output lines, one output line per input line (as gzip members when `gzipped`, so
+    the workers compress).
 
     A bad line or record comes out with an `error` field and is reported on standard error.
     """
-    for chunk in run.pool.map(lines):
+    work = functools.partial(clean_chunk, run.config, compress=gzipped)
+    for chunk in run.pool.map(lines, work):
         for line_no, message in chunk.failures:
             run.fail(f"{source}:{line_no}", message)
         run.documents += chunk.records - len(chunk.failures)
         run.stats.merge(chunk.stats)
         if run.progress is not None:
             run.progress.update(chunk.records)
-        yield chunk.output
+        yield chunk
         run.written += chunk.records
 
 
@@ -175,18 +182,31 @@ def _read_lines(run: Run, stream: IO[bytes], source: str) -> Iterator[tuple[int,
 
 
 @contextmanager
-def _sink(target: Path | None, out: IO[str]) -> Iterator[Callable[[bytes], object]]:
-    """A write function for UTF-8 blocks: to standard output, or streamed to `target` and
-    renamed atomically."""
+def _sink(target: Path | None, out: IO[str]) -> Iterator[Callable[[ChunkResult], object]]:
+    """A write function for cleaned chunks: to standard output, or streamed to `target` and
+    renamed atomically (a .gz target gets each chunk as a gzip member)."""
     if target is None:
         out.flush()  # what was written as text goes first
         buffer = getattr(out, "buffer", None)
-        yield buffer.write if buffer is not None else lambda block: out.write(block.decode())
-        if buffer is not None:
-            buffer.flush()
+        if buffer is None:
+            yield lambda chunk: out.write(chunk.output.decode("utf-8"))
+            return
+        yield lambda chunk: buffer.write(chunk.output)
+        buffer.flush()
         return
-    with atomic_writer(target) as handle:
-        yield handle.write
+    if not _gzipped(target):
+        with atomic_writer(target) as handle:
+            yield lambda chunk: handle.write(chunk.output)
+        return
+    with atomic_writer(target, compress=False) as handle:
+        size = handle.tell()
+        yield lambda chunk: handle.write(chunk.gzipped())
+        if handle.tell() == size:  # no record: still a valid (empty) gzip file
+            handle.write(gzip_member(b""))
+
+
+def _gzipped(target: Path | None) -> bool:
+    return target is not None and target.name.endswith(GZIP_SUFFIX)
 
 
 def clean_jsonl_file(run: Run, path: str, base: Path | None, out: IO[str]) -> None:
@@ -201,8 +221,9 @@ def clean_jsonl_file(run: Run, path: str, base: Path | None, out: IO[str]) -> No
         return
     try:
         with _sink(target, out) as write:
-            for block in clean_records(run, _read_lines(run, stream, path), path):
-                write(block)
+            lines = _read_lines(run, stream, path)
+            for chunk in clean_records(run, lines, path, gzipped=_gzipped(target)):
+                write(chunk)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -298,7 +319,7 @@ def _run_clean(args: argparse.Namespace, repeats: list[RepeatedLine]) -> int:
     if jobs > 1 and cleaner.language_detector is not None:
         cleaner.language_detector.load()  # once here: forked workers inherit the profiles
     with jsonl_pool(config, jobs) as pool, _sigterm_interrupts():
-        run = Run(args, cleaner, pool, progress=_progress_bar(args), repeats=repeats)
+        run = Run(args, cleaner, pool, config, progress=_progress_bar(args), repeats=repeats)
         try:
             return _clean_all(run)
         except KeyboardInterrupt:
