@@ -235,6 +235,8 @@ def _progress_bar(args: argparse.Namespace) -> Any:
         return None
     from tqdm import tqdm
 
+    # No monitor thread: workers are forked only from a single-threaded process (batch.py).
+    tqdm.monitor_interval = 0
     return tqdm(unit=" docs", file=sys.stderr, mininterval=PROGRESS_INTERVAL, leave=False)
 
 
