@@ -313,8 +313,11 @@ def _chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def _worker_init(config: CleanerConfig) -> None:
-    """Workers leave Ctrl-C to the main process, which stops the pool and reports progress."""
+    """Workers leave Ctrl-C to the main process, which stops the pool and reports progress,
+    and end on SIGTERM (the pool's way to stop them) even when forked from a main process
+    that handles it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     cleaner_for(config)
 
 

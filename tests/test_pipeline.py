@@ -9,6 +9,9 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
+from cleaner import batch
 from cleaner.batch import (
     CleanerConfig,
     OrderedPool,
@@ -124,6 +127,34 @@ def test_gzip_output_without_records_is_a_valid_empty_file(tmp_path):
     assert gzip.decompress((out_dir / "blank.jsonl.gz").read_bytes()) == b""
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the patched function reaches forked workers")
+def test_a_dying_worker_in_a_gzip_output_costs_one_record(tmp_path, monkeypatch, capsys):
+    """A record that kills its worker comes out as an error record, compressed by the main
+    process between the members the workers made; the file stays one valid gzip file."""
+    monkeypatch.setattr(batch, "start_method", lambda: "fork")
+    real, this_process = batch.clean_line, os.getpid()
+
+    def dies_on_mark(config, line_no, raw):
+        if CRASH_MARK.encode() in raw and os.getpid() != this_process:
+            os._exit(3)  # in a forked worker only, never in pytest's own process
+        return real(config, line_no, raw)
+
+    monkeypatch.setattr(batch, "clean_line", dies_on_mark)
+    records = _golden_records(3 * 64)  # several chunks, so that workers run them
+    records[21]["text"] += "\n" + CRASH_MARK
+    source = tmp_path / "batch.jsonl.gz"
+    _write_jsonl(source, records)
+    out_dir = tmp_path / "out"
+    assert (
+        main(["clean", "--format", "jsonl", "-j", "2", "-q", str(source), "-o", str(out_dir)]) == 1
+    )
+    cleaned = _read_jsonl(out_dir / "batch.jsonl.gz")
+    assert [r["id"] for r in cleaned] == [r["id"] for r in records]
+    assert cleaned[21]["error"]["code"] == "worker_crashed"
+    assert all("error" not in r for i, r in enumerate(cleaned) if i != 21)
+    assert "worker process died" in capsys.readouterr().err
+
+
 def test_truncated_gzip_keeps_what_was_read(tmp_path, capsys):
     source = tmp_path / "cut.jsonl.gz"
     _write_jsonl(source, _golden_records(RECORDS))
@@ -195,7 +226,11 @@ def _crashed(item: str, reason: str) -> list[str]:
     return [f"crashed: {item}: {reason}"]
 
 
-def test_a_dying_worker_costs_one_record():
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_a_dying_worker_costs_one_record(monkeypatch, method):
+    if method == "fork" and sys.platform != "linux":
+        pytest.skip("workers are forked on Linux only")
+    monkeypatch.setattr(batch, "start_method", lambda: method)
     items = [f"item {i}" for i in range(30)]
     items[13] = CRASH_MARK
     with OrderedPool(_crash_on_mark, 2, _crashed, chunk_size=4) as pool:
