@@ -8,7 +8,8 @@ not the batch: the chunks it held are re-run one record at a time in a fresh poo
 record that kills a worker again comes out as an error record.
 
 A chunk of JSONL lines comes back as one `ChunkResult`: its output lines as one UTF-8 block
-and its statistics already added up, so the main process only writes and merges.
+(or one gzip member for a .jsonl.gz output) and its statistics already added up, so the main
+process only writes and merges.
 """
 
 from __future__ import annotations
@@ -40,8 +41,7 @@ from .stats import BatchStats, RecordSummary, summarize
 CHUNK_SIZE = 64
 IN_FLIGHT_PER_JOB = 4  # chunks queued per worker: keeps workers busy, bounds memory
 CRASH_CODE = "worker_crashed"
-# Workers fork from a small server process that has imported cleaner once (cheap, and safe
-# when the parent runs threads, unlike a plain fork); spawn where fork is unavailable.
+# What a fork server imports once before it forks workers (see start_method).
 PRELOAD = ["cleaner.batch"]
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # stateless; one copy
 
