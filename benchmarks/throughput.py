@@ -41,7 +41,7 @@ DEFAULT_MEMORY_MB = 1024
 MEMORY_BASELINE_SHARE = 0.1  # the memory baseline is a run over a tenth of the data
 RSS_SAMPLE_SECONDS = 0.2
 LANGUAGE_DOCS = 2_000  # documents for the language section (langdetect is the slow part)
-JOBS_ROUNDS = 3  # --jobs 1 and --jobs 2 alternate this many times; the best of each counts
+JOBS_ROUNDS = 5  # --jobs 1 and --jobs 2 alternate this many times; the best of each counts
 HTML_REPEAT = 20  # each HTML page is cleaned this many times (a handful of pages exist)
 TARGETS = {
     "text_no_language": 1.0,  # at least as fast as the C4 line filter
