@@ -26,11 +26,9 @@ def normalize_line(text: str) -> str:
     r"""Collapse every run of whitespace to one space and strip the ends.
 
     str.split() splits on exactly the characters `\s` matches (str.isspace), so it does the
-    collapsing; invisible characters can only occur in non-ASCII text.
+    collapsing.
     """
-    if not text.isascii():
-        text = _INVISIBLE.sub("", text)
-    return " ".join(text.split())
+    return " ".join(_without_invisible(text).split())
 
 
 def split_lines(text: str) -> list[Line]:
@@ -41,13 +39,19 @@ def split_lines(text: str) -> list[Line]:
     """
     if any(char in text for char in _BREAKS):
         text = _NEWLINES.sub("\n", text)
-    if not text.isascii() and any(char in text for char in _INVISIBLE_CHARS):
-        text = _INVISIBLE.sub("", text)
+    text = _without_invisible(text)
     return [
         Line(no, clean)
         for no, raw in enumerate(text.split("\n"), start=1)
         if (clean := " ".join(raw.split()))
     ]
+
+
+def _without_invisible(text: str) -> str:
+    """The text without zero-width characters (only non-ASCII text can hold them)."""
+    if text.isascii() or not any(char in text for char in _INVISIBLE_CHARS):
+        return text
+    return _INVISIBLE.sub("", text)
 
 
 def strip_bullet(text: str) -> str:
