@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines
 TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
 BODY_MIN_WORDS = 8  # a body paragraph has at least this many words...
-_SENTENCE_END = re.compile(r"[.!?…][\"”’'»)]*$")  # ...and ends like a sentence
+_SENTENCE_ENDS = (".", "!", "?", "…")  # ...and ends like a sentence,
+_CLOSERS = "\"”’'»)"  # maybe followed by closing quotes or a bracket
 
 # Credit shapes that mark a line as a photo caption rather than prose.
 _CAPTION_SIGNS = re.compile(
@@ -85,13 +86,14 @@ class Doc:
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def is_body_like(text: str) -> bool:
     """A line that reads like a paragraph of prose: long enough and ends like a sentence."""
-    return word_count(text) >= BODY_MIN_WORDS and ends_like_sentence(text)
+    # Splitting off the first words only: a paragraph need not be split whole to be counted.
+    return ends_like_sentence(text) and len(text.split(None, BODY_MIN_WORDS - 1)) == BODY_MIN_WORDS
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def ends_like_sentence(text: str) -> bool:
     """The line ends with . ! ? or …, maybe followed by closing quotes or a bracket."""
-    return bool(_SENTENCE_END.search(text))
+    return text.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS)
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
