@@ -188,6 +188,8 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             bool(own_dates and later)
             and min(abs((d - o).days) for d in later for o in own_dates) > gap_days
         )
+        if not (repeat or far):
+            continue  # a header block alone needs a distant date too (and unrelated words)
         above = _content_words(" ".join(doc.lines[i].text for i in kept[:pos]))
         below = _content_words(" ".join(doc.lines[i].text for i in kept[pos + 1 : pos + 12]))
         overlap = len(below & above) / len(below) if below else 1.0
