@@ -156,7 +156,7 @@ class Cleaner:
         lines = split_lines(text)
         if not lines:
             raise CleanError("empty", "input is empty (no text after whitespace)")
-        resolution = self.sites.resolve("\n".join(line.text for line in lines), url, site)
+        resolution = self.sites.resolve([line.text for line in lines], url, site)
         unmatched: set[LineContext] = set()
         first = self.clean_lines(lines, resolution, unmatched=unmatched)
         return self._settled(lines, resolution, first, unmatched)

@@ -121,6 +121,54 @@ def re2_source(pattern: str) -> str | None:
     return "".join(out)
 
 
+class RegexScreen:
+    """Many regexes in one RE2 set: which of them may match a text, in one linear scan.
+
+    A regex whose RE2 translation fails is reported as a possible match of every text, so
+    the screen never misses; the caller confirms a possible match with the regex itself.
+    """
+
+    def __init__(self, patterns: Sequence[regex.Pattern[str]]) -> None:
+        self.owner: list[int] = []  # RE2 pattern index -> position in `patterns`
+        self.always: frozenset[int] = frozenset()  # positions RE2 cannot take
+        always = set()
+        options = re2.Options()
+        options.never_capture = True
+        options.log_errors = False
+        self._set = re2.Set.SearchSet(options)
+        for position, pattern in enumerate(patterns):
+            source = re2_source(pattern.pattern)
+            if source is not None:
+                source = _flag_prefix(pattern.flags) + source
+            try:
+                if source is None or self._set.Add(source) != len(self.owner):
+                    raise ValueError(pattern.pattern)
+            except (ValueError, TypeError, re2.error):
+                always.add(position)
+                continue
+            self.owner.append(position)
+        self.always = frozenset(always)
+        if self.owner:
+            self._set.Compile()
+
+    def matching(self, text: str) -> frozenset[int]:
+        """Positions of the patterns that may match somewhere in `text`."""
+        found = self._set.Match(text) if self.owner else None  # None: no pattern matched
+        if not found:
+            return self.always
+        return frozenset(self.owner[i] for i in found) | self.always
+
+
+def _flag_prefix(flags: int) -> str:
+    """RE2's inline flags for a `regex` pattern's case, line-anchor and dot flags."""
+    letters = "".join(
+        letter
+        for flag, letter in ((regex.IGNORECASE, "i"), (regex.MULTILINE, "m"), (regex.DOTALL, "s"))
+        if flags & flag
+    )
+    return f"(?{letters})" if letters else ""
+
+
 class PatternSet:
     """Every line-rule pattern of a Cleaner in one RE2 set, built once: says which rules match.
 
@@ -129,36 +177,16 @@ class PatternSet:
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.owner: list[str] = []  # RE2 pattern index -> rule id
-        self.always: set[str] = set()  # rules whose regexes RE2 cannot take: tried on every line
-        options = re2.Options()
-        options.never_capture = True
-        options.log_errors = False
-        self.patterns = re2.Set.SearchSet(options)
-        for rule in rules:
-            for pattern in rule.patterns:
-                self._add(rule.id, pattern)
-        if self.owner:
-            self.patterns.Compile()
+        owners = [rule.id for rule in rules for _ in rule.patterns]
+        self.screen = RegexScreen([pattern for rule in rules for pattern in rule.patterns])
+        self.owner = owners  # pattern position -> rule id
+        self.always = {owners[i] for i in self.screen.always}  # rules tried on every line
         # Line rules and structural rules ask about the same line: remember recent answers.
         self.matching = functools.lru_cache(maxsize=LINE_CACHE_SIZE)(self._matching)
 
-    def _add(self, rule_id: str, pattern: regex.Pattern[str]) -> None:
-        source = re2_source(pattern.pattern)
-        if source is not None and pattern.flags & regex.IGNORECASE:
-            source = "(?i)" + source
-        try:
-            if source is None or self.patterns.Add(source) != len(self.owner):
-                raise ValueError(pattern.pattern)
-        except (ValueError, TypeError, re2.error):
-            self.always.add(rule_id)
-            return
-        self.owner.append(rule_id)
-
     def _matching(self, text: str) -> frozenset[str]:
         """Ids of the rules one of whose patterns may match `text`."""
-        matched = self.patterns.Match(text) if self.owner else None  # None: no pattern matched
-        return frozenset({self.owner[i] for i in matched or ()} | self.always)
+        return frozenset({self.owner[i] for i in self.screen.matching(text)})
 
 
 class LineScreen:

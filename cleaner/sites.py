@@ -7,12 +7,13 @@ and `english.` fall through to the registered domain); text fingerprints; generi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .model import CleanWarning
-from .rules import RuleFile
+from .prefilter import RegexScreen
+from .rules import Fingerprint, RuleFile
 
 URL_SCHEMES = ("http", "https", "")
 GENERIC_SITE_NAMES = ("generic", "_generic")  # `--site generic`: the generic rules only
@@ -64,6 +65,11 @@ class SiteIndex:
         for rule_file in self._sites.values():
             for host in (rule_file.site, *rule_file.domains, *rule_file.aliases):
                 self._hosts.setdefault(host.lower(), rule_file)
+        # Every site's fingerprints in one RE2 set: one scan of the text says which may match.
+        self._fingerprints: list[tuple[RuleFile, Fingerprint]] = [
+            (rule_file, fp) for rule_file in self._sites.values() for fp in rule_file.fingerprints
+        ]
+        self._screen = RegexScreen([fp.pattern for _, fp in self._fingerprints])
 
     @property
     def sites(self) -> dict[str, RuleFile]:
@@ -77,11 +83,14 @@ class SiteIndex:
 
     def by_fingerprint(self, text: str) -> tuple[RuleFile | None, list[CleanWarning]]:
         """The site whose fingerprints score highest (and at least its `min_score`)."""
-        scores: list[tuple[float, str]] = []
-        for rule_file in self._sites.values():
-            score = sum(fp.weight for fp in rule_file.fingerprints if fp.pattern.search(text))
-            if rule_file.fingerprints and score >= rule_file.min_score:
-                scores.append((score, rule_file.site))
+        totals: dict[str, float] = {}
+        for position in sorted(self._screen.matching(text)):
+            rule_file, fp = self._fingerprints[position]
+            if fp.pattern.search(text):
+                totals[rule_file.site] = totals.get(rule_file.site, 0.0) + fp.weight
+        scores = [
+            (score, site) for site, score in totals.items() if score >= self._sites[site].min_score
+        ]
         if not scores:
             return None, []
         scores.sort(key=lambda s: (-s[0], s[1]))
@@ -90,8 +99,13 @@ class SiteIndex:
             return None, [CleanWarning("ambiguous_site", f"text fingerprints match {tied} equally")]
         return self._sites[scores[0][1]], []
 
-    def resolve(self, text: str, url: str | None = None, site: str | None = None) -> Resolution:
-        """Find the rule file for a document; never fails (unknown sites get the generic rules)."""
+    def resolve(
+        self, text: str | Sequence[str], url: str | None = None, site: str | None = None
+    ) -> Resolution:
+        """Find the rule file for a document; never fails (unknown sites get the generic rules).
+
+        `text` is the document's text or its lines (joined only if fingerprints must decide).
+        """
         warnings: list[CleanWarning] = []
         if site and site.lower() in GENERIC_SITE_NAMES:
             return Resolution(None, "option")
@@ -106,7 +120,7 @@ class SiteIndex:
                 warnings.append(CleanWarning("bad_url", f"cannot read a web host from URL {url!r}"))
             elif found := self.by_host(host):
                 return Resolution(found, "url", tuple(warnings))
-        found, more = self.by_fingerprint(text)
+        found, more = self.by_fingerprint(text if isinstance(text, str) else "\n".join(text))
         warnings += more
         if found:
             return Resolution(found, "fingerprint", tuple(warnings))
