@@ -72,3 +72,22 @@ def test_declared_language_is_confirmed_without_langdetect():
     assert confirms(en, "en")
     assert not confirms(FR, "en")
     assert not confirms(en, "xx")  # no function-word list: langdetect decides
+
+
+def test_profiles_load_in_name_order_whatever_the_directory_order(tmp_path):
+    """langdetect reads its profiles in directory order, which differs between file systems;
+    cleaner reads them by name, so every machine sums the languages' probabilities alike."""
+    import shutil
+    from pathlib import Path
+
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    from cleaner.language import load_factory
+
+    for name in ("fr", "en", "de", "es"):  # created out of order
+        shutil.copy(Path(PROFILES_DIRECTORY) / name, tmp_path / name)
+    factory = load_factory(tmp_path)
+    assert factory.langlist == ["de", "en", "es", "fr"]
+    detector = factory.create()
+    detector.append(FR)
+    assert detector.detect() == "fr"
