@@ -45,9 +45,9 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
             print(f"error: {case.id}: {exc}")
     for first, second in overlaps(matches):
         cases = matches[first]
-        lines = sum(len(v) for v in cases.values())
+        removed = sum(len(v) for v in cases.values())
         print(
-            f"warning: rules {first} and {second} remove the same {lines} line(s) in every "
+            f"warning: rules {first} and {second} remove the same {removed} line(s) in every "
             f"golden case where they fire ({len(cases)} case(s)); one of them may be redundant"
         )
     unexercised = [r for f in files.values() for r in f.rules if r.id not in fired]
@@ -73,7 +73,7 @@ def matched_lines(
     if input_kind(str(case.input_path)) == "text":
         lines = split_lines(decode_bytes(read_bytes(str(case.input_path))).text)
         rule_file = cleaner.rule_files.get(result.site) if result.site else None
-        doc = Doc(lines, Budget(cleaner.time_budget), result.language)
+        doc = Doc(lines, Budget(cleaner.time_budget))
         for rule in cleaner.rules_for(rule_file, result.language):
             if not rule.is_line_rule:
                 continue
