@@ -100,8 +100,8 @@ def clean_line(config: CleanerConfig, line_no: int | None, raw: bytes | str) -> 
     if config.repeated:
         out = strip_record(out, parsed.record, dict(config.repeated))
     failed = ERROR_FIELD in out and ERROR_FIELD not in parsed.record
-    message = out[ERROR_FIELD]["message"] if failed else None
-    return LineResult(line_no, _dump(out), summarize(out, config.fields.text), message)
+    failure: str | None = out[ERROR_FIELD]["message"] if failed else None
+    return LineResult(line_no, _dump(out), summarize(out, config.fields.text), failure)
 
 
 @dataclass(frozen=True, slots=True)

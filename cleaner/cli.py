@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
 
@@ -23,6 +24,12 @@ EXIT_OK, EXIT_USAGE = 0, 2
 COMMAND_MODULES = (clean, rules_check, report, explain, rules_new, rules_test, rules_suggest)
 
 
+def _help(parser: argparse.ArgumentParser, _args: argparse.Namespace) -> int:
+    """`cleaner rules` without a subcommand: its help, and the usage exit code."""
+    parser.print_help()
+    return EXIT_USAGE
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cleaner",
@@ -32,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     rules = commands.add_parser("rules", help="work with rule files")
     rule_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
-    rules.set_defaults(func=lambda _args: rules.print_help() or EXIT_USAGE)
+    rules.set_defaults(func=functools.partial(_help, rules))
     for module in COMMAND_MODULES:
         module.register(commands, rule_commands)
     return parser

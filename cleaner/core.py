@@ -243,7 +243,7 @@ class Cleaner:
         if language is None and self.language_detector is not None:
             body = [line.text for line in lines if is_body_like(line.text)]
             language = self.language_detector.detect(body, expected)
-        if expected and language and language != expected:
+        if rule_file and expected and language and language != expected:
             warnings.append(
                 CleanWarning(
                     "language_mismatch",
@@ -419,7 +419,7 @@ def _steps(rules: list[Rule], phase: str) -> tuple[Step, ...]:
     """The structural actions and detectors of one phase, in rule order."""
     steps = []
     for rule in rules:
-        if rule.action == "detect":
+        if rule.action == "detect" and rule.detector is not None:
             info = DETECTORS[rule.detector]
             if info.phase == phase:
                 steps.append(Step(rule, info.func, {**info.defaults, **dict(rule.params)}))

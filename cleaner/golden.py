@@ -128,7 +128,7 @@ class CaseOutcome:
     """The result of checking one case: empty `problems` means it passed."""
 
     case: GoldenCase
-    result: CleanResult | None
+    result: CleanResult
     problems: tuple[str, ...]
 
 

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import lxml.html
 import trafilatura
@@ -31,7 +32,7 @@ from .selectors import Selector
 # that comparison more often swaps a right extraction for a longer wrong one than it rescues
 # a bad one, and it costs half the extraction time. It still runs as a fallback, for the
 # extractions that show they went wrong: too little text, or (nearly) all of the page's text.
-DEFAULT_EXTRACT_OPTIONS: dict[str, object] = {
+DEFAULT_EXTRACT_OPTIONS: dict[str, Any] = {
     "include_comments": False,
     "include_tables": True,
     "favor_precision": False,
@@ -212,9 +213,9 @@ def extract(
     captions = [c for c in (_text(f) for f in tree.iter("figcaption")) if c]
     root = tree
     for selector in rules.body:
-        found = _select(tree, selector)
-        if found:
-            root = _standalone(found[0])
+        selected = _select(tree, selector)
+        if selected:
+            root = _standalone(selected[0])
             break
     options = {**DEFAULT_EXTRACT_OPTIONS, **dict(rules.extract)}
     try:
@@ -233,7 +234,7 @@ def extract(
     )
 
 
-def main_text(root: etree._Element, url: str | None, options: dict[str, object]) -> str:
+def main_text(root: etree._Element, url: str | None, options: dict[str, Any]) -> str:
     """trafilatura's main text; a fast extraction that looks wrong is redone in full."""
     text = _trafilatura_text(root, url, options)
     if options.get("fast") and _looks_wrong(text, root):
@@ -243,9 +244,12 @@ def main_text(root: etree._Element, url: str | None, options: dict[str, object])
     return text
 
 
-def _trafilatura_text(root: etree._Element, url: str | None, options: dict[str, object]) -> str:
+def _trafilatura_text(root: etree._Element, url: str | None, options: dict[str, Any]) -> str:
     document = trafilatura.bare_extraction(root, url=url, **options)
-    return (document.text or "") if document is not None else ""
+    if document is None:
+        return ""
+    text = document.get("text") if isinstance(document, dict) else document.text
+    return text or ""
 
 
 def _looks_wrong(text: str, root: etree._Element) -> bool:
@@ -375,7 +379,8 @@ def page_dates_and_authors(tree: etree._Element) -> tuple[str | None, list[str]]
     """
     ld = _json_ld(tree)
     meta = _meta_tags(tree)
-    raw_dates = [ld["datePublished"]] if isinstance(ld.get("datePublished"), str) else []
+    ld_date = ld.get("datePublished")
+    raw_dates: list[str] = [ld_date] if isinstance(ld_date, str) else []
     raw_dates += [meta[key] for key in _DATE_META if key in meta]
     raw_dates += [str(t.get("datetime")) for t in tree.iter("time") if t.get("datetime")]
     published = next((d for d in map(_iso_date, raw_dates) if d), None)

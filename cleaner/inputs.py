@@ -7,10 +7,10 @@ import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import charset_normalizer
 
@@ -276,7 +276,7 @@ def open_lines(path: str) -> IO[bytes]:
 
         return sys.stdin.buffer
     if path.endswith(".gz"):
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     return open(path, "rb")  # noqa: SIM115 - the caller closes it
 
 
@@ -290,7 +290,7 @@ class JsonRecord:
     raw: str = ""
 
 
-def iter_jsonl(stream: IO[bytes]) -> Iterator[JsonRecord]:
+def iter_jsonl(stream: Iterable[bytes]) -> Iterator[JsonRecord]:
     """Parse JSONL one line at a time (constant memory); bad lines come out as errors."""
     for line_no, raw in enumerate(stream, start=1):
         if not raw.strip():

@@ -111,10 +111,10 @@ def re2_source(pattern: str) -> str | None:
         elif pattern.startswith(_UNSUPPORTED, i):
             return None
         elif pattern.startswith(_LOOKAROUNDS, i):
-            end = _group_end(pattern, i)
-            if end is None:
+            group_end = _group_end(pattern, i)
+            if group_end is None:
                 return None
-            i = end
+            i = group_end
             continue
         out.append(char)
         i += 1

@@ -145,12 +145,12 @@ def find_candidates(documents: list[str], min_support: int | None = None) -> lis
     found: list[Candidate] = []
     covered: set[str] = set()
     for shape, docs in shaped.items():
-        lines = variants[shape]
-        if len(docs) < needed or len(lines) < 2:
+        counts = variants[shape]
+        if len(docs) < needed or len(counts) < 2:
             continue  # one verbatim line is an exact candidate, not a shape
-        covered.update(lines)
-        where = [p for line in lines for p in positions[line]]
-        examples = tuple(line for line, _ in sorted(lines.items(), key=lambda kv: (-kv[1], kv[0])))
+        covered.update(counts)
+        where = [p for line in counts for p in positions[line]]
+        examples = tuple(line for line, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         found.append(
             Candidate(
                 shape_regex(shape),

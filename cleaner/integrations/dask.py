@@ -79,7 +79,8 @@ def clean_jsonl(
     cleaned = clean_text_bag(lines, config, numbered=blocksize is None)
     suffix = ".jsonl.gz" if compression == "gzip" else ".jsonl"
     target = output.rstrip("/") + "/*" + suffix
-    return cleaned.to_textfiles(
+    return db.to_textfiles(
+        cleaned,
         target,
         name_function=PART_NAME.format,
         compression=compression,
