@@ -188,7 +188,8 @@ class OrderedPool(Generic[T, R]):
     and return one result for the whole chunk; `on_crash(item, reason)` makes the result for
     an item whose worker died (a chunk that kills its worker is re-run one item at a time,
     so results then come per item). With `jobs=1`, or an input shorter than one chunk,
-    everything runs in this process and no worker is started.
+    everything runs in this process and no worker is started. `before_start` runs in this
+    process just before workers are started, to load what forked workers should inherit.
     """
 
     def __init__(
@@ -201,6 +202,7 @@ class OrderedPool(Generic[T, R]):
         in_flight: int | None = None,
         initializer: Callable[..., object] | None = None,
         initargs: tuple[Any, ...] = (),
+        before_start: Callable[[], object] | None = None,
     ) -> None:
         self.func = func
         self.jobs = max(1, jobs)
@@ -209,6 +211,7 @@ class OrderedPool(Generic[T, R]):
         self.in_flight = in_flight or self.jobs * IN_FLIGHT_PER_JOB
         self._initializer = initializer
         self._initargs = initargs
+        self._before_start = before_start
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> OrderedPool[T, R]:
@@ -225,6 +228,8 @@ class OrderedPool(Generic[T, R]):
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            if self._before_start is not None:
+                self._before_start()
             method = start_method()
             context = multiprocessing.get_context(method)
             if method == "forkserver":
@@ -321,6 +326,14 @@ def _worker_init(config: CleanerConfig) -> None:
     cleaner_for(config)
 
 
+def _preload(config: CleanerConfig) -> None:
+    """Load langdetect's profiles (0.2 s, 61 MB) once in this process before workers start:
+    forked workers inherit and share them instead of each loading its own copy."""
+    detector = cleaner_for(config).language_detector
+    if detector is not None:
+        detector.load()
+
+
 def jsonl_pool(config: CleanerConfig, jobs: int) -> OrderedPool[tuple[int, bytes], ChunkResult]:
     """An `OrderedPool` that cleans numbered JSONL lines with `config` (see `numbered_lines`)."""
     return OrderedPool(
@@ -329,4 +342,5 @@ def jsonl_pool(config: CleanerConfig, jobs: int) -> OrderedPool[tuple[int, bytes
         crashed_line,
         initializer=_worker_init,
         initargs=(config,),
+        before_start=functools.partial(_preload, config),
     )

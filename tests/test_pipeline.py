@@ -275,9 +275,8 @@ def test_worker_pool_cleans_like_this_process():
     assert all(json.loads(line)["language"] is None for line in serial)
 
 
-FOOTER = (
-    "Press TV's website can also be accessed at the following alternate address: www.presstv.co.uk"
-)
+# A site footer no rule names (learned from the batch instead).
+FOOTER = "Readers in the region can also watch the evening bulletin on channel 44 of Badr 7"
 
 
 def _footer_records() -> list[dict]:
@@ -353,3 +352,17 @@ def test_workers_fork_only_from_a_single_threaded_process(monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     assert start_method() == "forkserver"
+
+
+def test_pool_prepares_only_when_it_starts_workers():
+    """`before_start` (langdetect's profiles for forked workers) runs once, and only when workers
+    start: an input of one chunk is cleaned in this process and loads nothing for them."""
+    calls = []
+    with OrderedPool(
+        _double, 2, _crashed, chunk_size=5, before_start=lambda: calls.append(1)
+    ) as pool:
+        assert [v for chunk in pool.map(range(5)) for v in chunk] == [0, 2, 4, 6, 8]
+        assert calls == []
+        assert [v for chunk in pool.map(range(12)) for v in chunk] == list(range(0, 24, 2))
+        assert [v for chunk in pool.map(range(12)) for v in chunk] == list(range(0, 24, 2))
+    assert calls == [1]

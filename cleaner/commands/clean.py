@@ -318,8 +318,6 @@ def _run_clean(args: argparse.Namespace, repeats: list[RepeatedLine]) -> int:
         print("cleaner: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     jobs = args.jobs or default_jobs()
-    if jobs > 1 and cleaner.language_detector is not None:
-        cleaner.language_detector.load()  # once here: forked workers inherit the profiles
     with jsonl_pool(config, jobs) as pool, _sigterm_interrupts():
         run = Run(args, cleaner, pool, config, progress=_progress_bar(args), repeats=repeats)
         try:
