@@ -130,8 +130,7 @@ class RegexScreen:
 
     def __init__(self, patterns: Sequence[regex.Pattern[str]]) -> None:
         self.owner: list[int] = []  # RE2 pattern index -> position in `patterns`
-        self.always: frozenset[int] = frozenset()  # positions RE2 cannot take
-        always = set()
+        always = set()  # positions of the patterns RE2 cannot take
         options = re2.Options()
         options.never_capture = True
         options.log_errors = False

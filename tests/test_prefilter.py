@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import regex
 
 from cleaner.golden import discover
 from cleaner.normalize import split_lines
-from cleaner.prefilter import LineScreen, PatternSet, re2_source
+from cleaner.prefilter import LineScreen, PatternSet, RegexScreen, re2_source
 
 from conftest import GOLDEN
 
@@ -68,3 +69,17 @@ def test_pattern_set_names_structural_rules_too(cleaner):
         for rule in rules:
             if any(p.search(text) for p in rule.patterns):
                 assert rule.id in matching, (rule.id, text)
+
+
+def test_regex_screen_keeps_flags_and_never_misses():
+    """Fingerprints are multi-line and may be case-insensitive; a pattern RE2 cannot take
+    (a backreference) is reported as a possible match of every text."""
+    patterns = [
+        regex.compile(r"^TT\n\d{1,7}$", regex.MULTILINE),
+        regex.compile(r"^short link:", regex.IGNORECASE | regex.MULTILINE),
+        regex.compile(r"(\w+) \1"),
+    ]
+    screen = RegexScreen(patterns)
+    assert screen.matching("Headline\nTT\n20\nBody.") == {0, 2}
+    assert screen.matching("Body.\nSHORT LINK: x") == {1, 2}
+    assert screen.matching("nothing here") == {2}
