@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .model import Removal
 from .normalize import word_count
-from .text import Doc, Groups, is_body_like
+from .text import Doc, is_body_like
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -31,7 +31,15 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.zone == "tail" and not doc.in_tail(index):
         return None
-    groups = _text_groups(rule, text, doc)
+    groups: dict[str, str] | None = None
+    if rule.exact and (text.casefold() if rule.ignore_case else text) in rule.exact:
+        groups = {}
+    else:
+        for pattern in rule.patterns:
+            found = pattern.search(text, timeout=doc.budget.remaining())
+            if found:
+                groups = {k: v.strip() for k, v in found.groupdict().items() if v and v.strip()}
+                break
     if groups is None:
         return None
     for neighbour, pattern in ((index + 1, rule.followed_by), (index - 1, rule.preceded_by)):
@@ -41,28 +49,6 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
             return None
         if not pattern.search(doc.lines[neighbour].text, timeout=doc.budget.remaining()):
             return None
-    return groups
-
-
-def _text_groups(rule: Rule, text: str, doc: Doc) -> Groups:
-    """The named groups of the rule's first pattern (or exact line) that matches `text`, or
-    None; remembered in the document's MatchCache, as they depend on the text alone."""
-    cache = doc.matches
-    if cache is not None:
-        known, groups = cache.get(rule.id, text)
-        if known:
-            return groups
-    groups = None
-    if rule.exact and (text.casefold() if rule.ignore_case else text) in rule.exact:
-        groups = {}
-    else:
-        for pattern in rule.patterns:
-            found = pattern.search(text, timeout=doc.budget.remaining())
-            if found:
-                groups = {k: v.strip() for k, v in found.groupdict().items() if v and v.strip()}
-                break
-    if cache is not None:
-        cache.put(rule.id, text, groups)
     return groups
 
 

@@ -34,7 +34,7 @@ from .normalize import comparable, normalize_line, split_lines, word_count
 from .prefilter import LineScreen, ScreenCache
 from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex, url_host
-from .text import Budget, Doc, MatchCache, is_body_like
+from .text import Budget, Doc, is_body_like
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
@@ -108,7 +108,6 @@ class Cleaner:
         # One RE2 set of all line-rule patterns tells which rules a line could match.
         self._screens = ScreenCache(list(self.rules_by_id.values()))
         self._plans: dict[tuple[str | None, str | None, frozenset[str]], Plan] = {}
-        self._matches = MatchCache()
 
     def rules_for(self, rule_file: RuleFile | None, language: str | None) -> list[Rule]:
         """The site's own rules first, then every generic rule it does not switch off."""
@@ -259,12 +258,7 @@ class Cleaner:
     ) -> tuple[Doc, list[CleanWarning]]:
         """Run the line rules and the phases of a plan; the Doc holds what they removed."""
         screen = plan.screen
-        doc = Doc(
-            lines,
-            Budget(self._budget_for(lines)),
-            patterns=screen.patterns,
-            matches=self._matches,
-        )
+        doc = Doc(lines, Budget(self._budget_for(lines)), patterns=screen.patterns)
         warnings: list[CleanWarning] = []
         try:
             _apply_line_rules(doc, screen, unmatched if unmatched is not None else set())

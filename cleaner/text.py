@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines
 TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
-MATCH_CACHE_SIZE = 4096  # remembered (rule, line text) answers per Cleaner
 BODY_MIN_WORDS = 8  # a body paragraph has at least this many words...
 _SENTENCE_ENDS = (".", "!", "?", "…")  # ...and ends like a sentence,
 _CLOSERS = "\"”’'»)"  # maybe followed by closing quotes or a bracket
@@ -34,36 +33,6 @@ _CAPTION_SIGNS = re.compile(
 
 class CleanTimeout(TimeoutError):
     """A document used up its time budget (e.g. a catastrophic rule regex)."""
-
-
-# The answer of a rule's regex for one line text: the named groups it captured, or None.
-Groups = dict[str, str] | None
-
-
-class MatchCache:
-    """Recent answers of rule regexes to line texts, keyed by (rule id, text).
-
-    A rule's regex sees only the line's text, and a site's furniture ("Share this news", "TT",
-    a caption shown twice) recurs within and across documents, so its answer is remembered
-    rather than searched for again. Zones and neighbours are checked per document, outside
-    the cache. Bounded: emptied when full, after which the recurring lines come back first.
-    One per Cleaner (its rule ids are unique); the groups it returns are shared, read-only.
-    """
-
-    def __init__(self, size: int = MATCH_CACHE_SIZE) -> None:
-        self.size = size
-        self._answers: dict[tuple[str, str], Groups] = {}
-
-    def get(self, rule_id: str, text: str) -> tuple[bool, Groups]:
-        """(whether the answer is known, the answer)."""
-        key = (rule_id, text)
-        answers = self._answers
-        return (True, answers[key]) if key in answers else (False, None)
-
-    def put(self, rule_id: str, text: str, groups: Groups) -> None:
-        if len(self._answers) >= self.size:
-            self._answers.clear()
-        self._answers[(rule_id, text)] = groups
 
 
 @dataclass(slots=True)
@@ -89,8 +58,6 @@ class Doc:
     removed: dict[int, Removal] = field(default_factory=dict)
     # The Cleaner's RE2 pattern set: lets structural rules skip lines they cannot match.
     patterns: PatternSet | None = None
-    # The Cleaner's remembered rule answers (see MatchCache); None: every regex runs.
-    matches: MatchCache | None = None
 
     def may_match(self, rule: Rule, index: int) -> bool:
         """False when none of the rule's patterns can match line `index` (a cheap first look)."""

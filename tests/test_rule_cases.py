@@ -37,38 +37,3 @@ def test_every_action_has_a_case():
 
     covered = {c["rule"]["action"] for c in CASES} | {"detect"}  # detectors: test_detectors.py
     assert covered == set(ACTIONS)
-
-
-def test_remembered_answers_still_respect_zones_and_neighbours(tmp_path):
-    """A rule's answer for a line text is remembered across documents (MatchCache); its zone
-    and neighbours are still checked for each occurrence."""
-    rule = {
-        "id": "t.label",
-        "kind": "label",
-        "action": "drop",
-        "description": "A label under the headline.",
-        "regex": "^Label$",
-        "zone": "head",
-        "followed_by": "^Body",
-    }
-    cleaner = _cleaner_with(rule, tmp_path)
-    body = "Body text that is long enough to read like a sentence of prose here."
-    tail = [
-        f"Paragraph {i} is also long enough to read like a sentence of prose." for i in range(9)
-    ]
-    text = "\n".join(["Headline", "Label", body, *tail, "Label", body, "Label", "Closing words."])
-    for _ in range(3):  # the second and third runs answer from the cache
-        result = cleaner.clean(text, site=SITE)
-        assert [r.line for r in result.removed] == [2]
-
-
-def test_match_cache_is_bounded():
-    from cleaner.text import MatchCache
-
-    cache = MatchCache(size=2)
-    cache.put("r", "a", {})
-    cache.put("r", "b", None)
-    assert cache.get("r", "a") == (True, {}) and cache.get("r", "b") == (True, None)
-    cache.put("r", "c", {"x": "1"})  # full: emptied first
-    assert cache.get("r", "a") == (False, None)
-    assert cache.get("r", "c") == (True, {"x": "1"})
