@@ -14,7 +14,9 @@ process only writes and merges.
 
 from __future__ import annotations
 
+import ctypes
 import functools
+import gc
 import json
 import multiprocessing
 import os
@@ -43,6 +45,7 @@ IN_FLIGHT_PER_JOB = 4  # chunks queued per worker: keeps workers busy, bounds me
 CRASH_CODE = "worker_crashed"
 # What a fork server imports once before it forks workers (see start_method).
 PRELOAD = ["cleaner.batch"]
+_M_ARENA_MAX = -8  # glibc's mallopt() parameter number (malloc.h)
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # stateless; one copy
 
 T = TypeVar("T")
@@ -213,6 +216,7 @@ class OrderedPool(Generic[T, R]):
         self._initargs = initargs
         self._before_start = before_start
         self._executor: ProcessPoolExecutor | None = None
+        self._froze = False
 
     def __enter__(self) -> OrderedPool[T, R]:
         return self
@@ -225,6 +229,9 @@ class OrderedPool(Generic[T, R]):
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        if self._froze:
+            gc.unfreeze()
+            self._froze = False
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -234,6 +241,12 @@ class OrderedPool(Generic[T, R]):
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(PRELOAD)
+            elif method == "fork" and not self._froze:
+                # What the workers inherit (rules, langdetect's profiles) stays shared: a full
+                # garbage collection in any process would otherwise write to every page that
+                # holds those objects and make it private (22 MB more, all told, in a 1 GB run).
+                gc.freeze()
+                self._froze = True
 
             self._executor = ProcessPoolExecutor(
                 self.jobs,
@@ -317,12 +330,33 @@ def _chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def steady_malloc() -> bool:
+    """One glibc malloc arena for this process, so a long batch's memory stays flat; False
+    where the allocator is not glibc's.
+
+    glibc gives each thread its own arena. The main process's three threads (reading input,
+    sending chunks, receiving results) pass 100-400 KB blocks between them, and each arena
+    fragments on its own: the main process grew by 7 MB over a 1 GB run, and stays flat with
+    one arena (the GIL keeps the threads from contending for it). Set before the pool's
+    threads start. The CLI calls this (it owns its processes); the Python API leaves the
+    host process's allocator alone.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (or no mallopt)
+        return False
+    return bool(mallopt(_M_ARENA_MAX, 1))
+
+
 def _worker_init(config: CleanerConfig) -> None:
     """Workers leave Ctrl-C to the main process, which stops the pool and reports progress,
     and end on SIGTERM (the pool's way to stop them) even when forked from a main process
-    that handles it."""
+    that handles it. A worker started by a fork server or spawned sets its own allocator."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    steady_malloc()
     cleaner_for(config)
 
 

@@ -366,3 +366,29 @@ def test_pool_prepares_only_when_it_starts_workers():
         assert [v for chunk in pool.map(range(12)) for v in chunk] == list(range(0, 24, 2))
         assert [v for chunk in pool.map(range(12)) for v in chunk] == list(range(0, 24, 2))
     assert calls == [1]
+
+
+def test_forked_workers_share_what_was_loaded_before_the_fork(monkeypatch):
+    """Objects alive at the fork are frozen out of garbage collection while the pool runs, so
+    no process's full collection copies the pages it shares with the others."""
+    import gc
+
+    monkeypatch.setattr(batch, "start_method", lambda: "fork")
+    if sys.platform != "linux":
+        pytest.skip("workers are forked on Linux only")
+    with OrderedPool(_double, 2, _crashed, chunk_size=5) as pool:
+        assert [v for chunk in pool.map(range(12)) for v in chunk] == list(range(0, 24, 2))
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_steady_malloc_on_glibc():
+    from cleaner.batch import steady_malloc
+
+    assert steady_malloc() is (sys.platform.startswith("linux") and _has_glibc())
+
+
+def _has_glibc() -> bool:
+    import platform
+
+    return platform.libc_ver()[0] == "glibc"

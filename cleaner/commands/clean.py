@@ -24,6 +24,7 @@ from ..batch import (
     default_jobs,
     jsonl_pool,
     numbered_lines,
+    steady_malloc,
 )
 from ..core import TIME_BUDGET_SECONDS, Cleaner, CleanError
 from ..explain import explain
@@ -312,6 +313,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _run_clean(args: argparse.Namespace, repeats: list[RepeatedLine]) -> int:
+    steady_malloc()  # before any worker is forked: they inherit it
     config = replace(_config(args), repeated=tuple(sorted(repeated_set(repeats).items())))
     cleaner = cleaner_for(config)  # loads and checks the rules before any worker starts
     if args.jobs is not None and args.jobs < 1:
