@@ -109,6 +109,11 @@ class Cleaner:
         self._screens = ScreenCache(list(self.rules_by_id.values()))
         self._plans: dict[tuple[str | None, str | None, frozenset[str]], Plan] = {}
 
+    def screened_rules(self, text: str) -> frozenset[str]:
+        """Ids of the line rules the RE2 screen says may match `text` (their regexes then run
+        on it; see prefilter.py)."""
+        return self._screens.patterns.matching(text)
+
     def rules_for(self, rule_file: RuleFile | None, language: str | None) -> list[Rule]:
         """The site's own rules first, then every generic rule it does not switch off."""
         site_rules = list(rule_file.rules) if rule_file else []

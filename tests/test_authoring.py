@@ -247,3 +247,38 @@ def test_rules_check_warns_about_overlapping_rules(tmp_path, capsys):
     assert "overlap.example.wider and" not in out and "and overlap.example.wider" not in out
     # The first rule takes the line in a run, so the second one shows up as unexercised too.
     assert "no golden case exercises rule overlap.example.regex" in out
+
+
+UNSCREENED_RULES = """site: unscreened.example
+match:
+  domains: [unscreened.example]
+rules:
+  - id: unscreened.example.year-line
+    kind: timestamp
+    action: drop
+    description: A short dated line, its year held in a lookahead the RE2 screen cannot see.
+    regex: '^(?=.*\\b20\\d\\d\\b)(?P<published>.{6,40})$'
+  - id: unscreened.example.year-line-bounded
+    kind: timestamp
+    action: drop
+    description: The same, with max_words turning paragraphs away before the regex runs.
+    regex: '^(?=.*\\b20\\d\\d\\b)(?P<published>.{6,40})$'
+    max_words: 6
+"""
+
+
+def test_rules_check_warns_about_rules_the_screen_cannot_narrow(tmp_path, capsys):
+    rules, golden = tmp_path / "rules", tmp_path / "golden"
+    rules.mkdir()
+    (rules / "unscreened.example.yaml").write_text(UNSCREENED_RULES, encoding="utf-8")
+    case = golden / "unscreened.example"
+    case.mkdir(parents=True)
+    (case / "case.txt").write_text(SAMPLE.replace(BYLINE, "12 March 2024"), encoding="utf-8")
+    (case / "case.options.json").write_text('{"site": "unscreened.example"}', encoding="utf-8")
+    assert main(["rules", "check", str(rules), "--golden", str(golden)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "warning: the RE2 screen cannot rule out rule unscreened.example.year-line for 100% "
+        "of the golden body paragraphs"
+    ) in out
+    assert "rule unscreened.example.year-line-bounded for" not in out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..actions import line_matches
@@ -11,13 +11,16 @@ from ..core import Cleaner, CleanError
 from ..golden import GoldenCase, check_case, discover
 from ..inputs import InputError, decode_bytes, input_kind, read_bytes
 from ..model import CleanResult
-from ..normalize import split_lines
-from ..text import Budget, Doc
+from ..normalize import split_lines, word_count
+from ..text import Budget, Doc, is_body_like
 
 # rule id -> case id -> input line numbers the rule would remove there
 Matches = dict[str, dict[str, frozenset[int]]]
 
 EXIT_OK, EXIT_DOC_ERRORS = 0, 1
+# A rule whose regex the RE2 screen lets run on this share of body paragraphs is tried on
+# nearly every line: what the line must contain sits where the screen cannot see it.
+UNSCREENED_SHARE = 0.5
 
 Subparsers = argparse._SubParsersAction  # what add_subparsers() returns
 
@@ -35,10 +38,12 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         return EXIT_OK
     fired: set[str] = set()
     matches: Matches = defaultdict(dict)
+    bodies: list[str] = []
     for case in discover(golden):
         try:
             result = check_case(cleaner, case).result
             fired.update(r.rule for r in result.removed)
+            bodies += [p for p in result.paragraphs if is_body_like(p)]
             for rule_id, lines in matched_lines(cleaner, case, result).items():
                 matches[rule_id][case.id] = lines
         except (InputError, CleanError) as exc:
@@ -49,6 +54,12 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         print(
             f"warning: rules {first} and {second} remove the same {removed} line(s) in every "
             f"golden case where they fire ({len(cases)} case(s)); one of them may be redundant"
+        )
+    for rule_id, share in unscreened(cleaner, bodies):
+        print(
+            f"warning: the RE2 screen cannot rule out rule {rule_id} for {share:.0%} of the "
+            "golden body paragraphs, so its regex runs on nearly every line; keep what a line "
+            "must contain in the pattern itself (the screen ignores lookarounds) or add max_words"
         )
     unexercised = [r for f in files.values() for r in f.rules if r.id not in fired]
     for rule in unexercised:
@@ -82,6 +93,21 @@ def matched_lines(
                 if line_matches(rule, doc, index) is not None:
                     found[rule.id].add(line.no)
     return {rule_id: frozenset(nos) for rule_id, nos in found.items() if nos}
+
+
+def unscreened(cleaner: Cleaner, bodies: list[str]) -> list[tuple[str, float]]:
+    """Line rules whose regex would run on at least UNSCREENED_SHARE of the body paragraphs:
+    the RE2 screen names them and no `max_words` turns the paragraph away first."""
+    if not bodies:
+        return []
+    runs: Counter[str] = Counter()
+    for text in bodies:
+        for rule_id in cleaner.screened_rules(text):
+            limit = cleaner.rules_by_id[rule_id].max_words
+            if limit is None or word_count(text) <= limit:
+                runs[rule_id] += 1
+    shares = ((rule_id, count / len(bodies)) for rule_id, count in sorted(runs.items()))
+    return [(rule_id, share) for rule_id, share in shares if share >= UNSCREENED_SHARE]
 
 
 def overlaps(matches: Matches) -> list[tuple[str, str]]:
