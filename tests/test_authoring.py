@@ -229,17 +229,22 @@ rules:
 """
 
 
-def test_rules_check_warns_about_overlapping_rules(tmp_path, capsys):
+def _rules_check(tmp_path, capsys, site: str, rule_file: str, text: str) -> str:
+    """`cleaner rules check` on one site's rule file and one golden case; its output."""
     rules, golden = tmp_path / "rules", tmp_path / "golden"
     rules.mkdir()
-    (rules / "overlap.example.yaml").write_text(OVERLAP_RULES, encoding="utf-8")
-    case = golden / "overlap.example"
+    (rules / f"{site}.yaml").write_text(rule_file, encoding="utf-8")
+    case = golden / site
     case.mkdir(parents=True)
-    text = SAMPLE.replace(BYLINE, "Zebra crossing notice\nZebra stripes repainted")
     (case / "case.txt").write_text(text, encoding="utf-8")
-    (case / "case.options.json").write_text('{"site": "overlap.example"}', encoding="utf-8")
+    (case / "case.options.json").write_text(json.dumps({"site": site}), encoding="utf-8")
     assert main(["rules", "check", str(rules), "--golden", str(golden)]) == 0
-    out = capsys.readouterr().out
+    return capsys.readouterr().out
+
+
+def test_rules_check_warns_about_overlapping_rules(tmp_path, capsys):
+    text = SAMPLE.replace(BYLINE, "Zebra crossing notice\nZebra stripes repainted")
+    out = _rules_check(tmp_path, capsys, "overlap.example", OVERLAP_RULES, text)
     assert (
         "warning: rules overlap.example.exact and overlap.example.regex remove the same "
         "1 line(s) in every golden case where they fire (1 case(s))"
@@ -268,15 +273,8 @@ rules:
 
 
 def test_rules_check_warns_about_rules_the_screen_cannot_narrow(tmp_path, capsys):
-    rules, golden = tmp_path / "rules", tmp_path / "golden"
-    rules.mkdir()
-    (rules / "unscreened.example.yaml").write_text(UNSCREENED_RULES, encoding="utf-8")
-    case = golden / "unscreened.example"
-    case.mkdir(parents=True)
-    (case / "case.txt").write_text(SAMPLE.replace(BYLINE, "12 March 2024"), encoding="utf-8")
-    (case / "case.options.json").write_text('{"site": "unscreened.example"}', encoding="utf-8")
-    assert main(["rules", "check", str(rules), "--golden", str(golden)]) == 0
-    out = capsys.readouterr().out
+    text = SAMPLE.replace(BYLINE, "12 March 2024")
+    out = _rules_check(tmp_path, capsys, "unscreened.example", UNSCREENED_RULES, text)
     assert (
         "warning: the RE2 screen cannot rule out rule unscreened.example.year-line for 100% "
         "of the golden body paragraphs"
