@@ -353,10 +353,9 @@ def steady_malloc() -> bool:
 def _worker_init(config: CleanerConfig) -> None:
     """Workers leave Ctrl-C to the main process, which stops the pool and reports progress,
     and end on SIGTERM (the pool's way to stop them) even when forked from a main process
-    that handles it. A worker started by a fork server or spawned sets its own allocator."""
+    that handles it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    steady_malloc()
     cleaner_for(config)
 
 

@@ -60,11 +60,10 @@ class Step:
 class Plan:
     """What cleaning runs for one site, language and input kind, worked out once.
 
-    `rules` in order (site rules first), the line screen of its line rules, and per phase
-    ("structure", "headline", "repeats") its structural actions and detectors in rule order.
+    The line screen of its line rules (site rules first), and per phase ("structure",
+    "headline", "repeats") its structural actions and detectors in rule order.
     """
 
-    rules: list[Rule]
     screen: LineScreen
     phases: tuple[tuple[str, tuple[Step, ...]], ...]
 
@@ -139,7 +138,7 @@ class Cleaner:
                 r for r in self.rules_for(rule_file, language) if r.detector not in skip_detectors
             ]
             screen = self._screens.get([r for r in rules if r.is_line_rule])
-            plan = Plan(rules, screen, tuple((phase, _steps(rules, phase)) for phase in PHASES))
+            plan = Plan(screen, tuple((phase, _steps(rules, phase)) for phase in PHASES))
             self._plans[key] = plan  # a race only builds the same plan twice
         return plan
 
@@ -199,8 +198,7 @@ class Cleaner:
             raise CleanError("no_article", "no article text found in the HTML")
         resolution = known
         if known.rule_file is None and known.source != "option":  # not `--site generic`
-            text = "\n".join(line.text for line in lines)
-            resolution = self.sites.resolve(text, url or page.url, site)
+            resolution = self.sites.resolve([line.text for line in lines], url or page.url, site)
         result = self.clean_lines(
             lines, resolution, language=page.language, skip_detectors=TEXT_ONLY_DETECTORS
         )

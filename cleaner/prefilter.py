@@ -176,10 +176,8 @@ class PatternSet:
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        owners = [rule.id for rule in rules for _ in rule.patterns]
+        self.owner = [rule.id for rule in rules for _ in rule.patterns]  # pattern -> rule id
         self.screen = RegexScreen([pattern for rule in rules for pattern in rule.patterns])
-        self.owner = owners  # pattern position -> rule id
-        self.always = {owners[i] for i in self.screen.always}  # rules tried on every line
         # Line rules and structural rules ask about the same line: remember recent answers.
         self.matching = functools.lru_cache(maxsize=LINE_CACHE_SIZE)(self._matching)
 
