@@ -1,0 +1,61 @@
+"""Dates read from captured metadata: the direct reading of common shapes agrees with dateutil."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.dates import _parse_fuzzy, _written_date, parse_date
+
+MONTHS = ["Jan", "Feb.", "March", "Sept", "Sept.", "June", "Jul", "December", "oct"]
+WEEKDAYS = ["", "Fri, ", "Friday ", "Thursday, ", "Mon. "]
+TIMES = ["", " 09:21", " 9:05:33", " at 3:05 pm", ", 12:00 AM", " 11:59 p.m.", " 23:10"]
+ZONES = ["", " GMT", " UTC", " PKT", " EST", " XYZ"]
+
+
+@st.composite
+def written_dates(draw: st.DrawFn) -> str:
+    day = draw(st.integers(1, 31))
+    month = draw(st.sampled_from(MONTHS))
+    year = draw(st.integers(1995, 2030))
+    suffix = draw(st.sampled_from(["", "th", "st"]))
+    comma = draw(st.sampled_from(["", ","]))
+    if draw(st.booleans()):
+        text = f"{day}{suffix} {month}{comma} {year}"
+    else:
+        text = f"{month} {day}{suffix}{comma} {year}"
+    time = draw(st.sampled_from(TIMES))
+    zone = draw(st.sampled_from(ZONES)) if time else ""
+    return draw(st.sampled_from(WEEKDAYS)) + text + time + zone
+
+
+@settings(max_examples=400, deadline=None)
+@given(written_dates())
+def test_direct_reading_agrees_with_dateutil(text: str) -> None:
+    direct = _written_date(text)
+    if direct is not None:  # shapes it does not read go to dateutil anyway
+        assert direct == _parse_fuzzy(text, dayfirst=True) == _parse_fuzzy(text, dayfirst=False)
+
+
+def test_direct_reading_covers_the_sites_shapes() -> None:
+    assert _written_date("Fri, 09 Feb 2024 09:21:09 GMT") == "2024-02-09T09:21:09+00:00"
+    assert _written_date("Feb 09, 2024 09:21 UTC") == "2024-02-09T09:21:00+00:00"
+    assert _written_date("Friday 5 Jan 2024") == "2024-01-05"
+    assert _written_date("March 19th, 2024") == "2024-03-19"
+    assert _written_date("7 Feb 2024 10:30 PKT") == "2024-02-07T10:30:00+05:00"
+
+
+def test_iso_dates_are_year_month_day_even_for_day_first_sites() -> None:
+    assert parse_date("2024-02-07", dayfirst=True) == "2024-02-07"
+    assert parse_date("2024-02-31") is None
+    assert parse_date("2024-02-07T09:21:00Z", dayfirst=True) == "2024-02-07T09:21:00+00:00"
+    assert parse_date("2024-02-07 09:21", dayfirst=True) == "2024-02-07T09:21:00"
+    assert parse_date("2024-02-07T09:21:00+02:00") == "2024-02-07T09:21:00+02:00"
+
+
+def test_other_shapes_and_non_dates() -> None:
+    assert parse_date("07/02/2024", dayfirst=True) == "2024-02-07"
+    assert parse_date("07/02/2024", dayfirst=False) == "2024-07-02"
+    assert parse_date("31 Feb 2024") is None
+    assert parse_date("yesterday") is None
+    assert parse_date("10:30 GMT") is None  # a time without a date is not a date
