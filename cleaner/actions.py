@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .model import Removal
 from .normalize import word_count
-from .text import Doc, is_body_like
+from .text import Doc, ends_like_sentence, is_body_like
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -83,11 +83,13 @@ LINE_ACTIONS: dict[str, Callable[[Rule, Doc, int, dict[str, str]], LineCapture]]
 }
 
 
-def _first_marker(rule: Rule, doc: Doc) -> int | None:
+def _first_marker(
+    rule: Rule, doc: Doc, is_body: Callable[[str], bool] = is_body_like
+) -> int | None:
     """First line matching the rule after some body text (a marker at the top is not a cut)."""
     seen_body = False
     for index, line in enumerate(doc.lines):
-        if doc.is_kept(index) and is_body_like(line.text):
+        if doc.is_kept(index) and is_body(line.text):
             seen_body = True
             continue
         if seen_body and doc.may_match(rule, index) and line_matches(rule, doc, index) is not None:
@@ -133,10 +135,16 @@ def boundary(rule: Rule, doc: Doc) -> Removals:
     Example: aawsat's header shows the "TT" logo letters after the captions; from the second
     "TT" after body text, the story from its headline down is removed as kind other-story.
     """
-    start = _first_marker(rule, doc)
+    start = _first_marker(rule, doc, _is_story_text)
     if start is None:
         return []
     return glued_story_removals(doc, story_start(doc, start), rule.id, rule.kind)
+
+
+def _is_story_text(text: str) -> bool:
+    """Text of a story between two header blocks: a body paragraph, or a short sentence (a
+    one-line story, "Oman condemned the attack on Friday.")."""
+    return is_body_like(text) or (word_count(text) >= 4 and ends_like_sentence(text))
 
 
 def glued_story_removals(doc: Doc, start: int, rule_id: str, kind: str) -> Removals:

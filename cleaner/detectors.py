@@ -32,6 +32,7 @@ HEADER_KINDS = frozenset(
     {"caption", "credit", "timestamp", "dateline", "logo", "counter", "byline"}
 )
 _WORD = re.compile(r"\w{4,}")
+_LIST_ITEM = re.compile(r"[-–•*·]\s|\d{1,2}[.)]\s")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
@@ -67,14 +68,14 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if a == b and (looks_like_caption(a) or _kind_at(doc, i + 1) == "caption"):
             found += [_removal(doc, j, rule, caption=a) for j in (i, i + 1) if doc.is_kept(j)]
         elif (
-            b.startswith(a + " ")
+            b.startswith((a + " ", a + ". "))  # the alt-text copy may lack the final stop
             and not _TITLE_SUFFIX.match(b[len(a) :])  # "Headline | Site" is a page title
             and word_count(a) >= params["min_words"]
             and word_count(b) - word_count(a) <= max_extra
         ):
             # When a rule already took the credited copy, it holds the caption and its credit.
             credited = doc.is_kept(i + 1)
-            credit = b[len(a) :].strip() if credited else ""
+            credit = b[len(a) :].lstrip(". ").rstrip() if credited else ""
             found += [
                 _removal(doc, j, rule, caption=a if credited else "", credit=credit)
                 for j in (i, i + 1)
@@ -168,22 +169,36 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if is_body_like(text):
             body_seen += 1
             continue
-        if body_seen < params["min_body_before"] or not is_headline_like(text):
+        if (
+            body_seen < params["min_body_before"]
+            or not is_headline_like(text)
+            or _LIST_ITEM.match(text)  # "- Opening new markets in Africa"
+            or looks_like_caption(text)  # "A convoy waits at the crossing. (File photo)"
+        ):
             continue
         block = range(c + 1, min(c + 1 + window, len(doc.lines)))
         key = comparable(text)
         repeat = any(comparable(doc.lines[j].text) == key for j in block)
+        # A story's header block sits right under its headline; a caption a few paragraphs
+        # below a crosshead is part of the article.
         header = any(
             _kind_at(doc, j) in HEADER_KINDS
             or (j + 1 < len(doc.lines) and doc.lines[j].text == doc.lines[j + 1].text)
             or looks_like_caption(doc.lines[j].text)
-            for j in block
+            for j in block[: params["header_lines"]]
         )
         if not (repeat or header):
             continue
         if own_dates is None:
             own_dates = _article_dates(doc, params["head_lines"])
-        later = [d for j in block for d in find_dates(doc.lines[j].text)]
+        # Dates of the header lines (captions, datelines), not of the prose: an article's
+        # body names past dates ("since October 7, 2023") all the time.
+        later = [
+            d
+            for j in block
+            if not is_body_like(doc.lines[j].text)
+            for d in find_dates(doc.lines[j].text)
+        ]
         far = (
             bool(own_dates and later)
             and min(abs((d - o).days) for d in later for o in own_dates) > gap_days
@@ -318,6 +333,7 @@ DETECTORS: dict[str, DetectorInfo] = {
         glued_story,
         {
             "window": 8,
+            "header_lines": 3,
             "min_body_before": 2,
             "date_gap_days": 60,
             "max_overlap": 0.3,

@@ -103,6 +103,7 @@ def looks_like_caption(text: str) -> bool:
 
 
 def is_headline_like(text: str) -> bool:
-    """A short line that does not end like a sentence: a headline or a crosshead."""
+    """A short line that does not end like a sentence (nor a quoted one: '... dying.”'): a
+    headline or a crosshead."""
     words = word_count(text)
-    return 2 <= words <= 25 and not text.endswith((".", ",", ";", ":"))
+    return 2 <= words <= 25 and not text.endswith((",", ";", ":")) and not ends_like_sentence(text)

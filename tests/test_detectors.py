@@ -86,6 +86,36 @@ def test_glued_story_with_repeated_headline_and_distant_date(generic):
     assert {r.kind for r in result.removed if r.rule == "generic.glued-story"} == {"other-story"}
 
 
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "“Children are dying of malnutrition and dehydration.”",  # a quote is not a headline
+        "- Opening new markets in Africa and Central Asia",  # nor a list item
+        "A convoy waits at the Kerem Shalom crossing. (File photo)",  # nor a caption
+    ],
+)
+def test_body_with_a_caption_and_an_old_date_is_not_a_glued_story(generic, lead):
+    old = (
+        "Gaza's health ministry said at least 30,717 people have been killed since October 7, 2023."
+    )
+    cap = (
+        "Palestinians carry the bodies of relatives killed in a strike, March 5, 2022. (File photo)"
+    )
+    last = "Aid agencies said the crossing had been closed for most of the past two weeks."
+    body = "\n\n".join([P1, P2, P3, P1.upper(), P2.upper(), P3.upper()])  # past the head lines
+    text = f"Headline\n\nMarch 6, 2024\n\n{body}\n\n{lead}\n\n{cap}\n\n{old}\n\n{last}"
+    result = generic.clean(text)
+    assert "glued_story" not in [w.code for w in result.warnings]
+    assert result.paragraphs[-2:] == [old, last]
+
+
+def test_caption_copy_without_final_stop_is_echoed(generic):
+    cap = "Workers sew garments at a factory in Gazipur on the outskirts of Dhaka"
+    result = generic.clean(f"Headline\n\n{cap}\n{cap}. Photo : Collected\n\n{P1}")
+    assert result.paragraphs == [P1]
+    assert result.metadata.captions[0].credit == "Photo : Collected"
+
+
 def test_seed_loses_glued_story_with_site_rule_switched_off(tmp_path):
     """The aawsat seed, with its boundary rule removed, still loses the June 2025 story."""
     site_file = (Path(__file__).parent.parent / "rules" / "english.aawsat.com.yaml").read_text()
