@@ -31,6 +31,8 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.zone == "tail" and not doc.in_tail(index):
         return None
+    if rule.skip_between_prose and doc.between_prose(index):
+        return None
     groups: dict[str, str] | None = None
     if rule.exact and (text.casefold() if rule.ignore_case else text) in rule.exact:
         groups = {}
@@ -83,13 +85,11 @@ LINE_ACTIONS: dict[str, Callable[[Rule, Doc, int, dict[str, str]], LineCapture]]
 }
 
 
-def _first_marker(
-    rule: Rule, doc: Doc, is_body: Callable[[str], bool] = is_body_like
-) -> int | None:
+def _first_marker(rule: Rule, doc: Doc) -> int | None:
     """First line matching the rule after some body text (a marker at the top is not a cut)."""
     seen_body = False
     for index, line in enumerate(doc.lines):
-        if doc.is_kept(index) and is_body(line.text):
+        if doc.is_kept(index) and is_body_like(line.text):
             seen_body = True
             continue
         if seen_body and doc.may_match(rule, index) and line_matches(rule, doc, index) is not None:
@@ -135,16 +135,36 @@ def boundary(rule: Rule, doc: Doc) -> Removals:
     Example: aawsat's header shows the "TT" logo letters after the captions; from the second
     "TT" after body text, the story from its headline down is removed as kind other-story.
     """
-    start = _first_marker(rule, doc, _is_story_text)
+    start = _second_story_marker(rule, doc)
     if start is None:
         return []
     return glued_story_removals(doc, story_start(doc, start), rule.id, rule.kind)
 
 
-def _is_story_text(text: str) -> bool:
-    """Text of a story between two header blocks: a body paragraph, or a short sentence (a
-    one-line story, "Oman condemned the attack on Friday.")."""
-    return is_body_like(text) or (word_count(text) >= 4 and ends_like_sentence(text))
+def _second_story_marker(rule: Rule, doc: Doc) -> int | None:
+    """The marker that opens the second story's header block, or None.
+
+    A marker after an earlier one opens a new story once a sentence of story text stands
+    between them (a one-line story, "Oman condemned the attack on Friday.", is one). The
+    first marker found opens a new story only after two paragraphs of body text (its own
+    story's header may have lost its marker); the headline never counts as body text.
+    """
+    kept = [i for i in range(len(doc.lines)) if doc.is_kept(i)]
+    headline = kept[0] if kept else -1
+    markers = 0
+    text_since_marker = False
+    bodies: set[str] = set()  # distinct: a caption shown twice is one line
+    for index, line in enumerate(doc.lines):
+        if doc.may_match(rule, index) and line_matches(rule, doc, index) is not None:
+            if (markers and text_since_marker) or (not markers and len(bodies) >= 2):
+                return index
+            markers, text_since_marker = markers + 1, False
+        elif doc.is_kept(index) and index != headline:
+            if is_body_like(line.text):
+                bodies.add(line.text)
+            if word_count(line.text) >= 4 and ends_like_sentence(line.text):
+                text_since_marker = True
+    return None
 
 
 def glued_story_removals(doc: Doc, start: int, rule_id: str, kind: str) -> Removals:

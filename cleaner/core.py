@@ -102,6 +102,7 @@ class Cleaner:
         self.rules_by_id: dict[str, Rule] = {
             r.id: r for f in self.rule_files.values() for r in f.rules
         }
+        self._generic_ids = frozenset(r.id for f in self.generic for r in f.rules)
         self.time_budget = time_budget
         self.language_detector = LanguageDetector() if detect_language else None
         # One RE2 set of all line-rule patterns tells which rules a line could match.
@@ -356,10 +357,12 @@ class Cleaner:
         return self.time_budget + BUDGET_SECONDS_PER_MILLION_CHARS * size / 1_000_000
 
     def _metadata(self, removed: list[Removal]) -> tuple[Metadata, list[CleanWarning]]:
-        """Metadata from the named groups of the removals that survived, in line order."""
+        """Metadata from the named groups of the removals that survived: a site rule's capture
+        first (the site's own date line outranks a generic rule's reading of a date), then in
+        line order."""
         meta = Metadata()
         warnings = []
-        for removal in removed:
+        for removal in sorted(removed, key=lambda r: r.rule in self._generic_ids):
             if not removal.captured:  # most removals capture nothing
                 continue
             captured = dict(removal.captured)

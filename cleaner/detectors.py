@@ -62,6 +62,8 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     left to `repeated_line`, which keeps one copy.
     """
     max_extra = params["max_credit_words"]
+    kept = doc.kept()
+    first_kept = kept[0] if kept else -1
     found: Removals = []
     for i in range(len(doc.lines) - 1):
         a, b = doc.lines[i].text, doc.lines[i + 1].text
@@ -69,7 +71,10 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             found += [_removal(doc, j, rule, caption=a) for j in (i, i + 1) if doc.is_kept(j)]
         elif (
             b.startswith((a + " ", a + ". "))  # the alt-text copy may lack the final stop
+            and i != first_kept  # a lead paragraph that opens with the headline's words
             and not _TITLE_SUFFIX.match(b[len(a) :])  # "Headline | Site" is a page title
+            # a sentence said again and carried on is prose; a caption's credit is not one
+            and (looks_like_caption(b) or not ends_like_sentence(b[len(a) :]))
             and word_count(a) >= params["min_words"]
             and word_count(b) - word_count(a) <= max_extra
         ):
@@ -89,7 +94,8 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
     Why: scrapers repeat headlines, captions, logos and counters from several page regions.
     Example: the headline shown again under the photo is removed; the first copy of a repeated
-    prose paragraph (a pull quote) stays; "TT" shown twice goes entirely.
+    paragraph stays; a short sentence (an interview's "Yes.") stays every time; "TT" shown
+    twice goes entirely.
     """
     # Copies are counted over every line, removed ones too: a banner whose other copy went
     # with a glued story or a caption is still a repeated line.
@@ -108,8 +114,18 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if len(indices) < 2 or not copies:
             continue
         first = copies[0]
-        keep_first = first == first_kept or is_body_like(doc.lines[first].text)
-        found += [_removal(doc, i, rule) for i in (copies[1:] if keep_first else copies)]
+        text = doc.lines[first].text
+        if first != first_kept and not is_body_like(text) and ends_like_sentence(text):
+            continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
+        if not any(char.isalpha() for char in text):
+            continue  # figures of a table ("28" points twice); counters have their own rules
+        # A repeated paragraph or the headline keeps its first copy; furniture goes entirely.
+        keep_first = first == first_kept or is_body_like(text)
+        gone = copies[1:] if keep_first else copies
+        if first == first_kept and not ends_like_sentence(text):
+            # "Enough is enough." under the headline "Enough is enough" is a sentence of the text
+            gone = [i for i in gone if not ends_like_sentence(doc.lines[i].text)]
+        found += [_removal(doc, i, rule) for i in gone]
     return found, []
 
 
@@ -122,10 +138,15 @@ def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     kept = doc.kept()
     if not kept:
         return [], []
-    headline = comparable(doc.lines[kept[0]].text)
+    headline_text = doc.lines[kept[0]].text
+    headline = comparable(headline_text)
+    # "Enough is enough." under the headline "Enough is enough" is a sentence of the text.
+    sentence_only = not ends_like_sentence(headline_text)
     found: Removals = []
     for i in kept[1:]:
         text = doc.lines[i].text
+        if sentence_only and ends_like_sentence(text):
+            continue
         if comparable(text) == headline or _without_title_suffix(text) == headline:
             found.append(_removal(doc, i, rule))
     return found, []
@@ -155,8 +176,9 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
     Why: infinite-scroll pages append the next article; it is not part of the one asked for.
     A candidate is a headline-like line after body text. Evidence: the line repeats within the
-    next few lines or opens a block of captions/credits (structure), dates far from the
-    article's own, and few words shared with the text above. Structure plus one more is needed.
+    next few lines or opens a block of captions/credits (structure), header dates well after
+    the article's own, and few words shared with the text above. A repeated headline needs
+    one more; a header block alone needs both.
     Example: a February 2024 article followed by "Egypt, Jordan and Others Call...", its
     captions dated 17 June 2025 and its repeated headline -> all of it removed as other-story.
     """
@@ -199,9 +221,11 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             if not is_body_like(doc.lines[j].text)
             for d in find_dates(doc.lines[j].text)
         ]
+        # Later, not only distant: a file photo under a crosshead ("taken on June 20, 2019")
+        # is older than the article; a story glued below it by the page is not.
         far = (
             bool(own_dates and later)
-            and min(abs((d - o).days) for d in later for o in own_dates) > gap_days
+            and min((d - o).days for d in later for o in own_dates) > gap_days
         )
         if not (repeat or far):
             continue  # a header block alone needs a distant date too (and unrelated words)
@@ -277,8 +301,8 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     """What: a short quoted line whose words also appear inside a body paragraph.
 
     Why: magazine layouts repeat a sentence of the article in large type; a scraper keeps both.
-    Only lines that open with a quote mark or do not end like a sentence qualify, and the
-    paragraph holding the words survives.
+    Only lines that open with a quote mark qualify (crossheads and list items often repeat
+    words of a paragraph), and the paragraph holding the words survives.
     Example: '"Like a second spring for the high street"' next to the paragraph that quotes
     the mayor saying it -> the short copy is removed.
     """
@@ -289,8 +313,8 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         text = doc.lines[i].text
         if word_count(text) > params["max_words"]:
             continue
-        if not (text.startswith(tuple(_OPENING_QUOTES)) or not ends_like_sentence(text)):
-            continue
+        if not text.startswith(tuple(_OPENING_QUOTES)):
+            continue  # a crosshead or a list item may well repeat words of the text
         key = _quote_key(text)
         if len(key) < params["min_chars"]:
             continue

@@ -66,6 +66,7 @@ _RULE_KEYS = {
     "ignore_case": "match exact/regex case-insensitively",
     "zone": "where the line may be: any, head (first lines) or tail (last lines)",
     "max_words": "only lines with at most this many words",
+    "skip_between_prose": "not a line between two paragraphs of prose (a timeline's date)",
     "followed_by": "regex the next non-empty line must match",
     "preceded_by": "regex the previous non-empty line must match",
     "dayfirst": "parse ambiguous captured dates as day first",
@@ -138,6 +139,7 @@ class Rule:
     ignore_case: bool = False
     zone: str = "any"
     max_words: int | None = None
+    skip_between_prose: bool = False
     followed_by: regex.Pattern[str] | None = None
     preceded_by: regex.Pattern[str] | None = None
     dayfirst: bool = True
@@ -304,6 +306,9 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         raise RuleError(
             path, line, f"'max_words' in {what} must be a positive integer", "e.g. max_words: 12"
         )
+    skip_between_prose = data.get("skip_between_prose", False)
+    if not isinstance(skip_between_prose, bool):
+        raise RuleError(path, line, f"'skip_between_prose' in {what} must be true or false")
     neighbours = {
         key: compile_regex(data[key], path, line, f"{key} of {what}", ignore_case)
         for key in ("followed_by", "preceded_by")
@@ -320,6 +325,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         ignore_case=ignore_case,
         zone=zone,
         max_words=max_words,
+        skip_between_prose=skip_between_prose,
         followed_by=neighbours.get("followed_by"),
         preceded_by=neighbours.get("preceded_by"),
         dayfirst=bool(data.get("dayfirst", True)),

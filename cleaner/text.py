@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .prefilter import PatternSet
     from .rules import Rule
 
-HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines
+HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines above the prose
 TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
 BODY_MIN_WORDS = 8  # a body paragraph has at least this many words...
 _SENTENCE_ENDS = (".", "!", "?", "…")  # ...and ends like a sentence,
@@ -58,6 +58,7 @@ class Doc:
     removed: dict[int, Removal] = field(default_factory=dict)
     # The Cleaner's RE2 pattern set: lets structural rules skip lines they cannot match.
     patterns: PatternSet | None = None
+    _head_end: int | None = None
 
     def may_match(self, rule: Rule, index: int) -> bool:
         """False when none of the rule's patterns can match line `index` (a cheap first look)."""
@@ -72,7 +73,27 @@ class Doc:
         return [i for i in range(len(self.lines)) if i not in self.removed]
 
     def in_head(self, index: int) -> bool:
-        return index < HEAD_LINES
+        """Whether line `index` is page-top furniture territory: among the first HEAD_LINES
+        lines and above the first paragraph of prose. A crosshead ("Health") under the lead
+        paragraph is never in the head, whichever pass looks at it."""
+        if self._head_end is None:  # the first line is the headline even when it reads as prose
+            self._head_end = next(
+                (i for i in range(1, HEAD_LINES) if i < len(self.lines) and self.is_prose(i)),
+                HEAD_LINES,
+            )
+        return index < self._head_end
+
+    def between_prose(self, index: int) -> bool:
+        """Whether line `index` sits between two paragraphs of prose (as a timeline's dates,
+        a table's figures and crossheads do; page furniture sits above, below or beside
+        captions and labels)."""
+        last = len(self.lines) - 1
+        return 0 < index < last and self.is_prose(index - 1) and self.is_prose(index + 1)
+
+    def is_prose(self, index: int) -> bool:
+        """Whether line `index` is a paragraph of the article's text: body-like, not a caption."""
+        text = self.lines[index].text
+        return is_body_like(text) and not looks_like_caption(text)
 
     def in_tail(self, index: int) -> bool:
         return index >= len(self.lines) - TAIL_LINES

@@ -170,3 +170,20 @@ def test_glued_story_warning_names_its_headline_not_a_bar_above_it(generic):
     assert result.paragraphs == [P1, P2]
     (warning,) = [w for w in result.warnings if w.code == "glued_story"]
     assert repr(second) in warning.message
+
+
+def test_head_zone_ends_at_the_first_paragraph():
+    """A one-word crosshead under the lead is not a menu entry, whichever pass looks at it."""
+    cleaner = Cleaner()
+    text = f"Headline here today\n\nWorld\n\n{P1}\n\nHealth\n\n{P2}\n\nTechnology\n\n{P3}"
+    result = cleaner.clean(text)
+    assert result.paragraphs == [P1, "Health", P2, "Technology", P3]
+    assert [r.text for r in result.removed] == ["World"]
+
+
+def test_timeline_dates_between_paragraphs_stay_and_do_not_set_published():
+    cleaner = Cleaner()
+    text = f"Headline here today\n\nMarch 6, 2024\n\n{P1}\n\nOctober 7, 2023\n\n{P2}\n\n{P3}"
+    result = cleaner.clean(text)
+    assert result.paragraphs == [P1, "October 7, 2023", P2, P3]
+    assert result.metadata.published == "2024-03-06"

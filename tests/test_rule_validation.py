@@ -73,6 +73,12 @@ def _parse(body: str, name: str = "x.com.yaml"):
             "'max_words'",
             3,
         ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n"
+            "    exact: S\n    skip_between_prose: 'yes'\n",
+            "'skip_between_prose' in rule 'a' must be true or false",
+            3,
+        ),
         ("site: x.com\nrules:\n" + GOOD_RULE + GOOD_RULE, "duplicate rule id 'x.rule'", 8),
         ("site: x.com\nsite: y.com\n", "duplicate key 'site'", 2),
         ("site: x.com\nrules: [\n", "malformed YAML", None),
