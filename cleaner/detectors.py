@@ -32,6 +32,7 @@ HEADER_KINDS = frozenset(
     {"caption", "credit", "timestamp", "dateline", "logo", "counter", "byline"}
 )
 _WORD = re.compile(r"\w{4,}")
+_CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" -> "AFP"
 _LIST_ITEM = re.compile(r"[-–•*·]\s|\d{1,2}[.)]\s")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
@@ -80,7 +81,7 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         ):
             # When a rule already took the credited copy, it holds the caption and its credit.
             credited = doc.is_kept(i + 1)
-            credit = b[len(a) :].lstrip(". ").rstrip() if credited else ""
+            credit = _CREDIT_LABEL.sub("", b[len(a) :].lstrip(". ").rstrip()) if credited else ""
             found += [
                 _removal(doc, j, rule, caption=a if credited else "", credit=credit)
                 for j in (i, i + 1)

@@ -28,15 +28,15 @@ def test_caption_shown_twice_with_credit_goes(generic):
     cap = "Police gather at the site of a burned vehicle in Baghdad, Feb. 7, 2024. (AP Photo/X Y)"
     result = generic.clean(f"Headline\n\n{cap}\n{cap}\n\n{P1}\n\n{P2}")
     assert result.paragraphs == [P1, P2]
-    assert {r.rule for r in result.removed} == {"generic.caption-echo"}
-    assert result.metadata.captions[0].text == cap
+    assert {r.kind for r in result.removed} == {"caption"}
+    assert [c.text for c in result.metadata.captions] == [cap.removesuffix(" (AP Photo/X Y)")]
 
 
 def test_caption_followed_by_credited_copy(generic):
     cap = "People carry the coffins of members of the group during a funeral in Baghdad."
     result = generic.clean(f"Headline\n\n{cap}\n{cap} Photo : REUTERS/Jane Roe\n\n{P1}")
     assert result.paragraphs == [P1]
-    assert result.metadata.captions[0].credit == "Photo : REUTERS/Jane Roe"
+    assert result.metadata.captions[0].credit == "REUTERS/Jane Roe"  # the label goes
 
 
 def test_repeated_prose_keeps_first_copy(generic):
@@ -113,7 +113,7 @@ def test_caption_copy_without_final_stop_is_echoed(generic):
     cap = "Workers sew garments at a factory in Gazipur on the outskirts of Dhaka"
     result = generic.clean(f"Headline\n\n{cap}\n{cap}. Photo : Collected\n\n{P1}")
     assert result.paragraphs == [P1]
-    assert result.metadata.captions[0].credit == "Photo : Collected"
+    assert result.metadata.captions[0].credit == "Collected"
 
 
 def test_seed_loses_glued_story_with_site_rule_switched_off(tmp_path):
