@@ -11,8 +11,10 @@ from .model import Line
 # lines of the document being cleaned and a site's recurring furniture; a larger one only
 # keeps old body paragraphs alive (8192 entries: 50 MB more per process, and slower).
 LINE_CACHE_SIZE = 1024
-# Zero-width characters and the BOM carry no text; scrapers leave them everywhere.
-_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Zero-width spaces, word joiners, the BOM and soft hyphens carry no text; scrapers leave them
+# everywhere. The zero-width (non-)joiners stay: Persian, Urdu and Bengali words and emoji
+# sequences are spelled with them.
+_INVISIBLE_CHARS = "\u200b\u2060\ufeff\u00ad"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # Line breaks other than "\n" (a substring test finds them ten times faster than a regex).
 _BREAKS = "\r\u2028\u2029\x0b\x0c\x85"

@@ -122,40 +122,87 @@ def re2_source(pattern: str) -> str | None:
 
 
 class RegexScreen:
-    """Many regexes in one RE2 set: which of them may match a text, in one linear scan.
+    """Many regexes in RE2 sets: which of them may match a text, in one linear scan per set.
 
     A regex whose RE2 translation fails is reported as a possible match of every text, so
     the screen never misses; the caller confirms a possible match with the regex itself.
+    One set holds them all while RE2's memory budget allows; past it (more or larger rules)
+    the regexes are split over as many sets as needed.
     """
 
     def __init__(self, patterns: Sequence[regex.Pattern[str]]) -> None:
-        self.owner: list[int] = []  # RE2 pattern index -> position in `patterns`
+        sources: list[tuple[int, str]] = []
         always = set()  # positions of the patterns RE2 cannot take
-        options = re2.Options()
-        options.never_capture = True
-        options.log_errors = False
-        self._set = re2.Set.SearchSet(options)
         for position, pattern in enumerate(patterns):
             source = re2_source(pattern.pattern)
-            if source is not None:
-                source = _flag_prefix(pattern.flags) + source
-            try:
-                if source is None or self._set.Add(source) != len(self.owner):
-                    raise ValueError(pattern.pattern)
-            except (ValueError, TypeError, re2.error):
+            if source is None:
                 always.add(position)
-                continue
-            self.owner.append(position)
+            else:
+                sources.append((position, _flag_prefix(pattern.flags) + source))
+        # (set, RE2 index -> position); a pattern alone over the budget is tried on every line
+        self._sets = _compiled_sets(sources, always)
         self.always = frozenset(always)
-        if self.owner:
-            self._set.Compile()
+
+    @property
+    def set_count(self) -> int:
+        return len(self._sets)
 
     def matching(self, text: str) -> frozenset[int]:
         """Positions of the patterns that may match somewhere in `text`."""
-        found = self._set.Match(text) if self.owner else None  # None: no pattern matched
+        found = [owner[i] for compiled, owner in self._sets for i in compiled.Match(text) or ()]
         if not found:
             return self.always
-        return frozenset(self.owner[i] for i in found) | self.always
+        return frozenset(found) | self.always
+
+
+def _options() -> re2.Options:
+    options = re2.Options()
+    options.never_capture = True
+    options.log_errors = False
+    return options
+
+
+def _compiled_set(
+    chunk: Sequence[tuple[int, str]], always: set[int]
+) -> tuple[re2.Set, list[int]] | None:
+    """One RE2 set of the chunk's patterns and its index -> position list, or None when it is
+    over RE2's memory budget. A pattern RE2 rejects (syntax it lacks) goes to `always`."""
+    compiled = re2.Set.SearchSet(_options())
+    owner: list[int] = []
+    rejected = []
+    for position, source in chunk:
+        try:
+            if compiled.Add(source) != len(owner):
+                raise ValueError(source)
+        except (ValueError, TypeError, re2.error):
+            rejected.append(position)
+            continue
+        owner.append(position)
+    try:
+        if owner:
+            compiled.Compile()
+    except re2.error:
+        return None
+    always.update(rejected)
+    return compiled, owner
+
+
+def _compiled_sets(
+    sources: list[tuple[int, str]], always: set[int]
+) -> list[tuple[re2.Set, list[int]]]:
+    """The patterns in as few RE2 sets as fit RE2's memory budget: one for the whole list when
+    it fits, else one per half, each split again until it fits. A single pattern that does not
+    fit goes to `always`."""
+    if not sources:
+        return []
+    compiled = _compiled_set(sources, always)
+    if compiled is not None:
+        return [compiled] if compiled[1] else []
+    if len(sources) == 1:
+        always.add(sources[0][0])
+        return []
+    middle = len(sources) // 2
+    return _compiled_sets(sources[:middle], always) + _compiled_sets(sources[middle:], always)
 
 
 def _flag_prefix(flags: int) -> str:

@@ -83,3 +83,18 @@ def test_regex_screen_keeps_flags_and_never_misses():
     assert screen.matching("Headline\nTT\n20\nBody.") == {0, 2}
     assert screen.matching("Body.\nSHORT LINK: x") == {1, 2}
     assert screen.matching("nothing here") == {2}
+
+
+def test_patterns_past_one_sets_memory_budget_are_split_over_several_sets():
+    """More (or larger) rules than RE2's memory budget holds in one set still screen right:
+    they go to several sets instead of failing every document."""
+    heavy = r"^(?P<caption>[\w'’“”\"., -]{12,400}?)\s*\((?:Photo|Image)\w{0,9} {n}[\w/ ]{0,60}\)$"
+    patterns = [regex.compile(heavy.replace("{n}", f"N{n}")) for n in range(40)]
+    screen = RegexScreen(patterns)
+    assert screen.set_count > 1
+    assert not screen.always
+    for n in (0, 17, 39):
+        text = f"Soldiers patrol a village in the south, Dec. 11, 2024. (Photos N{n} Agency/X)"
+        assert n in screen.matching(text)
+        assert {i for i in range(40) if patterns[i].search(text)} <= screen.matching(text)
+    assert not screen.matching("A paragraph of prose with no credit at all.")
