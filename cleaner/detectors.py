@@ -58,11 +58,10 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     """What: a line shown twice in a row, or followed by itself plus a credit, is a caption.
 
     Why: scrapers pick up a figure's caption from both the image and its lightbox.
-    Example: "Coffins in Baghdad." then "Coffins in Baghdad. Photo : REUTERS/X" -> both removed,
-    the caption and its credit go to metadata. Identical prose lines with no credit sign are
-    left to `repeated_line`, which keeps one copy.
+    Example: "Coffins in Baghdad." then "Coffins in Baghdad. Photo : REUTERS/X" (or the other
+    way round) -> both removed, the caption and its credit go to metadata. Identical prose
+    lines with no credit sign are left to `repeated_line`, which keeps one copy.
     """
-    max_extra = params["max_credit_words"]
     kept = doc.kept()
     first_kept = kept[0] if kept else -1
     found: Removals = []
@@ -70,24 +69,43 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         a, b = doc.lines[i].text, doc.lines[i + 1].text
         if a == b and (looks_like_caption(a) or _kind_at(doc, i + 1) == "caption"):
             found += [_removal(doc, j, rule, caption=a) for j in (i, i + 1) if doc.is_kept(j)]
-        elif (
-            b.startswith((a + " ", a + ". "))  # the alt-text copy may lack the final stop
-            and i != first_kept  # a lead paragraph that opens with the headline's words
-            and not _TITLE_SUFFIX.match(b[len(a) :])  # "Headline | Site" is a page title
-            # a sentence said again and carried on is prose; a caption's credit is not one
-            and (looks_like_caption(b) or not ends_like_sentence(b[len(a) :]))
-            and word_count(a) >= params["min_words"]
-            and word_count(b) - word_count(a) <= max_extra
+        elif _credited_copy(a, b, params) and i != first_kept:
+            # "Caption." then "Caption. Photo : X" (a lead paragraph that opens with the
+            # headline's words is not one)
+            found += _echo_removals(doc, rule, i, i + 1)
+        elif _credited_copy(b, a, params) and (
+            looks_like_caption(a) or _kind_at(doc, i) == "caption"
         ):
-            # When a rule already took the credited copy, it holds the caption and its credit.
-            credited = doc.is_kept(i + 1)
-            credit = _CREDIT_LABEL.sub("", b[len(a) :].lstrip(". ").rstrip()) if credited else ""
-            found += [
-                _removal(doc, j, rule, caption=a if credited else "", credit=credit)
-                for j in (i, i + 1)
-                if doc.is_kept(j)
-            ]
+            found += _echo_removals(doc, rule, i + 1, i)  # the credited copy first
     return found, []
+
+
+def _credited_copy(short: str, long: str, params: Mapping[str, Any]) -> bool:
+    """Whether `long` is `short` (maybe without its final stop) followed by a photo credit."""
+    if not long.startswith((short + " ", short + ". ")):  # the alt-text copy may lack the stop
+        return False
+    extra = long[len(short) :]
+    return (
+        not _TITLE_SUFFIX.match(extra)  # "Headline | Site" is a page title
+        # a sentence said again and carried on is prose; a caption's credit is not one
+        and (looks_like_caption(long) or not ends_like_sentence(extra))
+        and word_count(short) >= params["min_words"]
+        and word_count(long) - word_count(short) <= params["max_credit_words"]
+    )
+
+
+def _echo_removals(doc: Doc, rule: Rule, short: int, long: int) -> Removals:
+    """Both copies of a caption; the credited copy's credit goes to metadata unless a rule
+    already took that copy (the rule's removal holds the caption and its credit)."""
+    caption = doc.lines[short].text
+    credited = doc.is_kept(long)
+    extra = doc.lines[long].text[len(caption) :]
+    credit = _CREDIT_LABEL.sub("", extra.lstrip(". ").rstrip()) if credited else ""
+    return [
+        _removal(doc, j, rule, caption=caption if credited else "", credit=credit)
+        for j in sorted((short, long))
+        if doc.is_kept(j)
+    ]
 
 
 def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
