@@ -105,8 +105,12 @@ class Cleaner:
         self._generic_ids = frozenset(r.id for f in self.generic for r in f.rules)
         self.time_budget = time_budget
         self.language_detector = LanguageDetector() if detect_language else None
-        # One RE2 set of all line-rule patterns tells which rules a line could match.
-        self._screens = ScreenCache(list(self.rules_by_id.values()))
+        # RE2 sets of the line-rule patterns (the generic packs' and each site's) tell which
+        # rules a line could match.
+        self._screens = ScreenCache(
+            [[r for f in self.generic for r in f.rules]]
+            + [list(f.rules) for f in self.rule_files.values() if not f.is_generic]
+        )
         self._plans: dict[tuple[str | None, str | None, frozenset[str]], Plan] = {}
 
     def screened_rules(self, text: str) -> frozenset[str]:

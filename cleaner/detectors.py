@@ -69,6 +69,8 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         a, b = doc.lines[i].text, doc.lines[i + 1].text
         if a == b and (looks_like_caption(a) or _kind_at(doc, i + 1) == "caption"):
             found += [_removal(doc, j, rule, caption=a) for j in (i, i + 1) if doc.is_kept(j)]
+        elif len(a) == len(b) or not (b.startswith(a) or a.startswith(b)):
+            continue  # most pairs: neither line is the other plus a credit
         elif _credited_copy(a, b, params) and i != first_kept:
             # "Caption." then "Caption. Photo : X" (a lead paragraph that opens with the
             # headline's words is not one)

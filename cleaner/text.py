@@ -62,9 +62,12 @@ class Doc:
 
     def may_match(self, rule: Rule, index: int) -> bool:
         """False when none of the rule's patterns can match line `index` (a cheap first look)."""
-        if self.patterns is None or rule.exact or not rule.patterns:
+        text = self.lines[index].text
+        if rule.exact and (text.casefold() if rule.ignore_case else text) in rule.exact:
             return True
-        return rule.id in self.patterns.matching(self.lines[index].text)
+        if not rule.patterns:
+            return not rule.exact  # an exact rule's lines are known; a detector decides itself
+        return self.patterns is None or self.patterns.may_match(rule.id, text)
 
     def is_kept(self, index: int) -> bool:
         return index not in self.removed
@@ -92,8 +95,7 @@ class Doc:
 
     def is_prose(self, index: int) -> bool:
         """Whether line `index` is a paragraph of the article's text: body-like, not a caption."""
-        text = self.lines[index].text
-        return is_body_like(text) and not looks_like_caption(text)
+        return is_prose(self.lines[index].text)
 
     def in_tail(self, index: int) -> bool:
         return index >= len(self.lines) - TAIL_LINES
@@ -128,3 +130,9 @@ def is_headline_like(text: str) -> bool:
     headline or a crosshead."""
     words = word_count(text)
     return 2 <= words <= 25 and not text.endswith((",", ";", ":")) and not ends_like_sentence(text)
+
+
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
+def is_prose(text: str) -> bool:
+    """A paragraph of the article's text: body-like and not a photo caption."""
+    return is_body_like(text) and not looks_like_caption(text)

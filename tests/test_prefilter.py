@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import regex
 
+from cleaner import prefilter
 from cleaner.golden import discover
 from cleaner.normalize import split_lines
 from cleaner.prefilter import LineScreen, PatternSet, RegexScreen, re2_source
@@ -44,10 +45,17 @@ def _all_lines() -> list[str]:
     return lines + ["Türkiye", "Photo: Ümit Bektaş/Reuters", "Lire aussi : l'été", "20", "TT"]
 
 
+def _pattern_set(cleaner) -> PatternSet:
+    """The Cleaner's grouping: one set for the generic packs, one per site."""
+    generic = [r for f in cleaner.rule_files.values() if f.is_generic for r in f.rules]
+    sites = [list(f.rules) for f in cleaner.rule_files.values() if not f.is_generic]
+    return PatternSet([generic, *sites])
+
+
 @pytest.mark.parametrize("language", ["en", "fr", "es", "de", None])
 def test_screen_finds_every_rule_that_matches(cleaner, language):
     """On every golden line, each rule whose regex matches is among the screen's candidates."""
-    patterns = PatternSet([r for r in cleaner.rules_by_id.values() if r.patterns])
+    patterns = _pattern_set(cleaner)
     for rule_file in [None, *cleaner.sites.sites.values()]:
         rules = [r for r in cleaner.rules_for(rule_file, language) if r.is_line_rule]
         screen = LineScreen(rules, patterns)
@@ -63,7 +71,7 @@ def test_pattern_set_names_structural_rules_too(cleaner):
     """Cut and boundary markers are screened by the same set (Doc.may_match)."""
     rules = [r for r in cleaner.rules_by_id.values() if r.patterns and not r.is_line_rule]
     assert rules, "no structural rule with a regex to check"
-    patterns = PatternSet([r for r in cleaner.rules_by_id.values() if r.patterns])
+    patterns = _pattern_set(cleaner)
     for text in _all_lines() + ["Next story", "Up next", "Related articles", "Lire aussi"]:
         matching = patterns.matching(text)
         for rule in rules:
@@ -85,9 +93,10 @@ def test_regex_screen_keeps_flags_and_never_misses():
     assert screen.matching("nothing here") == {2}
 
 
-def test_patterns_past_one_sets_memory_budget_are_split_over_several_sets():
+def test_patterns_past_one_sets_memory_budget_are_split_over_several_sets(monkeypatch):
     """More (or larger) rules than RE2's memory budget holds in one set still screen right:
     they go to several sets instead of failing every document."""
+    monkeypatch.setattr(prefilter, "RE2_MAX_MEM", 8 << 20)  # RE2's default: 40 rules pass it
     heavy = r"^(?P<caption>[\w'’“”\"., -]{12,400}?)\s*\((?:Photo|Image)\w{0,9} {n}[\w/ ]{0,60}\)$"
     patterns = [regex.compile(heavy.replace("{n}", f"N{n}")) for n in range(40)]
     screen = RegexScreen(patterns)
