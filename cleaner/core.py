@@ -16,7 +16,7 @@ from lxml import etree
 
 from .actions import LINE_ACTIONS, STRUCTURAL_ACTIONS, Removals, line_matches
 from .dates import parse_date
-from .detectors import DETECTORS
+from .detectors import DETECTORS, SETTLED_DETECTORS
 from .inputs import Decoded, InputError, decode_bytes, decode_html_bytes
 from .language import LanguageDetector
 from .model import (
@@ -325,8 +325,9 @@ class Cleaner:
         A second pass can find more: zones (`head`, `tail`) and detectors see the shorter
         text. Removals of every pass are merged, in line order; an overcleaned pass stops.
         """
-        # The language was settled by the first pass; detecting it again costs time only.
-        plan = self._plan(resolution.rule_file, result.language, frozenset())
+        # The language was settled by the first pass; detecting it again costs time only, as
+        # does running the detectors that find nothing new in their own output.
+        plan = self._plan(resolution.rule_file, result.language, SETTLED_DETECTORS)
         for _ in range(MAX_PASSES - 1):
             if not result.removed or _has(result, "overcleaned"):
                 break  # the kept lines are the input: a pass over them finds the same

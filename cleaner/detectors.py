@@ -366,11 +366,18 @@ def _kind_at(doc: Doc, index: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class DetectorInfo:
-    """Registry entry: the function, its default parameters and the phase it runs in."""
+    """Registry entry: the function, its default parameters and the phase it runs in.
+
+    `settles` marks a detector that finds nothing new in its own output: what it removes
+    depends only on the kept lines, and a subset of them holds no new case (a headline's
+    copies, a repeated line's extra copies, a pull quote's paragraph). Cleaning passes after
+    the first skip it; tests/test_properties.py checks that cleaning stays idempotent.
+    """
 
     func: Callable[[Rule, Doc, Mapping[str, Any]], Finding]
     defaults: Mapping[str, Any]
     phase: str  # "structure" (before repeats), "repeats", or "headline"
+    settles: bool = False
 
 
 DETECTORS: dict[str, DetectorInfo] = {
@@ -387,10 +394,14 @@ DETECTORS: dict[str, DetectorInfo] = {
         "structure",
     ),
     "caption_echo": DetectorInfo(caption_echo, {"min_words": 5, "max_credit_words": 15}, "repeats"),
-    "repeated_line": DetectorInfo(repeated_line, {"min_chars": 1}, "repeats"),
-    "headline_copy": DetectorInfo(headline_copy, {}, "headline"),
+    "repeated_line": DetectorInfo(repeated_line, {"min_chars": 1}, "repeats", settles=True),
+    "headline_copy": DetectorInfo(headline_copy, {}, "headline", settles=True),
     "link_block": DetectorInfo(
         link_block, {"max_item_words": 16, "min_sentence_words": 4}, "structure"
     ),
-    "pull_quote": DetectorInfo(pull_quote, {"max_words": 30, "min_chars": 20}, "repeats"),
+    "pull_quote": DetectorInfo(
+        pull_quote, {"max_words": 30, "min_chars": 20}, "repeats", settles=True
+    ),
 }
+# Detectors that a cleaning pass over the kept lines need not run again (see DetectorInfo).
+SETTLED_DETECTORS = frozenset(name for name, info in DETECTORS.items() if info.settles)
