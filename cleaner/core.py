@@ -243,7 +243,8 @@ class Cleaner:
         later pass over the kept lines skips the lines whose context has not changed.
 
         `language` is one the input declares (an HTML page's checked `lang`); detection runs
-        only without it. `skip_detectors` names detectors that do not apply to this input.
+        only without it, and the site's declared language stands in when detection is off or
+        finds too little text. `skip_detectors` names detectors that do not apply to this input.
         """
         warnings = list(resolution.warnings)
         rule_file = resolution.rule_file
@@ -251,7 +252,11 @@ class Cleaner:
         if language is None and self.language_detector is not None:
             body = [line.text for line in lines if is_body_like(line.text)]
             language = self.language_detector.detect(body, expected)
-        if rule_file and expected and language and language != expected:
+        if language is None:
+            # Detection off, or too little text to tell: the site's rule file says what its
+            # pages are written in, and that language's rules apply.
+            language = expected
+        elif rule_file and expected and language != expected:
             warnings.append(
                 CleanWarning(
                     "language_mismatch",

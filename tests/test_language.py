@@ -6,7 +6,9 @@ import os
 import subprocess
 import sys
 
-from cleaner.language import LanguageDetector, sample_text
+import pytest
+
+from cleaner.language import LanguageDetector, clear_language, sample_text
 
 FR = (
     "Le gouvernement a annoncé mardi une nouvelle série de mesures pour soutenir les "
@@ -91,3 +93,43 @@ def test_profiles_load_in_name_order_whatever_the_directory_order(tmp_path):
     detector = factory.create()
     detector.append(FR)
     assert detector.detect() == "fr"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The government announced a new package of measures on Monday to curb inflation, "
+            "which rose for the third month in a row according to figures from the office.",
+            "en",
+        ),
+        (
+            "Le gouvernement a annoncé lundi un nouveau paquet de mesures pour contenir "
+            "l'inflation, qui a augmenté pour le troisième mois consécutif.",
+            "fr",
+        ),
+        # Languages without a function-word list, close to listed ones, go to langdetect.
+        (
+            "O governo anunciou nesta segunda-feira um novo pacote de medidas para conter a "
+            "inflação, que subiu pelo terceiro mês consecutivo, segundo dados do instituto.",
+            None,
+        ),
+        (
+            "Il governo ha annunciato lunedì un nuovo pacchetto di misure per contenere "
+            "l'inflazione, che è salita per il terzo mese consecutivo secondo i dati.",
+            None,
+        ),
+        (
+            "De regering heeft maandag een nieuw pakket maatregelen aangekondigd om de inflatie "
+            "in te dammen, die voor de derde maand op rij is gestegen.",
+            None,
+        ),
+        (
+            "El govern ha anunciat aquest dilluns un nou paquet de mesures per contenir la "
+            "inflació, que ha pujat per tercer mes consecutiu segons les dades.",
+            None,
+        ),
+    ],
+)
+def test_function_words_decide_only_a_clear_listed_language(text, expected):
+    assert clear_language(text) == expected
