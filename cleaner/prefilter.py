@@ -224,12 +224,12 @@ def _flag_prefix(flags: int) -> str:
 
 
 class PatternSet:
-    """The line-rule patterns of a Cleaner in RE2 sets, built once: says which rules may match.
+    """Rule patterns in RE2 sets, built once: says which rules may match a line.
 
-    One set per group of rules: the generic packs share one, and each site's rule file has
-    its own. A document's plan asks only the sets of its own rules; one set of every site's
+    One set per group of rules. Cleaning builds one group per plan (a site's rules and the
+    generic ones for its language), so a line is scanned once; one set of every site's
     patterns made RE2's automaton grow with the product of their states (8.8 us a new line
-    instead of 2.7 for the generic set and one site's).
+    instead of 2.2).
     """
 
     def __init__(self, groups: Sequence[Sequence[Rule]]) -> None:
@@ -260,10 +260,6 @@ class PatternSet:
             self._group_matching(text, g) for g in (self.all_groups if groups is None else groups)
         ]
         return found[0] if len(found) == 1 else frozenset().union(*found)
-
-    def may_match(self, rule_id: str, text: str) -> bool:
-        """Whether a rule with patterns may match `text`."""
-        return rule_id in self._group_matching(text, self.group_of[rule_id])
 
     def _in_group(self, text: str, group: int) -> frozenset[str]:
         screen, owner = self._screens[group]
@@ -305,20 +301,21 @@ class LineScreen:
 
 
 class ScreenCache:
-    """One `LineScreen` per distinct rule list (a site and language pick one); thread-safe.
+    """One `LineScreen` per distinct rule list (a site and language pick one); thread-safe."""
 
-    `groups` are the rule groups that get an RE2 set each (see PatternSet).
-    """
-
-    def __init__(self, groups: Sequence[Sequence[Rule]]) -> None:
-        self.patterns = PatternSet(groups)
+    def __init__(self) -> None:
         # Keyed by the rules' identities; the value keeps the rules alive, so ids stay unique.
         self._screens: dict[tuple[int, ...], tuple[tuple[Rule, ...], LineScreen]] = {}
 
     def get(self, rules: Sequence[Rule]) -> LineScreen:
+        """The screen of a plan's rules: its line rules, and an RE2 set of every pattern
+        among them (structural markers too, for Doc.may_match)."""
+        rules = [r for r in rules if r.patterns or r.is_line_rule]  # detectors play no part
         key = tuple(id(rule) for rule in rules)
         found = self._screens.get(key)
         if found is None:
-            found = (tuple(rules), LineScreen(rules, self.patterns))
+            patterns = PatternSet([[r for r in rules if r.patterns]])
+            screen = LineScreen([r for r in rules if r.is_line_rule], patterns)
+            found = (tuple(rules), screen)
             self._screens[key] = found  # a race only builds the same screen twice
         return found[1]

@@ -56,9 +56,10 @@ class Doc:
     lines: list[Line]
     budget: Budget
     removed: dict[int, Removal] = field(default_factory=dict)
-    # The Cleaner's RE2 pattern set: lets structural rules skip lines they cannot match.
+    # The plan's RE2 pattern set: lets structural rules skip lines they cannot match.
     patterns: PatternSet | None = None
     _head_end: int | None = None
+    _screened: dict[int, frozenset[str]] = field(default_factory=dict)  # line -> rule ids
 
     def may_match(self, rule: Rule, index: int) -> bool:
         """False when none of the rule's patterns can match line `index` (a cheap first look)."""
@@ -67,7 +68,12 @@ class Doc:
             return True
         if not rule.patterns:
             return not rule.exact  # an exact rule's lines are known; a detector decides itself
-        return self.patterns is None or self.patterns.may_match(rule.id, text)
+        if self.patterns is None:
+            return True
+        screened = self._screened.get(index)
+        if screened is None:
+            screened = self._screened[index] = self.patterns.matching(text)
+        return rule.id in screened
 
     def is_kept(self, index: int) -> bool:
         return index not in self.removed
