@@ -1,10 +1,11 @@
 """A screen in front of the line rules: which rules could match a line, in one pass.
 
 Most lines of an article are body paragraphs that no line rule matches, and trying each rule's
-regex on each line is the largest cost of cleaning. All rule regexes are compiled together
-into one RE2 set (google-re2), which scans a line once, in linear time, and names every
-pattern that matches somewhere in it. Only those rules are then tried, one by one and in
-order, with the `regex` module as before, so results are the same.
+regex on each line is the largest cost of cleaning. The regexes of a plan's rules (a site's
+own and the generic ones for its language) are compiled together into one RE2 set
+(google-re2), which scans a line once, in linear time, and names every pattern that matches
+somewhere in it. Only those rules are then tried, one by one and in order, with the `regex`
+module as before, so results are the same.
 
 For that to hold, each RE2 pattern must match at least what its original matches. The
 translation keeps Unicode meaning (`\\w`, `\\d`) and drops what RE2 lacks but only narrows a
