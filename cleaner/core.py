@@ -31,7 +31,7 @@ from .model import (
     Removal,
 )
 from .normalize import comparable, normalize_line, split_lines, word_count
-from .prefilter import LineScreen, PatternSet, ScreenCache
+from .prefilter import LineScreen, ScreenCache
 from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex, url_host
 from .text import Budget, Doc, is_body_like
@@ -105,20 +105,18 @@ class Cleaner:
         self._generic_ids = frozenset(r.id for f in self.generic for r in f.rules)
         self.time_budget = time_budget
         self.language_detector = LanguageDetector() if detect_language else None
-        # Per plan, an RE2 set of its rules' patterns tells which rules a line could match.
-        self._screens = ScreenCache()
-        self._all_patterns: PatternSet | None = None  # for screened_rules, built when asked
+        # RE2 sets of the rule patterns (the generic packs' and each site's) tell which rules
+        # a line could match.
+        self._screens = ScreenCache(
+            [[r for f in self.generic for r in f.rules]]
+            + [list(f.rules) for f in self.rule_files.values() if not f.is_generic]
+        )
         self._plans: dict[tuple[str | None, str | None, frozenset[str]], Plan] = {}
 
     def screened_rules(self, text: str) -> frozenset[str]:
         """Ids of the rules (of any site) the RE2 screen says may match `text` (their regexes
         then run on it; see prefilter.py)."""
-        if self._all_patterns is None:  # a race only builds it twice
-            self._all_patterns = PatternSet(
-                [[r for f in self.generic for r in f.rules]]
-                + [list(f.rules) for f in self.rule_files.values() if not f.is_generic]
-            )
-        return self._all_patterns.matching(text)
+        return self._screens.patterns.matching(text)
 
     def rules_for(self, rule_file: RuleFile | None, language: str | None) -> list[Rule]:
         """The site's own rules first, then every generic rule it does not switch off."""
@@ -144,7 +142,7 @@ class Cleaner:
             rules = [
                 r for r in self.rules_for(rule_file, language) if r.detector not in skip_detectors
             ]
-            screen = self._screens.get(rules)
+            screen = self._screens.get([r for r in rules if r.is_line_rule or r.patterns])
             plan = Plan(screen, tuple((phase, _steps(rules, phase)) for phase in PHASES))
             self._plans[key] = plan  # a race only builds the same plan twice
         return plan
@@ -273,7 +271,9 @@ class Cleaner:
     ) -> tuple[Doc, list[CleanWarning]]:
         """Run the line rules and the phases of a plan; the Doc holds what they removed."""
         screen = plan.screen
-        doc = Doc(lines, Budget(self._budget_for(lines)), patterns=screen.patterns)
+        doc = Doc(
+            lines, Budget(self._budget_for(lines)), patterns=screen.patterns, groups=screen.groups
+        )
         warnings: list[CleanWarning] = []
         try:
             _apply_line_rules(doc, screen, unmatched if unmatched is not None else set())

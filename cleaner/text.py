@@ -56,8 +56,10 @@ class Doc:
     lines: list[Line]
     budget: Budget
     removed: dict[int, Removal] = field(default_factory=dict)
-    # The plan's RE2 pattern set: lets structural rules skip lines they cannot match.
+    # The Cleaner's RE2 pattern sets, and the groups of them the plan's rules are in: let
+    # structural rules skip lines they cannot match.
     patterns: PatternSet | None = None
+    groups: tuple[int, ...] | None = None
     _head_end: int | None = None
     _screened: dict[int, frozenset[str]] = field(default_factory=dict)  # line -> rule ids
 
@@ -72,7 +74,7 @@ class Doc:
             return True
         screened = self._screened.get(index)
         if screened is None:
-            screened = self._screened[index] = self.patterns.matching(text)
+            screened = self._screened[index] = self.patterns.matching(text, self.groups)
         return rule.id in screened
 
     def is_kept(self, index: int) -> bool:
