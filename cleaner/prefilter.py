@@ -156,11 +156,11 @@ class RegexScreen:
         return frozenset(found) | self.always
 
 
-# RE2's memory budget for one set: its program and its lazily built automaton. At the default
-# 8 MB the automaton of the built-in rules (190 patterns) kept running out and RE2 fell back
-# to a slower matcher (7.8 us a line instead of 0.9); the automaton only takes what the
-# lines seen need (about 10 MB more over 20,000 documents).
-RE2_MAX_MEM = 64 << 20
+# RE2's memory budget for one set: its program and its lazily built automaton (RE2's own
+# default). With one set per group (generic, each site) the automaton fits it; one set of
+# every site's patterns did not, and RE2 fell back to a matcher eight times slower. A larger
+# budget lets the automaton keep growing over a long batch.
+RE2_MAX_MEM = 8 << 20
 
 
 def _options() -> re2.Options:
