@@ -271,9 +271,7 @@ class Cleaner:
     ) -> tuple[Doc, list[CleanWarning]]:
         """Run the line rules and the phases of a plan; the Doc holds what they removed."""
         screen = plan.screen
-        doc = Doc(
-            lines, Budget(self._budget_for(lines)), patterns=screen.patterns, groups=screen.groups
-        )
+        doc = Doc(lines, Budget(self._budget_for(lines)), patterns=screen.patterns)
         warnings: list[CleanWarning] = []
         try:
             _apply_line_rules(doc, screen, unmatched if unmatched is not None else set())

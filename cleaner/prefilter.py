@@ -262,6 +262,10 @@ class PatternSet:
         ]
         return found[0] if len(found) == 1 else frozenset().union(*found)
 
+    def may_match(self, rule_id: str, text: str) -> bool:
+        """Whether a rule with patterns may match `text` (one set's answer, remembered)."""
+        return rule_id in self._group_matching(text, self.group_of[rule_id])
+
     def _in_group(self, text: str, group: int) -> frozenset[str]:
         screen, owner = self._screens[group]
         return frozenset({owner[i] for i in screen.matching(text)})

@@ -56,26 +56,20 @@ class Doc:
     lines: list[Line]
     budget: Budget
     removed: dict[int, Removal] = field(default_factory=dict)
-    # The Cleaner's RE2 pattern sets, and the groups of them the plan's rules are in: let
-    # structural rules skip lines they cannot match.
+    # The Cleaner's RE2 pattern sets: let structural rules skip lines they cannot match.
     patterns: PatternSet | None = None
-    groups: tuple[int, ...] | None = None
     _head_end: int | None = None
-    _screened: dict[int, frozenset[str]] = field(default_factory=dict)  # line -> rule ids
 
     def may_match(self, rule: Rule, index: int) -> bool:
         """False when none of the rule's patterns can match line `index` (a cheap first look)."""
         text = self.lines[index].text
+        if rule.max_words is not None and word_count(text) > rule.max_words:
+            return False  # most body paragraphs, before any pattern is asked
         if rule.exact and (text.casefold() if rule.ignore_case else text) in rule.exact:
             return True
         if not rule.patterns:
             return not rule.exact  # an exact rule's lines are known; a detector decides itself
-        if self.patterns is None:
-            return True
-        screened = self._screened.get(index)
-        if screened is None:
-            screened = self._screened[index] = self.patterns.matching(text, self.groups)
-        return rule.id in screened
+        return self.patterns is None or self.patterns.may_match(rule.id, text)
 
     def is_kept(self, index: int) -> bool:
         return index not in self.removed
