@@ -149,13 +149,21 @@ def _second_story_marker(rule: Rule, doc: Doc) -> int | None:
     first marker found opens a new story only after two paragraphs of body text (its own
     story's header may have lost its marker); the headline never counts as body text.
     """
+    found = {
+        index
+        for index in range(len(doc.lines))
+        if doc.may_match(rule, index) and line_matches(rule, doc, index) is not None
+    }
+    if not found:
+        return None
+    # Only the lines up to the last marker can tell whether it opens a second story.
     kept = [i for i in range(len(doc.lines)) if doc.is_kept(i)]
     headline = kept[0] if kept else -1
     markers = 0
     text_since_marker = False
     bodies: set[str] = set()  # distinct: a caption shown twice is one line
-    for index, line in enumerate(doc.lines):
-        if doc.may_match(rule, index) and line_matches(rule, doc, index) is not None:
+    for index, line in enumerate(doc.lines[: max(found) + 1]):
+        if index in found:
             if (markers and text_since_marker) or (not markers and len(bodies) >= 2):
                 return index
             markers, text_since_marker = markers + 1, False
