@@ -262,6 +262,10 @@ class PatternSet:
         ]
         return found[0] if len(found) == 1 else frozenset().union(*found)
 
+    def group(self, group: int) -> tuple[RegexScreen, list[str]]:
+        """A group's screen and its pattern index -> rule id list."""
+        return self._screens[group]
+
     def may_match(self, rule_id: str, text: str) -> bool:
         """Whether a rule with patterns may match `text` (one set's answer, remembered)."""
         return rule_id in self._group_matching(text, self.group_of[rule_id])
@@ -281,6 +285,12 @@ class LineScreen:
         self.patterns = patterns
         self.groups = patterns.groups_of(rules) if groups is None else groups
         self.position = {rule.id: i for i, rule in enumerate(rules)}
+        # Per RE2 set of the plan's groups: its pattern index -> this list's rule position
+        # (-1: a rule of another language or a structural rule), read without building ids.
+        self._sets = [
+            (screen, [self.position.get(rule_id, -1) for rule_id in owner])
+            for screen, owner in (patterns.group(g) for g in self.groups)
+        ]
         # What of a line's context any rule looks at (zones, neighbours), for pass-to-pass reuse.
         self.uses_head = any(r.zone == "head" for r in rules)
         self.uses_tail = any(r.zone == "tail" for r in rules)
@@ -297,8 +307,9 @@ class LineScreen:
 
     def _candidates(self, text: str) -> tuple[Rule, ...]:
         """The rules that could match `text`, in rule order; () for most body paragraphs."""
-        position = self.position
-        hits = {position[i] for i in self.patterns.matching(text, self.groups) if i in position}
+        hits = {
+            p for screen, pos in self._sets for i in screen.matching(text) if (p := pos[i]) >= 0
+        }
         hits |= self.exact.get(text, _NONE)
         if self.exact_folded:
             hits |= self.exact_folded.get(text.casefold(), _NONE)
