@@ -250,7 +250,8 @@ class Cleaner:
         rule_file = resolution.rule_file
         expected = rule_file.language if rule_file else None
         if language is None and self.language_detector is not None:
-            body = [line.text for line in lines if is_body_like(line.text)]
+            # Paragraphs are read only until the sample is full.
+            body = (line.text for line in lines if is_body_like(line.text))
             language = self.language_detector.detect(body, expected)
         if language is None:
             # Detection off, or too little text to tell: the site's rule file says what its

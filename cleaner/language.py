@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
@@ -77,7 +78,7 @@ class LanguageDetector:
                 self._factory = load_factory(Path(PROFILES_DIRECTORY))
             return self._factory
 
-    def detect(self, paragraphs: list[str], expected: str | None = None) -> str | None:
+    def detect(self, paragraphs: Iterable[str], expected: str | None = None) -> str | None:
         """ISO 639-1 code of the paragraphs' language, or None when there is too little text.
 
         `expected` is the language a site's rule file declares: when the sample's function
@@ -117,9 +118,17 @@ def load_factory(profiles: Path) -> DetectorFactory:
     return factory
 
 
-def sample_text(paragraphs: list[str], limit: int) -> str:
-    """The first `limit` characters of the paragraphs, cut at a word boundary."""
-    sample = " ".join(paragraphs)
+def sample_text(paragraphs: Iterable[str], limit: int) -> str:
+    """The first `limit` characters of the paragraphs, cut at a word boundary (the paragraphs
+    after those are not read)."""
+    taken: list[str] = []
+    size = 0
+    for paragraph in paragraphs:
+        taken.append(paragraph)
+        size += len(paragraph) + 1
+        if size > limit:
+            break
+    sample = " ".join(taken)
     if len(sample) <= limit:
         return sample
     cut = sample.rfind(" ", 0, limit)
