@@ -225,7 +225,7 @@ def _flag_prefix(flags: int) -> str:
 
 
 class PatternSet:
-    """The line-rule patterns of a Cleaner in RE2 sets, built once: says which rules may match.
+    """The rule patterns of a Cleaner in RE2 sets, built once: says which rules may match.
 
     One set per group of rules: the generic packs share one, and each site's rule file has
     its own. A document's plan asks only the sets of its own rules; one set of every site's
@@ -243,24 +243,17 @@ class PatternSet:
             owner = [rule.id for rule in rules for _ in rule.patterns]  # pattern -> rule id
             screen = RegexScreen([pattern for rule in rules for pattern in rule.patterns])
             self._screens.append((screen, owner))
-        self.all_groups = tuple(range(len(self._screens)))
         # Line rules and structural rules ask about the same line: remember recent answers.
         self._group_matching = functools.lru_cache(maxsize=LINE_CACHE_SIZE)(self._in_group)
-
-    @property
-    def set_count(self) -> int:
-        return sum(screen.set_count for screen, _ in self._screens)
 
     def groups_of(self, rules: Sequence[Rule]) -> tuple[int, ...]:
         """The groups holding the patterns of `rules`."""
         return tuple(sorted({self.group_of[r.id] for r in rules if r.id in self.group_of}))
 
-    def matching(self, text: str, groups: tuple[int, ...] | None = None) -> frozenset[str]:
-        """Ids of the rules (of the given groups; all by default) that may match `text`."""
-        found = [
-            self._group_matching(text, g) for g in (self.all_groups if groups is None else groups)
-        ]
-        return found[0] if len(found) == 1 else frozenset().union(*found)
+    def matching(self, text: str) -> frozenset[str]:
+        """Ids of the rules, of every group, that may match `text` (for `rules check`; a
+        plan's line screen reads its own groups' sets)."""
+        return frozenset().union(*(self._in_group(text, g) for g in range(len(self._screens))))
 
     def group(self, group: int) -> tuple[RegexScreen, list[str]]:
         """A group's screen and its pattern index -> rule id list."""
