@@ -9,7 +9,8 @@ Sections (each prints a table; every figure is a ratio against its baseline in t
   text      Cleaner.clean, one process, vs datatrove's C4QualityFilter (min_num_sentences=-1)
   jobs      `cleaner clean --format jsonl --jobs 2` vs `--jobs 1` (wall time)
   html      Cleaner.clean_html vs plain trafilatura.extract on the same pages
-  memory    peak RSS of a --jobs 2 run over a large JSONL file vs one a tenth of its size
+  memory    peak PSS of a --jobs 2 run over a large JSONL file vs one a tenth of its size,
+            and vs its own peak by the half-way point (flat: no growth in the second half)
   language  the bounded language sample vs naive full-text langdetect: cost and agreement
 Needs the bench extra: pip install -e '.[bench]'.
 """
@@ -263,15 +264,17 @@ def bench_html() -> str:
     )
 
 
-def _peak_rss(command: list[str]) -> tuple[float, float, float, float, float]:
+def _peak_rss(command: list[str]) -> tuple[float, float, float, float, float, float]:
     """Run `command`: seconds, and peak MB of the main process, of one worker, of all
-    processes together (RSS, shared pages counted in each) and of all together (PSS)."""
+    processes together (RSS, shared pages counted in each), of all together (PSS), and the
+    PSS peak of the run's first half (a flat run has reached its peak by then)."""
     import psutil
 
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     main = psutil.Process(process.pid)
     peaks = [0.0, 0.0, 0.0, 0.0]
+    timeline: list[tuple[float, float]] = []  # (seconds since start, total PSS MB)
     done = threading.Event()
 
     def sample() -> None:
@@ -288,6 +291,7 @@ def _peak_rss(command: list[str]) -> tuple[float, float, float, float, float]:
             peaks[1] = max(peaks[1], max(workers, default=0) / 1e6)
             peaks[2] = max(peaks[2], (rss_main + sum(workers)) / 1e6)
             peaks[3] = max(peaks[3], pss / 1e6)
+            timeline.append((time.perf_counter() - start, pss / 1e6))
             time.sleep(RSS_SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -297,7 +301,9 @@ def _peak_rss(command: list[str]) -> tuple[float, float, float, float, float]:
     sampler.join()
     if process.returncode not in (0, 1):
         raise SystemExit(f"cleaner failed: {err.decode()[-2000:]}")
-    return time.perf_counter() - start, peaks[0], peaks[1], peaks[2], peaks[3]
+    seconds = time.perf_counter() - start
+    half = max((pss for at, pss in timeline if at <= seconds / 2), default=peaks[3])
+    return seconds, peaks[0], peaks[1], peaks[2], peaks[3], half
 
 
 def _big_jsonl(path: Path, megabytes: int) -> int:
@@ -337,7 +343,7 @@ def bench_memory(workdir: Path, megabytes: int) -> str:
             "-o",
             str(workdir / f"mem{size}-out"),
         ]
-        seconds, main, worker, total, pss = _peak_rss(command)
+        seconds, main, worker, total, pss, half = _peak_rss(command)
         base_total = base_total or pss
         ok = pss < TARGETS["memory_mb"]
         rows.append(
@@ -349,13 +355,16 @@ def bench_memory(workdir: Path, megabytes: int) -> str:
                 f"{worker:.0f}",
                 f"{total:.0f}",
                 f"{pss:.0f}",
+                f"{half:.0f}",
+                f"{pss / half:.2f}",
                 f"{pss / base_total:.2f}",
                 f"{_verdict(ok)} (all processes, PSS < {TARGETS['memory_mb']} MB)",
             ]
         )
         source.unlink()
     return _table(
-        "Peak memory, --jobs 2 (ratio = total peak PSS / the small run's)",
+        "Peak memory, --jobs 2 (ratio = total peak PSS / the small run's; "
+        "end/half = the peak over the whole run / the peak by its half-way point)",
         [
             "input",
             "docs",
@@ -364,6 +373,8 @@ def bench_memory(workdir: Path, megabytes: int) -> str:
             "worker MB",
             "total RSS MB",
             "total PSS MB",
+            "PSS MB by half-way",
+            "end/half",
             "ratio",
             "target",
         ],
