@@ -31,6 +31,8 @@ Finding = tuple[Removals, list[CleanWarning]]
 HEADER_KINDS = frozenset(
     {"caption", "credit", "timestamp", "dateline", "logo", "counter", "byline"}
 )
+# Removal kinds of the date furniture under an article's header picture ("Published :").
+DATE_KINDS = frozenset({"label", "timestamp", "dateline"})
 _WORD = re.compile(r"\w{4,}")
 _CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" -> "AFP"
 _LIST_ITEM = re.compile(r"[-–•*·]\s|\d{1,2}[.)]\s")
@@ -59,15 +61,21 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
     Why: scrapers pick up a figure's caption from both the image and its lightbox.
     Example: "Coffins in Baghdad." then "Coffins in Baghdad. Photo : REUTERS/X" (or the other
-    way round) -> both removed, the caption and its credit go to metadata. Identical prose
-    lines with no credit sign are left to `repeated_line`, which keeps one copy.
+    way round) -> both removed, the caption and its credit go to metadata. Identical lines
+    with no credit sign are a caption only right above the article's date label ("Published :",
+    where the headline is the first line); other identical prose lines are left to
+    `repeated_line`, which keeps one copy.
     """
     kept = doc.kept()
     first_kept = kept[0] if kept else -1
     found: Removals = []
     for i in range(len(doc.lines) - 1):
         a, b = doc.lines[i].text, doc.lines[i + 1].text
-        if a == b and (looks_like_caption(a) or _kind_at(doc, i + 1) == "caption"):
+        if a == b and (
+            looks_like_caption(a)
+            or _kind_at(doc, i + 1) == "caption"
+            or (_kind_at(doc, i + 2) in DATE_KINDS and i != first_kept)
+        ):
             found += [_removal(doc, j, rule, caption=a) for j in (i, i + 1) if doc.is_kept(j)]
         elif len(a) == len(b) or not (b.startswith(a) or a.startswith(b)):
             continue  # most pairs: neither line is the other plus a credit
@@ -88,7 +96,9 @@ def _credited_copy(short: str, long: str, params: Mapping[str, Any]) -> bool:
         return False
     extra = long[len(short) :]
     return (
-        not _TITLE_SUFFIX.match(extra)  # "Headline | Site" is a page title
+        # "Headline | Site" is a page title; a caption's sentence ends with its stop before
+        # its credit ("... in Karachi. — Photo by Fahim Siddiqi/White Star")
+        not (_TITLE_SUFFIX.match(extra) and not ends_like_sentence(short))
         # a sentence said again and carried on is prose; a caption's credit is not one
         and (looks_like_caption(long) or not ends_like_sentence(extra))
         and word_count(short) >= params["min_words"]

@@ -109,6 +109,27 @@ def test_body_with_a_caption_and_an_old_date_is_not_a_glued_story(generic, lead)
     assert result.paragraphs[-2:] == [old, last]
 
 
+def test_uncredited_caption_shown_twice_above_the_date_label_is_a_caption(generic):
+    cap = "Dengue patients receive treatment at a hospital in Dhaka."
+    result = generic.clean(f"Headline\n\n{cap}\n{cap}\n\nPublished :\n\n{P1}\n\n{P2}")
+    assert result.paragraphs == [P1, P2]
+    assert [c.text for c in result.metadata.captions] == [cap]
+
+
+def test_headline_shown_twice_above_the_date_label_stays_the_headline(generic):
+    result = generic.clean(
+        f"Dengue deaths cross 300\nDengue deaths cross 300\n\nPublished :\n\n{P1}"
+    )
+    assert (result.title, result.paragraphs) == ("Dengue deaths cross 300", [P1])
+    assert not result.metadata.captions
+
+
+def test_identical_prose_twice_elsewhere_keeps_one_copy(generic):
+    result = generic.clean(f"Headline\n\n{P1}\n{P1}\n\n{P2}")
+    assert result.paragraphs == [P1, P2]
+    assert not result.metadata.captions
+
+
 def test_caption_copy_without_final_stop_is_echoed(generic):
     cap = "Workers sew garments at a factory in Gazipur on the outskirts of Dhaka"
     result = generic.clean(f"Headline\n\n{cap}\n{cap}. Photo : Collected\n\n{P1}")
