@@ -27,6 +27,18 @@ SAMPLE_BYTES = 65_536  # encoding detection and binary sniffing look at the firs
 # superset Windows-1252, as browsers do.
 LEGACY_ENCODINGS = ("cp1252", "cp1256", "cp1251", "cp1250", "cp1253", "cp1255", "cp1254")
 MAX_IMPLAUSIBLE_SHARE = 0.3  # suspicious pairs per non-ASCII byte above which no code page fits
+# "A few bad bytes" in otherwise UTF-8 input: at most this many damaged spots (runs of invalid
+# bytes), or one per BYTES_PER_BAD_SPOT of the sample in a long text. In legacy-encoded text
+# nearly every word with a non-ASCII letter is a damaged spot, so only short texts get here.
+MAX_BAD_SPOTS = 4
+MAX_BAD_RUN = 4  # invalid bytes in a row in one damaged spot (a cut character leaves 1-3)
+BYTES_PER_BAD_SPOT = 2_000
+_INVALID_RUN = re.compile("[\udc80-\udcff]+")  # invalid bytes, as surrogateescape reads them
+_VALID_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+# One-letter words with an accent: a lowercase vowel with a grave or acute accent (French
+# 'à', Italian 'è', Portuguese 'é', Spanish 'ó') or a Hungarian double acute ('ő').
+_ONE_LETTER_WORD = re.compile("[àèéìíòóùúáőű]")
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
 HTML_SNIFF_BYTES = 4096  # a page's <meta charset> must be in its first 4 KiB (HTML spec: 1024)
 _META_CHARSET = re.compile(
@@ -64,7 +76,8 @@ class InputError(ValueError):
 class Decoded:
     """Text decoded from bytes, with the encoding that was used.
 
-    `replaced` counts invalid bytes of an otherwise UTF-8 input that became U+FFFD.
+    `replaced` counts the U+FFFD that stand for invalid bytes of an otherwise UTF-8 input
+    (one per run of bytes that cannot start or finish a character).
     """
 
     text: str
@@ -84,7 +97,11 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode_bytes(data: bytes) -> Decoded:
-    """Decode text bytes: BOM, strict UTF-8, mostly-UTF-8, then the likeliest legacy code page.
+    """Decode text bytes: BOM, strict UTF-8, damaged UTF-8, then the likeliest legacy code page.
+
+    Damaged UTF-8 (`_utf8_damage`): as many valid multi-byte characters as runs of invalid
+    bytes, or a character cut off at the end, or a few short runs that no code page reads as
+    words of a language; the runs become U+FFFD and are counted in `replaced`.
 
     Binary data (images, archives, NUL-heavy bytes) is an InputError, never garbage text.
     Legacy code pages are chosen by `_implausibility` over a fixed candidate list (Windows
@@ -109,17 +126,11 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    mostly = _mostly_utf8(data)
-    if mostly is not None:
-        return mostly
     sample = data[:SAMPLE_BYTES]
-    scored = []
-    for rank, encoding in enumerate(LEGACY_ENCODINGS):
-        try:
-            text = sample.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        scored.append((_implausibility(text), rank, encoding))
+    damage = _utf8_damage(sample, whole=len(sample) == len(data))
+    if damage.mostly_valid:
+        return _damaged_utf8(data)
+    scored = _legacy_candidates(sample, words_only=damage.few)
     if scored:
         score, _, encoding = min(scored)
         tied = [enc for points, _, enc in sorted(scored) if points == score]
@@ -136,6 +147,8 @@ def decode_bytes(data: bytes) -> Decoded:
                 return Decoded(data.decode(encoding), encoding)
             except UnicodeDecodeError:
                 pass  # a byte past the sample is undefined in this code page
+    if damage.few:  # no code page reads the bad spots as words: they are bad bytes
+        return _damaged_utf8(data)
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise InputError("undecodable", "cannot detect the text encoding")
@@ -161,21 +174,117 @@ def decode_html_bytes(data: bytes) -> Decoded:
     return decode_bytes(data)
 
 
-def _mostly_utf8(data: bytes) -> Decoded | None:
-    """UTF-8 with a few bad bytes (a truncated character, one stray byte) stays UTF-8."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.reason == "unexpected end of data":  # cut off in the middle of a character
-            return Decoded(
-                data[: exc.start].decode("utf-8", errors="replace") + "\ufffd", "utf-8", 1
-            )
-    text = data.decode("utf-8", errors="surrogateescape")
-    invalid = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
-    valid = sum(1 for ch in text if ch > "\x7f" and not "\udc80" <= ch <= "\udcff")
-    if valid <= invalid:
-        return None
-    return Decoded(data.decode("utf-8", errors="replace"), "utf-8", replaced=invalid)
+@dataclass(frozen=True, slots=True)
+class _Utf8Damage:
+    """How far bytes that are not strict UTF-8 are from it.
+
+    `valid`: multi-byte characters that decode; `spots`: runs of invalid bytes (a character
+    cut off at the very end is not counted); `few`: the spots are few and short (a character
+    cut in half, a stray byte or three), so the input is UTF-8 unless a code page reads those
+    bytes as words of a language; `cut_end`: the input ends in the middle of a character.
+    """
+
+    valid: int
+    spots: int
+    few: bool
+    cut_end: bool = False
+
+    @property
+    def mostly_valid(self) -> bool:
+        if self.cut_end and not self.spots:  # all valid but a last character cut in half
+            return True
+        # Legacy text forms a valid UTF-8 sequence only by accident, while nearly every one
+        # of its words with an accented or non-Latin letter is a run of invalid bytes.
+        return self.valid > 0 and self.valid >= self.spots
+
+
+def _utf8_damage(sample: bytes, whole: bool) -> _Utf8Damage:
+    """Count the valid characters and the damaged spots of a sample read as UTF-8.
+
+    `whole`: the sample is the whole input, so a character cut at its end was cut in the
+    input (a scraper's byte limit), not by the sample.
+    """
+    trimmed = _without_cut_character(sample)
+    text = trimmed.decode("utf-8", errors="surrogateescape")
+    runs = _INVALID_RUN.findall(text)
+    few = len(runs) <= max(MAX_BAD_SPOTS, len(sample) // BYTES_PER_BAD_SPOT) and all(
+        len(run) <= MAX_BAD_RUN for run in runs
+    )
+    cut_end = whole and len(trimmed) < len(sample)
+    return _Utf8Damage(len(_VALID_NON_ASCII.findall(text)), len(runs), few, cut_end)
+
+
+def _damaged_utf8(data: bytes) -> Decoded:
+    """UTF-8 with each run of invalid bytes replaced by U+FFFD, and how many were replaced."""
+    text = data.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd") - data.decode("utf-8", errors="surrogateescape").count("\ufffd")
+    return Decoded(text, "utf-8", replaced)
+
+
+def _without_cut_character(sample: bytes) -> bytes:
+    """The sample without the first bytes of a multi-byte character cut off at its end."""
+    for back in range(1, min(4, len(sample)) + 1):
+        byte = sample[-back]
+        if byte < 0x80:
+            break
+        if byte >= 0xC0:  # the lead byte of the last character
+            needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return sample[:-back] if back < needed else sample
+    return sample
+
+
+def _legacy_candidates(sample: bytes, words_only: bool) -> list[tuple[int, int, str]]:
+    """(implausibility, rank, encoding) of each code page that decodes the sample.
+
+    With `words_only` (bytes that are UTF-8 but for a few bad spots), a code page counts
+    only if it reads them as words of a language (`_reads_as_words`).
+    """
+    scored = []
+    for rank, encoding in enumerate(LEGACY_ENCODINGS):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if words_only and not _reads_as_words(text):
+            continue
+        scored.append((_implausibility(text), rank, encoding))
+    return scored
+
+
+def _reads_as_words(text: str) -> bool:
+    """Whether the non-ASCII letters of a code-page reading look like words of a language.
+
+    Accented Latin letters mostly sit in words with plain ASCII letters ('café', 'Straße',
+    not 'cafÃ') or
+    are one-letter words (`_ONE_LETTER_WORD`: French 'à', Italian 'è'); letters of another
+    script (Cyrillic, Arabic, Greek, Hebrew) are at least half of all the letters, as in text
+    written in that script. A lone 'ÿ' or 'Ã', or 'яю' in English prose, are what a few
+    invalid UTF-8 bytes look like in a code page.
+    """
+    letters = attached = latin = 0
+    other: dict[str, int] = {}
+    for word in _LETTERS.findall(text):
+        letters += len(word)
+        if word.isascii():
+            continue
+        in_word = any(ch < "\x80" for ch in word) or bool(_ONE_LETTER_WORD.fullmatch(word))
+        for i, ch in enumerate(word):
+            if ch < "\x80":
+                continue
+            script = _script(ch)
+            if script == "LATIN":
+                latin += 1
+                # a capital after a small letter ('cafÃ'), or before one ('ÿHeadline'), is not
+                # how words are spelled
+                camel = (ch.isupper() and i > 0 and word[i - 1].islower()) or (
+                    ch.islower() and word[i + 1 : i + 2].isupper()
+                )
+                attached += in_word and not camel
+            else:
+                other[script] = other.get(script, 0) + 1
+    if latin and attached * 2 < latin:
+        return False
+    return all(count * 2 >= letters for count in other.values())
 
 
 def _script(ch: str) -> str:

@@ -210,6 +210,67 @@ def test_utf8_cut_in_the_middle_of_a_character(plain):
     assert decoded.text == "Headline\n\n" + ARABIC[:-2] + "\ufffd"
 
 
+DAMAGED_UTF8 = {  # (bytes after the headline, what they must decode to)
+    "cut char after a valid one": (
+        b"Caf\xc3\xa9 society paragraph with a cut char \xc3 in it and more words.",
+        "Café society paragraph with a cut char \ufffd in it and more words.",
+    ),
+    "cut dash and two stray bytes": (
+        b"Plain paragraph \xe2\x80 with two bad \xff\xfe bytes and more words.",
+        "Plain paragraph \ufffd with two bad \ufffd\ufffd bytes and more words.",
+    ),
+    "one stray byte": (
+        b"This is a body paragraph with a stray byte \xff in it and more words.",
+        "This is a body paragraph with a stray byte \ufffd in it and more words.",
+    ),
+    "cut emoji at the start": (
+        b"\xf0\x9f\x98 emoji first, then a plain paragraph of words.",
+        "\ufffd emoji first, then a plain paragraph of words.",
+    ),
+    "cut character ending a word": (
+        b"A plain paragraph of words, then caf\xc3\nand more.",
+        "A plain paragraph of words, then caf\ufffd\nand more.",
+    ),
+    "stray byte before a word": (
+        b"\xffA plain paragraph of words.",
+        "\ufffdA plain paragraph of words.",
+    ),
+    "cut character at the very end": (b"A plain paragraph of words, then caf\xc3", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGED_UTF8))
+def test_nearly_valid_utf8_stays_utf8_with_replacement(plain, case):
+    body, expected = DAMAGED_UTF8[case]
+    data = b"Headline here\n\n" + body
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8"
+    assert decoded.replaced == decoded.text.count("\ufffd") > 0
+    if expected is not None:
+        assert decoded.text == f"Headline here\n\n{expected}"
+    result = plain.clean(data)
+    assert result.encoding == "utf-8"
+    assert [w.code for w in result.warnings if w.code == "bad_bytes"] == ["bad_bytes"]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Le café est fermé.", "cp1252"),
+        ("Il va à Paris.", "cp1252"),
+        ("Visit the café, he said “now” – or never.", "cp1252"),
+        ("Straße“ und café", "cp1252"),  # 'ß“' happens to be valid UTF-8
+        ("Привет мир", "cp1251"),
+        ("Київ", "cp1251"),
+        ("Καλημέρα κόσμε, η κυβέρνηση ανακοίνωσε.", "cp1253"),
+        ("Zażółć gęślą jaźń w Łodzi.", "cp1250"),
+    ],
+)
+def test_short_legacy_text_keeps_its_code_page(text, encoding):
+    decoded = decode_bytes(text.encode(encoding))
+    assert (decoded.text, decoded.encoding, decoded.replaced) == (text, encoding, 0)
+
+
 def test_undecodable_garbage_never_crashes(plain):
     for seed in range(20):
         data = bytes((i * 7919 + seed * 104729) % 223 + 33 for i in range(2000))
