@@ -24,6 +24,19 @@ ZONES = ("any", "head", "tail")
 DEFAULT_HINT = "see 'Rule files' in README.md for the schema"
 GENERIC_PREFIX = "_"
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
+# ISO 639-1 language codes (the 183 current ones): what `language` and `languages` may name.
+# Detected languages are these codes (langdetect's 'zh-cn' and 'zh-tw' are read as 'zh').
+ISO_639_1 = frozenset(
+    """
+    aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+    da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht
+    hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky
+    la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny
+    oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss
+    st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo
+    za zh zu
+    """.split()
+)
 
 _FILE_KEYS = {
     "site": "the site's registered domain, or _name for a generic pack",
@@ -200,6 +213,30 @@ def _as_list(value: Any, path: str, line: int, key: str, item_type: type = str) 
     return items
 
 
+def _language_code(value: Any, path: str, line: int | None, where: str) -> str:
+    """A validated ISO 639-1 code; anything else is a RuleError naming where it was found."""
+    if not isinstance(value, str) or value not in ISO_639_1:
+        hint = "two lowercase letters, e.g. en, fr, ar"
+        if isinstance(value, str) and value.strip().lower() in ISO_639_1:
+            hint = f"write {value.strip().lower()!r}"
+        elif isinstance(value, str) and value.split("-")[0].lower() in ISO_639_1:
+            hint = f"write {value.split('-')[0].lower()!r}: a region or script is not matched"
+        raise RuleError(path, line, f"{where}: {value!r} is not an ISO 639-1 language code", hint)
+    return value
+
+
+def _languages(value: Any, path: str, line: int | None, where: str) -> frozenset[str]:
+    """The `languages` list of a rule or a generic pack: ISO 639-1 codes."""
+    if not isinstance(value, list):
+        raise RuleError(
+            path,
+            line,
+            f"{where} must be a list of ISO 639-1 codes, not a {type(value).__name__} ({value!r})",
+            "e.g. languages: [en, fr]",
+        )
+    return frozenset(_language_code(code, path, line, where) for code in value)
+
+
 def _check_keys(data: _Mapping, allowed: Iterable[str], path: str, what: str) -> None:
     allowed = set(allowed)
     for key in data:
@@ -331,7 +368,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         dayfirst=bool(data.get("dayfirst", True)),
         detector=detector,
         params=tuple(sorted(params.items())),
-        languages=frozenset(_as_list(data.get("languages", []), path, line, "languages")),
+        languages=_languages(data.get("languages", []), path, line, f"'languages' in {what}"),
     )
 
 
@@ -441,14 +478,21 @@ def parse_rule_file(text: str, path: str) -> RuleFile:
     if not isinstance(min_score, int | float) or isinstance(min_score, bool) or min_score <= 0:
         raise RuleError(path, match.line, "'match.min_score' must be a positive number")
     language = data.get("language")
-    if language is not None and (not isinstance(language, str) or len(language) != 2):
-        raise RuleError(path, data.line, "'language' must be an ISO 639-1 code such as 'en'")
+    if language is not None:
+        _language_code(language, path, data.line, "'language'")
+    if "languages" in data and not site.startswith(GENERIC_PREFIX):
+        raise RuleError(
+            path,
+            data.line,
+            "'languages' is for generic packs (rules/_name.yaml); a site declares 'language'",
+            "use 'language: <code>', or 'languages' on the rules that need it",
+        )
     return RuleFile(
         site=site,
         path=path,
         description=str(data.get("description", "")),
         language=language,
-        languages=frozenset(_as_list(data.get("languages", []), path, data.line, "languages")),
+        languages=_languages(data.get("languages", []), path, data.line, "'languages'"),
         domains=tuple(
             d.lower() for d in _as_list(match.get("domains", []), path, match.line, "domains")
         ),

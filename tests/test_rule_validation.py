@@ -142,3 +142,61 @@ def test_valid_file_compiles():
     )
     assert rule_file.domains == ("x.com",)
     assert rule_file.rules[0].source == "rules/x.com.yaml:6"  # the "- id:" line
+
+
+@pytest.mark.parametrize(
+    ("languages", "problem"),
+    [
+        ("english", "must be a list of ISO 639-1 codes, not a str ('english')"),
+        ("en", "must be a list of ISO 639-1 codes"),
+        ("[xx-bogus]", "'xx-bogus' is not an ISO 639-1 language code"),
+        ("[en, english]", "'english' is not an ISO 639-1 language code"),
+        ("[EN]", "'EN' is not an ISO 639-1 language code (write 'en')"),
+        ("[en-US]", "(write 'en': a region or script is not matched)"),
+        ("[xx]", "'xx' is not an ISO 639-1 language code"),
+        ("[1]", "1 is not an ISO 639-1 language code"),
+    ],
+)
+def test_rule_languages_must_be_a_list_of_iso_codes(languages, problem):
+    body = "site: x.com\nrules:\n" + GOOD_RULE + f"    languages: {languages}\n"
+    with pytest.raises(RuleError) as info:
+        _parse(body)
+    message = str(info.value)
+    assert message.startswith("rules/x.com.yaml:3: 'languages' in rule 'x.rule'")
+    assert problem in message
+    assert "\n" not in message
+
+
+def test_rule_languages_accept_iso_codes():
+    body = "site: x.com\nrules:\n" + GOOD_RULE + "    languages: [en, fr, ar]\n"
+    assert _parse(body).rules[0].languages == {"en", "fr", "ar"}
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("site: _pack\nlanguages: english\n", "'languages' must be a list of ISO 639-1 codes"),
+        ("site: _pack\nlanguages: [zz]\n", "'zz' is not an ISO 639-1 language code"),
+        ("site: x.com\nlanguages: [en]\n", "'languages' is for generic packs"),
+        ("site: x.com\nlanguage: xx\n", "'language': 'xx' is not an ISO 639-1 language code"),
+    ],
+)
+def test_file_languages_are_validated(body, problem):
+    name = "_pack.yaml" if body.startswith("site: _") else "x.com.yaml"
+    with pytest.raises(RuleError) as info:
+        _parse(body, name)
+    assert str(info.value).startswith(f"rules/{name}:1: ")
+    assert problem in str(info.value)
+
+
+def test_rule_with_bad_languages_stops_the_run_before_any_document(tmp_path, capsys):
+    from cleaner.cli import main
+
+    (tmp_path / "x.com.yaml").write_text(
+        "site: x.com\nrules:\n" + GOOD_RULE + "    languages: english\n"
+    )
+    article = tmp_path / "a.txt"
+    article.write_text("Headline\n\nShare\n")
+    assert main(["clean", "--rules", str(tmp_path), str(article)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "x.com.yaml:3: 'languages' in rule 'x.rule'" in err[0]
