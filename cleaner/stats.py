@@ -17,6 +17,10 @@ from .core import Cleaner
 
 GENERIC_SITE = "(generic)"  # the per-site key for documents that matched no site rule file
 TOP_RULES = 5  # rules listed per site in the text summary
+TOP_UNUSED_GENERIC = 3  # unused generic rule ids named in the text summary (all in --stats)
+# What a site's HTML `strip` selectors remove is listed under this rule id (see html.py): a
+# hit is the site's layout matching its rules, as much as a text rule's.
+HTML_STRIP_RULE = "{site}.html.strip"
 ERROR_FIELD = "error"
 ORIGINAL_FIELD = "original_text"
 
@@ -70,6 +74,9 @@ class BatchStats:
 
     documents: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+    # Input files that could not be opened or read to their end (a missing JSONL file, a
+    # truncated gzip): not documents, but errors all the same.
+    file_errors: Counter[str] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)
     sites: dict[str, SiteStats] = field(default_factory=dict)
 
@@ -90,6 +97,7 @@ class BatchStats:
         """Add the totals of another batch (a worker's chunk) to these."""
         self.documents += other.documents
         self.errors.update(other.errors)
+        self.file_errors.update(other.file_errors)
         self.warnings.update(other.warnings)
         for name, theirs in other.sites.items():
             mine = self.sites.setdefault(name, SiteStats())
@@ -118,7 +126,8 @@ class BatchStats:
             never = [rule.id for rule in rule_file.rules if not fired[rule.id]]
             if never:
                 unused[name] = never
-            if not any(fired[rule.id] for rule in rule_file.rules):
+            stripped = fired[HTML_STRIP_RULE.format(site=name)]
+            if not stripped and not any(fired[rule.id] for rule in rule_file.rules):
                 silent.append(name)
         generic_fired: Counter[str] = Counter()
         for site in self.sites.values():
@@ -136,8 +145,9 @@ class BatchStats:
         """The statistics as JSON-ready data (what `--stats FILE` writes)."""
         return {
             "documents": self.documents,
-            "errors": sum(self.errors.values()),
-            "errors_by_code": dict(sorted(self.errors.items())),
+            "errors": sum(self.errors.values()) + sum(self.file_errors.values()),
+            "errors_by_code": dict(sorted((self.errors + self.file_errors).items())),
+            "file_errors": sum(self.file_errors.values()),
             "warnings_by_code": dict(sorted(self.warnings.items())),
             "chars_in": self.chars_in,
             "chars_removed": self.chars_removed,
@@ -159,16 +169,23 @@ class BatchStats:
     def format(self, cleaner: Cleaner) -> str:
         """A short human summary for standard error."""
         data = self.to_dict(cleaner)
+        failed = data["errors"] - data["file_errors"]
+        unread = (
+            f"; {_count(data['file_errors'], 'input file')} not read whole"
+            if data["file_errors"]
+            else ""
+        )
         out = [
-            f"cleaner: {data['documents']} documents, {data['errors']} errors, "
+            f"cleaner: {_count(data['documents'] + failed, 'document')}: "
+            f"{data['documents']} cleaned, {_count(failed, 'error')}{unread}; "
             f"removed {data['removed_share']:.1%} of the input characters"
         ]
         for name, site in data["sites"].items():
             top = sorted(site["rules_fired"].items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_RULES]
             rules = ", ".join(f"{rule} {n}" for rule, n in top) or "no rule fired"
             out.append(
-                f"  {name}: {site['documents']} documents, removed {site['removed_share']:.1%}"
-                f" ({rules})"
+                f"  {name}: {_count(site['documents'], 'document')}, "
+                f"removed {site['removed_share']:.1%} ({rules})"
             )
         for label, key in (("errors", "errors_by_code"), ("warnings", "warnings_by_code")):
             if data[key]:
@@ -179,7 +196,19 @@ class BatchStats:
         for name, rules in health["unused_site_rules"].items():
             if name not in health["sites_matching_no_rule"]:
                 out.append(f"  rule health: {name}: never fired: {', '.join(rules)}")
+        generic = health["unused_generic_rules"]
+        if generic:
+            named = ", ".join(generic[:TOP_UNUSED_GENERIC])
+            more = ", ..." if len(generic) > TOP_UNUSED_GENERIC else ""
+            out.append(
+                f"  rule health: {_count(len(generic), 'generic rule')} never fired: {named}{more}"
+            )
         return "\n".join(out) + "\n"
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 document', '2 documents'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _share(part: int, whole: int) -> float:

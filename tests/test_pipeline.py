@@ -21,7 +21,9 @@ from cleaner.batch import (
     start_method,
 )
 from cleaner.cli import main
+from cleaner.core import Cleaner
 from cleaner.golden import discover
+from cleaner.stats import BatchStats, RecordSummary
 
 from conftest import GOLDEN
 
@@ -394,3 +396,54 @@ def _has_glibc() -> bool:
     import platform
 
     return platform.libc_ver()[0] == "glibc"
+
+
+# ---------------------------------------------------------------------------------------------
+# The end-of-run summary and --stats
+
+
+def test_summary_counts_every_record_and_says_how_many_were_cleaned(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    _write_jsonl(source, _golden_records(3), raw_lines=("{broken", '{"id": 9}', "[1]"))
+    assert main(["clean", "--format", "jsonl", "-j", "1", str(source)]) == 1
+    summary = capsys.readouterr().err.splitlines()
+    assert "cleaner: 6 documents: 3 cleaned, 3 errors; removed " in "\n".join(summary)
+
+
+def test_html_selector_hits_count_as_site_rule_hits(tmp_path, capsys):
+    """A dawn.com page whose only site rule hits are its HTML `strip` selectors matched its
+    rules: no 'did the layout change?' alarm."""
+    page = GOLDEN / "dawn.com" / "html_layout.html"
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name in ("a.html", "b.html"):
+        (folder / name).write_bytes(page.read_bytes())
+    stats_file = tmp_path / "stats.json"
+    out = tmp_path / "out"
+    assert main(["clean", "--stats", str(stats_file), "-o", str(out), str(folder)]) == 0
+    stats = json.loads(stats_file.read_text())
+    assert stats["sites"]["dawn.com"]["rules_fired"]["dawn.com.html.strip"] > 0
+    assert stats["rule_health"]["sites_matching_no_rule"] == []
+    assert "did the layout change" not in capsys.readouterr().err
+    # The same when the strip selectors are the only dawn.com hits of the batch.
+    batch_stats = BatchStats()
+    for _ in range(2):
+        batch_stats.add(RecordSummary("dawn.com", 1000, 200, ("dawn.com.html.strip",)))
+    health = batch_stats.rule_health(Cleaner())
+    assert health["sites_matching_no_rule"] == []
+    assert "did the layout change" not in batch_stats.format(Cleaner())
+
+
+def test_summary_names_unused_generic_rules_like_the_stats(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    _write_jsonl(source, _golden_records(2))
+    stats_file = tmp_path / "stats.json"
+    assert main(["clean", "--format", "jsonl", "--stats", str(stats_file), str(source)]) == 0
+    unused = json.loads(stats_file.read_text())["rule_health"]["unused_generic_rules"]
+    assert len(unused) > 3
+    line = next(
+        line for line in capsys.readouterr().err.splitlines() if "generic rules never" in line
+    )
+    assert line == (
+        f"  rule health: {len(unused)} generic rules never fired: {', '.join(unused[:3])}, ..."
+    )
