@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import decimal
 import gzip
 import json
+import math
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -39,6 +42,10 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 # One-letter words with an accent: a lowercase vowel with a grave or acute accent (French
 # 'à', Italian 'è', Portuguese 'é', Spanish 'ó') or a Hungarian double acute ('ő').
 _ONE_LETTER_WORD = re.compile("[àèéìíòóùúáőű]")
+# JSONL: a number too large for a float is kept as an integer of at most this many digits;
+# an error message quotes this many characters of a bad line.
+MAX_NUMBER_DIGITS = 4_000
+EXCERPT_CHARS = 40
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
 HTML_SNIFF_BYTES = 4096  # a page's <meta charset> must be in its first 4 KiB (HTML spec: 1024)
 _META_CHARSET = re.compile(
@@ -391,7 +398,11 @@ def open_lines(path: str) -> IO[bytes]:
 
 @dataclass(frozen=True, slots=True)
 class JsonRecord:
-    """One JSONL line: the parsed object, or the reason it could not be parsed."""
+    """One JSONL line: the parsed object, or the reason it could not be parsed.
+
+    `raw` is the line itself (without its line break) when it could not be parsed, so an
+    error record can keep it: bytes that are not UTF-8 are written as \\xNN.
+    """
 
     line_no: int
     record: dict[str, Any] | None
@@ -399,26 +410,113 @@ class JsonRecord:
     raw: str = ""
 
 
+class _BadNumber(ValueError):
+    """A JSON number cleaner cannot write back as the same JSON number."""
+
+
+def _json_float(text: str) -> float | int:
+    """A JSON number with a fraction or exponent; one too large for a float is an integer.
+
+    1e400 read as a float is infinity, which JSON cannot hold (Python would write `Infinity`);
+    as an integer it is the same number, written in full.
+    """
+    value = float(text)
+    if math.isfinite(value):
+        return value
+    exact = decimal.Decimal(text)
+    limit = sys.get_int_max_str_digits() or MAX_NUMBER_DIGITS
+    if exact == exact.to_integral_value() and exact.adjusted() < min(limit, MAX_NUMBER_DIGITS):
+        return int(exact)
+    raise _BadNumber(f"number {_excerpt(text, 0)} is too large to keep")
+
+
+def _json_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        raise _BadNumber(f"integer of {len(text.lstrip('-'))} digits is too long to keep") from None
+
+
+def _json_constant(name: str) -> Any:
+    raise _BadNumber(f"{name} is not a JSON value")
+
+
+# Stateless; one copy. Numbers come back as the same JSON numbers (`_json_float`), and the
+# NaN and Infinity that Python's json reads but JSON does not have are errors.
+_DECODER = json.JSONDecoder(
+    parse_float=_json_float, parse_int=_json_int, parse_constant=_json_constant
+)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _excerpt(text: str, at: int, width: int = EXCERPT_CHARS) -> str:
+    """A short quoted piece of a line around position `at`, for a one-line message."""
+    start = max(0, at - width // 2)
+    piece = text[start : start + width]
+    return ("..." if start else "") + repr(piece) + ("..." if start + width < len(text) else "")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """Strings with each unpaired UTF-16 surrogate (half an emoji) replaced by U+FFFD.
+
+    JSON escapes can spell a lone surrogate ('\\ud83d'), which no UTF-8 output can hold;
+    it is read as U+FFFD. Iterative, so any nesting that json accepted is walked.
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    stack: list[Any] = [value]
+    while stack:
+        container = stack.pop()
+        if isinstance(container, dict):
+            for key in list(container):
+                item = container.pop(key) if _LONE_SURROGATE.search(key) else container[key]
+                container[_LONE_SURROGATE.sub("\ufffd", key)] = _scrubbed(item, stack)
+        else:
+            container[:] = [_scrubbed(item, stack) for item in container]
+    return value
+
+
+def _scrubbed(item: Any, stack: list[Any]) -> Any:
+    if isinstance(item, str):
+        return _LONE_SURROGATE.sub("\ufffd", item)
+    if isinstance(item, dict | list):
+        stack.append(item)
+    return item
+
+
+def parse_json_line(raw: bytes, line_no: int) -> JsonRecord:
+    """One JSONL line as a record, or as the one-line reason it is not one (with the line)."""
+    line = raw.rstrip(b"\r\n")
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return JsonRecord(
+            line_no,
+            None,
+            f"line is not UTF-8: byte 0x{line[exc.start]:02x} at column {exc.start + 1}",
+            line.decode("utf-8", errors="backslashreplace"),
+        )
+    try:
+        record = _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        near = _excerpt(text, exc.pos)
+        message = f"invalid JSON: {exc.msg} at column {exc.colno}, near {near}"
+        return JsonRecord(line_no, None, message, text)
+    except _BadNumber as exc:
+        return JsonRecord(line_no, None, f"invalid JSON: {exc}", text)
+    except RecursionError:
+        return JsonRecord(line_no, None, "record is nested too deeply to read", text)
+    if not isinstance(record, dict):
+        kind = "null" if record is None else type(record).__name__
+        return JsonRecord(line_no, None, f"record is a JSON {kind}, not an object", text)
+    if _SURROGATE_ESCAPE.search(line):
+        record = _without_lone_surrogates(record)
+    return JsonRecord(line_no, record)
+
+
 def iter_jsonl(stream: Iterable[bytes]) -> Iterator[JsonRecord]:
     """Parse JSONL one line at a time (constant memory); bad lines come out as errors."""
     for line_no, raw in enumerate(stream, start=1):
-        if not raw.strip():
-            continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield JsonRecord(line_no, None, f"line is not UTF-8: {exc}")
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield JsonRecord(
-                line_no, None, f"invalid JSON: {exc.msg} at column {exc.colno}", text[:200]
-            )
-            continue
-        if not isinstance(record, dict):
-            yield JsonRecord(
-                line_no, None, f"record is a JSON {type(record).__name__}, not an object"
-            )
-            continue
-        yield JsonRecord(line_no, record)
+        if raw.strip():
+            yield parse_json_line(raw, line_no)

@@ -15,6 +15,9 @@ from .model import CleanResult
 
 ORIGINAL_FIELD = "original_text"
 ERROR_FIELD = "error"
+RAW_LINE_FIELD = "raw_line"  # an unreadable JSONL line, as it was
+# Input fields whose names the output uses for something else, with their input values.
+REPLACED_FIELD = "original_fields"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +34,54 @@ DEFAULT_FIELDS = RecordFields()
 
 
 def error_record(
-    record: dict[str, Any], code: str, message: str, line: int | None = None
+    record: dict[str, Any],
+    code: str,
+    message: str,
+    line: int | None = None,
+    raw: str | None = None,
 ) -> dict[str, Any]:
-    """The record passed through with an `error` field saying what went wrong."""
-    out = dict(record)
-    out[ERROR_FIELD] = {"code": code, "message": message}
+    """The record passed through with an `error` field saying what went wrong.
+
+    `raw` is the line of a JSONL input that could not be read as a record, kept whole in
+    `raw_line` so nothing of the input is lost.
+    """
+    error: dict[str, Any] = {"code": code, "message": message}
     if line is not None:
-        out[ERROR_FIELD]["line"] = line
+        error["line"] = line
+    written: dict[str, Any] = {ERROR_FIELD: error}
+    if raw is not None:
+        written[RAW_LINE_FIELD] = raw
+    return _merged(record, written)
+
+
+def _merged(
+    record: dict[str, Any],
+    written: dict[str, Any],
+    dropped: tuple[str, ...] = (),
+    kept: str | None = None,
+) -> dict[str, Any]:
+    """The record with the `written` fields set and the `dropped` ones taken out.
+
+    The output's fields keep their documented meaning, so they win a clash with an input
+    field of the same name; an input value they replace or drop (unless null, equal, or the
+    `kept` field, whose value is written elsewhere) is kept in `original_fields`, under its
+    name. Field order: the record's, then new fields.
+    """
+    out = dict(record)
+    replaced = {
+        key: record[key]
+        for key in (*written, *dropped)
+        if key != kept
+        and record.get(key) is not None
+        and (key in dropped or record[key] != written[key])
+    }
+    for key in dropped:
+        out.pop(key, None)
+    out.update(written)
+    if replaced:
+        if REPLACED_FIELD in record:  # a record that was already cleaned: keep its own too
+            replaced[REPLACED_FIELD] = record[REPLACED_FIELD]
+        out[REPLACED_FIELD] = replaced
     return out
 
 
@@ -65,6 +109,9 @@ def clean_record(
         text = record.get(fields.text)
         html = record.get(fields.html)
         if text is None and html is None:
+            for name in (fields.text, fields.html):
+                if name in record:
+                    raise CleanError("bad_type", f"field {name!r} is null, not a string")
             raise CleanError(
                 "missing_text", f"record has neither {fields.text!r} nor {fields.html!r}"
             )
@@ -93,12 +140,15 @@ def clean_record(
         return error_record(record, "too_deep", "input is nested too deeply to process", line)
     except Exception as exc:  # a bug must not lose the rest of the batch
         return error_record(record, "internal", f"{type(exc).__name__}: {exc}", line)
-    out = dict(record)
+    written = result_fields(result)
+    if fields.text not in written:  # e.g. --text-field content: the cleaned text replaces it
+        written[fields.text] = result.text
     if original is not None:
-        out[ORIGINAL_FIELD] = original
-    out.update(result_fields(result))
-    out[fields.text] = result.text
-    return out
+        written[ORIGINAL_FIELD] = original
+    # A successful record carries no `error`; the input text is `original_text` already.
+    return _merged(
+        record, written, dropped=(ERROR_FIELD,), kept=fields.text if original is not None else None
+    )
 
 
 def result_fields(result: CleanResult) -> dict[str, Any]:
