@@ -143,6 +143,16 @@ def test_scrapy_pipeline_drops_or_flags_bad_items():
     assert flagged["error"]["code"] == "empty"
 
 
+def test_scrapy_pipeline_error_field_of_the_input_never_hides_the_outcome():
+    stale = {"code": "fetch", "message": "an earlier step failed"}
+    with pytest.raises(DropItem, match="empty"):  # failing now, whatever the item said before
+        _pipeline().process_item({"text": "", "error": stale})
+    case = _seed_cases()[0]
+    cleaned = _pipeline().process_item({"text": case.input_path.read_text(), "error": stale})
+    assert "error" not in cleaned  # cleaned: the stale error moves to original_fields
+    assert cleaned["original_fields"] == {"error": stale}
+
+
 def _cleaners_in_this_process(config: CleanerConfig) -> int:
     return cleaner_for.cache_info().currsize
 

@@ -85,7 +85,7 @@ class CleanerPipeline:
         summary = summarize(out, self.fields.text)
         self.batch.add(summary)
         self._count(summary.error, summary.site, summary.warnings)
-        if ERROR_FIELD in out and ERROR_FIELD not in record:
+        if ERROR_FIELD in out:  # a cleaned record never carries one (an input's is moved)
             error = out[ERROR_FIELD]
             if self.on_error == "drop":
                 raise DropItem(f"cleaner: {error['code']}: {error['message']}")
@@ -95,6 +95,8 @@ class CleanerPipeline:
                 continue
             if key not in record or record[key] != value:
                 adapter[key] = value
+        for key in record.keys() - out.keys():  # e.g. a stale `error` of an earlier step
+            del adapter[key]
         return item
 
     def close_spider(self) -> None:
