@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import gc
+import gzip
 import json
 import multiprocessing
 import os
@@ -116,6 +117,7 @@ class ChunkResult:
     stats: BatchStats
     failures: tuple[tuple[int | None, str], ...] = ()  # (line number, one-line message)
     compressed: bool = False
+    lines: tuple[int | None, ...] = ()  # the input line number of each record, in order
 
     @classmethod
     def of(cls, results: list[LineResult], compress: bool = False) -> ChunkResult:
@@ -129,11 +131,31 @@ class ChunkResult:
             stats,
             tuple((r.line_no, r.message) for r in results if r.message is not None),
             compress,
+            tuple(r.line_no for r in results),
         )
 
     def gzipped(self) -> bytes:
         """The output as one gzip member (compressed here if the worker did not)."""
         return self.output if self.compressed else gzip_member(self.output)
+
+    def head(self, count: int, text_field: str = "text") -> ChunkResult:
+        """The chunk's first `count` records only (`--fail-fast` stops inside a chunk), with
+        their statistics counted again from their output lines."""
+        data = gzip.decompress(self.output) if self.compressed else self.output
+        kept = [line + b"\n" for line in data.split(b"\n")[:count]]  # a record is one line
+        stats = BatchStats()
+        for line in kept:
+            stats.add(summarize(json.loads(line), text_field))
+        output = b"".join(kept)
+        lines = self.lines[:count]
+        return ChunkResult(
+            gzip_member(output) if self.compressed else output,
+            len(kept),
+            stats,
+            tuple(failure for failure in self.failures if failure[0] in lines),
+            self.compressed,
+            lines,
+        )
 
 
 def clean_chunk(

@@ -17,9 +17,11 @@ from .commands import (
     rules_suggest,
     rules_test,
 )
+from .outputs import silence_stdout
 from .rules import RuleError
 
 EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a writer whose reader left
 # Each module adds its commands with `register(commands, rule_commands)`.
 COMMAND_MODULES = (clean, rules_check, report, explain, rules_new, rules_test, rules_suggest)
 
@@ -59,8 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cleaner: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except BrokenPipeError:  # the reader of standard output left (`| head`): stop quietly
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

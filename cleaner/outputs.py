@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +56,20 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write a whole file at once so that it is either complete or absent (see atomic_writer)."""
     with atomic_writer(path) as handle:
         handle.write(data)
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null after a write to it failed (a closed pipe, a full
+    disk), so that the interpreter's last flush at exit does not fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 def _new_file_mode() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -134,3 +135,231 @@ def test_stdin(seed):
         check=True,
     )
     assert out.stdout.decode() == seed.with_name(seed.stem + ".expected.txt").read_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs are never overwritten, outputs never collide, output errors are one line
+
+
+HTML_PAGE = GOLDEN / "dawn.com" / "html_layout.html"
+
+
+def _record_line(**fields) -> str:
+    return json.dumps({"text": SEED.read_text(), **fields}) + "\n"
+
+
+@pytest.mark.parametrize("fmt", ["text", "jsonl"])
+def test_output_over_an_input_is_refused(tmp_path, capsys, fmt):
+    folder = tmp_path / "io"
+    folder.mkdir()
+    article = folder / ("a.txt" if fmt == "text" else "a.jsonl")
+    article.write_text(SEED.read_text() if fmt == "text" else _record_line(id=1))
+    before = article.read_bytes()
+    assert main(["clean", "--format", fmt, str(article), "-o", str(folder)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"cleaner: {article}: the output would overwrite this input: choose another --output "
+        "(--in-place overwrites inputs on purpose)\n"
+    )
+    assert article.read_bytes() == before and sorted(folder.iterdir()) == [article]
+
+
+def test_folder_cleaned_into_itself_is_refused_before_anything_is_written(tmp_path, capsys):
+    (tmp_path / "story.txt").write_text(SEED.read_text())
+    (tmp_path / "story.html").write_bytes(HTML_PAGE.read_bytes())
+    before = sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir())
+    assert main(["clean", str(tmp_path), "-o", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"cleaner: {tmp_path / 'story.txt'}: the output would overwrite this input: "
+        "choose another --output (--in-place overwrites inputs on purpose)\n"
+    )
+    assert sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir()) == before
+
+
+def test_in_place_rewrites_text_files_only(tmp_path, capsys):
+    folder = tmp_path / "ip"
+    folder.mkdir()
+    (folder / "g.txt").write_text(SEED.read_text())
+    (folder / "p.html").write_bytes(HTML_PAGE.read_bytes())
+    (folder / "r.jsonl").write_text(_record_line(id=1) + "{broken\n")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert main(["clean", "--in-place", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"cleaner: {folder / 'p.html'}: --in-place rewrites text files only, and this is an "
+        "HTML page (and 1 more): write it elsewhere with --output DIR\n"
+    )
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert main(["clean", "--in-place", str(folder / "g.txt")]) == 0
+    assert (folder / "g.txt").read_text() == EXPECTED.read_text()
+
+
+def test_in_place_with_output_or_json_is_a_usage_error(tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text(SEED.read_text())
+    assert main(["clean", "--in-place", "-o", str(tmp_path / "x"), str(article)]) == 2
+    assert capsys.readouterr().err == "cleaner: --in-place and --output cannot be used together\n"
+    assert main(["clean", "--in-place", "--format", "json", str(article)]) == 2
+    assert "--in-place writes cleaned text" in capsys.readouterr().err
+    assert article.read_text() == SEED.read_text() and not (tmp_path / "x").exists()
+
+
+def test_outputs_with_the_same_name_are_both_kept(tmp_path, capsys):
+    """story.txt and story.html both clean to story.txt: the one whose name differs keeps
+    its full name (story.html.txt), the same in every run."""
+    folder = tmp_path / "col"
+    folder.mkdir()
+    (folder / "story.txt").write_text(SEED.read_text())
+    (folder / "story.html").write_bytes(HTML_PAGE.read_bytes())
+    out = tmp_path / "out"
+    assert main(["clean", str(folder), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["story.html.txt", "story.txt"]
+    assert (out / "story.txt").read_text() == EXPECTED.read_text()
+    assert main(["clean", str(folder / "story.html")]) == 0
+    assert (out / "story.html.txt").read_text() == capsys.readouterr().out
+    assert (
+        f"cleaner: {folder / 'story.html'}: written to {out / 'story.html.txt'}, "
+        f"as another input is written to {out / 'story.txt'}"
+    ) in err
+
+
+def test_same_named_inputs_of_two_folders_are_refused(tmp_path, capsys):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.txt").write_text(SEED.read_text())
+    out = tmp_path / "out"
+    args = ["clean", str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt"), "-o", str(out)]
+    assert main(args) == 2
+    assert capsys.readouterr().err == (
+        f"cleaner: {tmp_path / 'a' / 'x.txt'} and {tmp_path / 'b' / 'x.txt'} would both be "
+        f"written to {out / 'x.txt'}: clean them separately\n"
+    )
+    assert not out.exists()
+
+
+def test_output_file_for_one_input(tmp_path, capsys):
+    result = tmp_path / "result.txt"
+    assert main(["clean", str(SEED), "-o", str(result)]) == 0
+    assert result.read_text() == EXPECTED.read_text()
+    assert main(["clean", str(SEED), str(SEED), "-o", str(tmp_path / "two.txt")]) == 2
+    assert "looks like a file name, but a folder or several inputs" in capsys.readouterr().err
+    assert not (tmp_path / "two.txt").exists()
+
+
+def test_output_errors_are_one_line(tmp_path, capsys):
+    afile = tmp_path / "afile"
+    afile.write_text("mine\n")
+    assert main(["clean", str(GOLDEN / "presstv.ir"), "-o", str(afile)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"cleaner: {afile}: --output is a file, but a folder or several inputs give several "
+        "outputs: name a folder\n"
+    )
+    assert afile.read_text() == "mine\n"
+    assert main(["clean", str(SEED), "-o", str(afile / "sub")]) == 2
+    assert capsys.readouterr().err == (
+        f"cleaner: {afile / 'sub'}: cannot create the output folder: Not a directory\n"
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["text", "jsonl"])
+def test_full_disk_on_standard_output_is_one_line(tmp_path, fmt):
+    source = SEED
+    if fmt == "jsonl":
+        source = tmp_path / "in.jsonl"
+        source.write_text(_record_line(id=1) * 200)
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cleaner.cli", "clean", "--format", fmt, str(source)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+        )
+    assert proc.returncode == 1
+    assert proc.stderr.decode() == (
+        "cleaner: cannot write to standard output: No space left on device\n"
+    )
+
+
+def test_closed_pipe_stops_quietly(tmp_path):
+    """`cleaner clean ... | head -1`: no traceback, no summary claiming the batch was cleaned."""
+    source = tmp_path / "big.jsonl"
+    source.write_text(_record_line(id=1) * 2000)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cleaner.cli", "clean", "--format", "jsonl", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert json.loads(proc.stdout.readline())["id"] == 1
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141  # 128 + SIGPIPE, as a shell reports it
+    assert err == ""
+
+
+def test_standard_input_into_an_output_folder_is_named_stdin(tmp_path):
+    out = tmp_path / "out"
+    for fmt, stdin, name in (
+        ("text", SEED.read_bytes(), "stdin.txt"),
+        ("jsonl", _record_line(id=1).encode(), "stdin.jsonl"),
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "cleaner.cli", "clean", "--format", fmt, "-o", str(out)],
+            input=stdin,
+            check=True,
+            capture_output=True,
+        )
+        assert (out / name).exists()
+    assert (out / "stdin.txt").read_text() == EXPECTED.read_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# Folders, --site, --explain
+
+
+def test_folder_takes_every_file_and_reports_what_it_cannot_read(tmp_path, capsys):
+    folder = tmp_path / "noext"
+    folder.mkdir()
+    for name in ("article1", "a.json", "article2.TXT", ".hidden.txt"):
+        (folder / name).write_text(SEED.read_text())
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere")
+    out = tmp_path / "out"
+    assert main(["clean", str(folder), "-o", str(out)]) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "article1.txt", "article2.txt"]
+    assert all(p.read_text() == EXPECTED.read_text() for p in out.iterdir())
+    err = capsys.readouterr().err
+    assert f"cleaner: {folder / 'gone.txt'}: a broken symbolic link\n" in err
+    assert "4 documents: 3 cleaned, 1 error" in err
+
+
+def test_jsonl_in_a_folder_gets_its_header_in_text_mode(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(SEED.read_text())
+    (tmp_path / "b.jsonl").write_text(_record_line(id=7))
+    assert main(["clean", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"==> {tmp_path / 'a.txt'} <=="
+    header = lines.index(f"==> {tmp_path / 'b.jsonl'} <==")
+    assert json.loads(lines[header + 1])["id"] == 7
+
+
+def test_unknown_site_is_a_usage_error(capsys):
+    assert main(["clean", "--site", "dawn.cm", str(SEED)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("cleaner: unknown site 'dawn.cm' (--site): known sites are ")
+    assert "dawn.com, " in captured.err and "'generic'" in captured.err
+    assert len(captured.err.splitlines()) == 1
+    assert main(["clean", "--site", "www.dawn.com", str(SEED)]) == 0  # a host of a known site
+
+
+def test_explain_with_jsonl_records(tmp_path, capsys):
+    assert main(["clean", "--explain", str(SEED)]) == 0
+    expected = capsys.readouterr().err.split(": ", 1)[1]  # without the file name
+    source = tmp_path / "in.jsonl"
+    source.write_text(_record_line(id=1) + "{broken\n" + _record_line(id=3))
+    assert main(["clean", "--format", "jsonl", "--explain", "-j", "1", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert f"{source}:1: {expected}" in err and f"{source}:3: {expected}" in err
+    assert f"cleaner: {source}:2: invalid JSON" in err

@@ -447,3 +447,80 @@ def test_summary_names_unused_generic_rules_like_the_stats(tmp_path, capsys):
     assert line == (
         f"  rule health: {len(unused)} generic rules never fired: {', '.join(unused[:3])}, ..."
     )
+
+
+def test_file_errors_are_counted_in_summary_and_stats(tmp_path, capsys):
+    good = tmp_path / "good.jsonl"
+    _write_jsonl(good, _golden_records(3))
+    fake = tmp_path / "fake.jsonl.gz"
+    fake.write_bytes(b'{"text": "not gzip"}\n')
+    missing = tmp_path / "missing.jsonl"
+    stats_file = tmp_path / "stats.json"
+    args = ["clean", "--format", "jsonl", "-j", "1", "--stats", str(stats_file)]
+    assert main([*args, str(good), str(missing), str(fake)]) == 1
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 3  # the good file's records all came out
+    stats = json.loads(stats_file.read_text())
+    assert stats["documents"] == 3
+    assert stats["errors"] == 2 and stats["file_errors"] == 2
+    assert stats["errors_by_code"] == {"bad_gzip": 1, "not_found": 1}
+    assert "3 documents: 3 cleaned, 0 errors; 2 input files not read whole" in captured.err
+    assert "errors: bad_gzip 1, not_found 1" in captured.err
+
+
+def test_learn_repeats_goes_on_past_bad_files(tmp_path, capsys):
+    """A missing file, a .jsonl.gz that is not gzip and a truncated one: one line each, and
+    the repeats are learned from (and removed in) the good records."""
+    good = tmp_path / "good.jsonl"
+    _write_jsonl(good, _footer_records())
+    fake = tmp_path / "fake.jsonl.gz"
+    fake.write_bytes(b'{"text": "plain"}\n')
+    cut = tmp_path / "cut.jsonl.gz"
+    _write_jsonl(cut, _golden_records(RECORDS))
+    cut.write_bytes(cut.read_bytes()[:200])
+    missing = tmp_path / "missing.jsonl"
+    stats_file = tmp_path / "stats.json"
+    args = ["clean", "--format", "jsonl", "--learn-repeats", "-j", "1", "--stats", str(stats_file)]
+    assert main([*args, str(missing), str(fake), str(good), str(cut)]) == 1
+    captured = capsys.readouterr()
+    problems = [line for line in captured.err.splitlines() if line.startswith("cleaner: /")]
+    assert [line.split(": ")[1] for line in problems] == [str(missing), str(fake), str(cut)]
+    assert "Traceback" not in captured.err
+    out = [json.loads(line) for line in captured.out.splitlines()]
+    assert [r["id"] for r in out][: len(_footer_records())] == [r["id"] for r in _footer_records()]
+    assert FOOTER not in out[3]["text"]
+    stats = json.loads(stats_file.read_text())
+    assert [r["text"] for r in stats["repeated_lines"]] == [FOOTER]
+    assert stats["file_errors"] == 3
+
+
+@pytest.mark.parametrize("target", ["stdout", "out.jsonl", "out.jsonl.gz"])
+def test_fail_fast_writes_every_record_before_the_bad_one(tmp_path, capsys, target):
+    """A bad line 201 in the fourth chunk of 64: the 200 records before it come out, then its
+    error record, and one line says where the run stopped."""
+    source = tmp_path / "in.jsonl"
+    records = [
+        {"id": i, "text": f"Head {i}\n\nA body paragraph long enough to be prose, {i}."}
+        for i in range(300)
+    ]
+    lines = [json.dumps(r) for r in records]
+    lines[200] = "{bad"
+    source.write_text("\n".join(lines) + "\n")
+    args = ["clean", "--format", "jsonl", "--fail-fast", "--no-language", "-j", "2", str(source)]
+    if target != "stdout":
+        args += ["-o", str(tmp_path / target)]
+    assert main(args) == 1
+    captured = capsys.readouterr()
+    if target == "stdout":
+        written = captured.out.splitlines()
+    else:
+        written = _read_jsonl(tmp_path / target)
+        written = [json.dumps(r) for r in written]
+    out = [json.loads(line) for line in written]
+    assert [r.get("id") for r in out] == [*range(200), None]
+    assert out[-1]["error"]["line"] == 201
+    assert (
+        f"cleaner: --fail-fast stopped the run at {source}:201: 201 outputs written whole; "
+        "nothing after it was cleaned"
+    ) in captured.err
+    assert "201 documents: 200 cleaned, 1 error" in captured.err

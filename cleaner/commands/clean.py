@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import json
+import os
 import shutil
 import signal
 import sys
 import tempfile
+import zlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from ..batch import (
     ChunkResult,
@@ -28,24 +32,39 @@ from ..batch import (
 )
 from ..core import TIME_BUDGET_SECONDS, Cleaner, CleanError
 from ..explain import explain
-from ..inputs import (
-    InputError,
-    expand_paths,
-    input_kind,
-    iter_jsonl,
-    open_lines,
-    read_bytes,
-)
-from ..model import CleanResult
-from ..outputs import GZIP_SUFFIX, atomic_writer, gzip_member, write_atomic
+from ..inputs import InputError, input_kind, iter_jsonl, open_lines, read_bytes
+from ..model import Caption, CleanResult, CleanWarning, Metadata, Removal
+from ..outputs import GZIP_SUFFIX, atomic_writer, gzip_member, silence_stdout, write_atomic
 from ..records import RecordFields, error_record
 from ..repeats import RepeatedLine, repeated_set, scan_records, summary_lines
+from ..sites import GENERIC_SITE_NAMES
 from ..stats import BatchStats, summarize
 from . import add_site_options
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a writer whose reader left
 FORMAT_SUFFIX = {"text": ".txt", "json": ".json", "jsonl": ".jsonl"}
+# Taken off an input's name, in this order and in any case, before its output suffix is added.
+INPUT_SUFFIXES = (
+    ".gz",
+    ".txt",
+    ".html",
+    ".htm",
+    ".xhtml",
+    ".text",
+    ".md",
+    ".jsonl",
+    ".ndjson",
+    ".json",
+)
+# An --output that does not exist yet names one output file when it ends like one.
+OUTPUT_FILE_SUFFIXES = (".txt", ".json", ".jsonl", ".gz")
+STDIN_NAME = "stdin"  # the output name of standard input in an --output folder
+KIND_NAMES = {"text": "a text file", "html": "an HTML page", "jsonl": "a JSONL file"}
+WRITE_FAILED = "write_failed"  # the error code of an output file that could not be written
+# What reading a file can raise: OS errors, and truncated or corrupt gzip data.
+READ_ERRORS = (OSError, EOFError, zlib.error)
 PROGRESS_INTERVAL = 0.5  # seconds between progress bar redraws
 
 Subparsers = argparse._SubParsersAction  # what add_subparsers() returns
@@ -67,6 +86,27 @@ def render(result: CleanResult, fmt: str, path: str | None = None) -> str:
     return _dump(data) + "\n"
 
 
+class UsageError(Exception):
+    """A command line that cannot run as given: one line on standard error, exit status 2,
+    nothing written."""
+
+
+class OutputError(Exception):
+    """Standard output cannot be written (a full disk): the run cannot go on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One input of the run: how it is read and where its output goes."""
+
+    path: str  # as named on the command line or found in a folder ('-': standard input)
+    base: Path | None  # the folder it was found in, or None
+    kind: str  # 'text', 'html' or 'jsonl'
+    target: Path | None = None  # its output file; None: standard output
+    problem: str | None = None  # why it cannot be read (a broken link), reported in its turn
+    source: str | None = None  # where to read it when not `path` (standard input spooled)
+
+
 @dataclass
 class Run:
     """State of one `cleaner clean` invocation: options, counts and where output goes."""
@@ -78,17 +118,20 @@ class Run:
     errors: int = 0
     documents: int = 0
     written: int = 0  # outputs written whole (records or documents)
+    skipped: int = 0  # inputs skipped because their output exists (--skip-existing)
     stats: BatchStats = field(default_factory=BatchStats)
     progress: Any = None  # a tqdm bar, or None
     repeats: list[RepeatedLine] = field(default_factory=list)  # found by --learn-repeats
+    stopped: str | None = None  # the file or file:line where --fail-fast stopped the run
 
     def fail(self, where: str, message: str) -> None:
+        """Report one error; with --fail-fast, the run stops after what is being written."""
         self.errors += 1
         if self.progress is not None:
             self.progress.clear()
         print(f"cleaner: {where}: {message}", file=sys.stderr)
-        if self.args.fail_fast:
-            raise SystemExit(EXIT_DOC_ERRORS)
+        if self.args.fail_fast and self.stopped is None:
+            self.stopped = where
 
     def counted(self, summary: Any) -> None:
         """Add one cleaned (or failed) document to the statistics and the progress bar."""
@@ -97,60 +140,351 @@ class Run:
             self.progress.update(1)
 
 
-def _output_path(run: Run, path: str, base: Path | None, suffix: str) -> Path | None:
-    """Where a file's cleaned output goes (None: standard output)."""
-    if run.args.in_place and path != "-":
-        return Path(path)
-    if not run.args.output:
+# ---------------------------------------------------------------------------------------------
+# Planning: every input, its output, and the checks made before anything is read or written
+
+
+def plan(args: argparse.Namespace) -> tuple[list[Input], list[str]]:
+    """The run's inputs with their output files, and notes on renamed outputs (nothing is
+    written yet).
+
+    Raises UsageError for a command line that would overwrite an input, write two outputs
+    to one file, or ask --in-place to rewrite what is not a text file.
+    """
+    if args.in_place and args.output:
+        raise UsageError("--in-place and --output cannot be used together")
+    if args.in_place and args.format != "text":
+        raise UsageError(
+            f"--in-place writes cleaned text: it cannot be used with --format {args.format}"
+        )
+    paths = args.paths or ["-"]
+    inputs = [
+        Input(path, base, _kind(args, path), problem=problem)
+        for path, base, problem in _expand(paths)
+    ]
+    if len(inputs) > 1 and args.format == "json" and not args.output:
+        raise UsageError("several inputs: use --format jsonl or --output DIR")
+    if args.in_place:
+        others = [i for i in inputs if i.kind != "text" and i.path != "-"]
+        if others:
+            more = f" (and {len(others) - 1} more)" if len(others) > 1 else ""
+            raise UsageError(
+                f"{others[0].path}: --in-place rewrites text files only, and this is "
+                f"{KIND_NAMES[others[0].kind]}{more}: write it elsewhere with --output DIR"
+            )
+    single_file = bool(args.output) and _output_is_file(args.output, paths)
+    inputs = [replace(i, target=_target(args, i, single_file)) for i in inputs]
+    inputs, notes = _rename_collisions(args, inputs)
+    _check_overwrites(args, inputs)
+    return inputs, notes
+
+
+def _make_output_folder(args: argparse.Namespace, inputs: list[Input]) -> None:
+    """Create the --output folder (once the rules are known to load), or say why not."""
+    if not args.output or any(i.target == Path(args.output) for i in inputs):
+        return  # no folder, or --output names the one output file
+    try:
+        Path(args.output).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"{args.output}: cannot create the output folder: {exc.strerror or exc}"
+        ) from None
+
+
+def _expand(paths: list[str]) -> Iterator[tuple[str, Path | None, str | None]]:
+    """(path, folder it was found in, why it cannot be read) for each input.
+
+    A folder gives every file under it, in sorted order, whatever its name (read by its
+    suffix, anything else as text), except hidden files and folders (names starting with a
+    dot). An entry that is not a regular file (a broken link) is an input that fails with
+    its reason, so it is reported, not skipped.
+    """
+    for raw in paths:
+        folder = Path(raw)
+        if raw == "-" or not folder.is_dir():
+            yield raw, None, None
+            continue
+        for child in sorted(folder.rglob("*")):
+            if any(part.startswith(".") for part in child.relative_to(folder).parts):
+                continue
+            if child.is_dir():
+                continue
+            if child.is_file():
+                yield str(child), folder, None
+            elif child.is_symlink() and not child.exists():
+                yield str(child), folder, "a broken symbolic link"
+            else:
+                yield str(child), folder, "not a regular file"
+
+
+def _kind(args: argparse.Namespace, path: str) -> str:
+    """How an input is read: --input-format, else its name (standard input: by --format)."""
+    if args.input_format != "auto":
+        return str(args.input_format)
+    if path == "-":
+        return "jsonl" if args.format == "jsonl" else "text"
+    return input_kind(path)
+
+
+def _output_is_file(output: str, paths: list[str]) -> bool:
+    """Whether --output names one output file rather than a folder.
+
+    It does when it is an existing file, or a new name ending like an output file
+    (`result.txt`); then there must be exactly one input, a file or standard input.
+    """
+    where = Path(output)
+    if where.is_dir():
+        return False
+    if not where.exists() and not where.name.lower().endswith(OUTPUT_FILE_SUFFIXES):
+        return False
+    if len(paths) != 1 or (paths[0] != "-" and Path(paths[0]).is_dir()):
+        what = "is a file" if where.exists() else "looks like a file name"
+        raise UsageError(
+            f"{output}: --output {what}, but a folder or several inputs give several "
+            "outputs: name a folder"
+        )
+    return True
+
+
+def _output_suffix(args: argparse.Namespace, item: Input) -> str:
+    if item.kind == "jsonl":  # records stay records, whatever --format says
+        return ".jsonl" + (".gz" if item.path.lower().endswith(".gz") else "")
+    return FORMAT_SUFFIX[args.format]
+
+
+def _stem(name: str) -> str:
+    """A file name without its input suffixes ('a.jsonl.gz' -> 'a'), in any case."""
+    for ext in INPUT_SUFFIXES:
+        if name.lower().endswith(ext):
+            name = name[: -len(ext)]
+    return name
+
+
+def _target(args: argparse.Namespace, item: Input, single_file: bool) -> Path | None:
+    """Where an input's cleaned output goes (None: standard output)."""
+    if args.in_place:
+        return Path(item.path) if item.path != "-" else None
+    if not args.output:
         return None
-    relative = Path(path).relative_to(base) if base else Path(Path(path).name)
-    name = relative.name
-    for ext in (".gz", ".txt", ".html", ".htm", ".text", ".md", ".jsonl", ".ndjson", ".json"):
-        name = name.removesuffix(ext)
-    return Path(run.args.output) / relative.with_name(name + suffix)
+    if single_file:
+        return Path(args.output)
+    suffix = _output_suffix(args, item)
+    if item.path == "-":
+        return Path(args.output) / (STDIN_NAME + suffix)
+    relative = Path(item.path).relative_to(item.base) if item.base else Path(Path(item.path).name)
+    return Path(args.output) / relative.with_name(_stem(relative.name) + suffix)
 
 
-def _clean_document(run: Run, path: str) -> CleanResult:
+def _rename_collisions(
+    args: argparse.Namespace, inputs: list[Input]
+) -> tuple[list[Input], list[str]]:
+    """Inputs whose outputs would share a name (story.txt and story.html -> story.txt): each
+    one whose own name differs from that output's keeps its full name (story.html.txt)."""
+    by_target: dict[Path, list[Input]] = defaultdict(list)
+    for item in inputs:
+        if item.target is not None and not args.in_place:
+            by_target[item.target].append(item)
+    renamed: dict[int, Path] = {}
+    notes = []
+    for target, items in by_target.items():
+        if len(items) < 2:
+            continue
+        for item in items:
+            name = Path(item.path).name if item.path != "-" else STDIN_NAME
+            if name != target.name:
+                renamed[id(item)] = target.with_name(name + _output_suffix(args, item))
+                notes.append(
+                    f"cleaner: {item.path}: written to {renamed[id(item)]}, "
+                    f"as another input is written to {target}"
+                )
+    inputs = [replace(i, target=renamed.get(id(i), i.target)) for i in inputs]
+    first: dict[Path, Input] = {}
+    for item in inputs:
+        if item.target is None:
+            continue
+        other = first.setdefault(item.target, item)
+        if other is not item:
+            raise UsageError(
+                f"{other.path} and {item.path} would both be written to {item.target}: "
+                "clean them separately"
+            )
+    return inputs, notes
+
+
+def _identity(path: Path) -> tuple[object, ...]:
+    """What makes two paths the same file: device and inode when it exists, else the path."""
+    try:
+        info = path.stat()
+    except OSError:
+        return ("path", os.path.realpath(path))
+    return ("inode", info.st_dev, info.st_ino)
+
+
+def _check_overwrites(args: argparse.Namespace, inputs: list[Input]) -> None:
+    """Refuse any output (or --stats file) that is an input, unless --in-place asks for it."""
+    sources = {_identity(Path(i.path)): i.path for i in inputs if i.path != "-"}
+    if args.stats and (hit := sources.get(_identity(Path(args.stats)))):
+        raise UsageError(f"{hit}: --stats would overwrite this input")
+    if args.in_place:
+        return
+    for item in inputs:
+        hit = sources.get(_identity(item.target)) if item.target is not None else None
+        if hit is None:
+            continue
+        if hit == item.path:
+            raise UsageError(
+                f"{hit}: the output would overwrite this input: choose another --output "
+                "(--in-place overwrites inputs on purpose)"
+            )
+        raise UsageError(
+            f"{hit}: the output of {item.path} would overwrite this input: choose another --output"
+        )
+
+
+def _check_site(args: argparse.Namespace, cleaner: Cleaner) -> None:
+    """An unknown --site is a usage error, not a warning on every document."""
+    site = args.site
+    if not site or site.lower() in GENERIC_SITE_NAMES:
+        return
+    if cleaner.sites.resolve("", site=site).source == "option":
+        return
+    known = ", ".join(sorted(cleaner.sites.sites))
+    raise UsageError(
+        f"unknown site {site!r} (--site): known sites are {known}, "
+        "or 'generic' for the generic rules alone"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+@contextmanager
+def _stdout_errors() -> Iterator[None]:
+    """A failed write to standard output becomes OutputError (a closed pipe stays
+    BrokenPipeError: the reader left, which ends the run quietly)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+def _to_stdout(write: Callable[[Any], object], data: Any) -> None:
+    with _stdout_errors():
+        write(data)
+
+
+def _read(path: str) -> bytes:
+    """An input's bytes; a .gz name in any case is decompressed."""
     data = read_bytes(path)
-    kind = run.args.input_format if run.args.input_format != "auto" else input_kind(path)
-    if kind == "html":
+    if path.lower().endswith(GZIP_SUFFIX) and not path.endswith(GZIP_SUFFIX):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError("bad_gzip", f"not a valid gzip file: {exc}") from None
+    return data
+
+
+def _open_records(path: str) -> IO[bytes]:
+    """A binary line stream for a JSONL input (gzip-aware, in any case)."""
+    if path != "-" and path.lower().endswith(GZIP_SUFFIX) and not path.endswith(GZIP_SUFFIX):
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return open_lines(path)
+
+
+def _clean_document(run: Run, item: Input) -> CleanResult:
+    data = _read(item.source or item.path)
+    if item.kind == "html":
         return run.cleaner.clean_html(data, url=run.args.url, site=run.args.site)
     return run.cleaner.clean(data, url=run.args.url, site=run.args.site)  # decodes bytes
 
 
-def _emit(run: Run, text: str, target: Path | None, out: IO[str]) -> None:
-    if target is None:
-        out.write(text)
-    else:
-        write_atomic(target, text.encode("utf-8"))
+def _explain(run: Run, result: CleanResult, name: str) -> None:
+    if run.progress is not None:
+        run.progress.clear()
+    text = explain(result, run.cleaner.rules_by_id, name, sys.stderr.isatty())
+    print(text, file=sys.stderr, end="")
 
 
-def clean_file(run: Run, path: str, base: Path | None, out: IO[str], several: bool) -> None:
+def clean_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
     """Clean one text or HTML file and write it in the chosen format."""
     fmt = run.args.format
-    target = _output_path(run, path, base, FORMAT_SUFFIX[fmt] if not run.args.in_place else "")
-    if target is not None and run.args.skip_existing and target.exists() and not run.args.in_place:
+    target = item.target
+    skip = run.args.skip_existing and not run.args.in_place
+    if skip and target is not None and target.exists():
+        run.skipped += 1
         return
     try:
-        result = _clean_document(run, path)
+        if item.problem is not None:
+            raise InputError("unreadable", item.problem)
+        result = _clean_document(run, item)
     except (InputError, CleanError) as exc:
         run.stats.errors[exc.code] += 1
-        run.fail(path, str(exc))
+        run.fail(item.path, str(exc))
         if fmt == "jsonl" and target is None:
-            out.write(_dump(error_record({"path": path}, exc.code, str(exc))) + "\n")
+            _to_stdout(
+                out.write, _dump(error_record({"path": item.path}, exc.code, str(exc))) + "\n"
+            )
+            run.written += 1
         return
+    if run.args.explain:
+        _explain(run, result, item.path)
+    text = render(result, fmt, item.path if fmt == "jsonl" else None)
+    if target is None:
+        if several and fmt == "text":
+            _to_stdout(out.write, f"==> {item.path} <==\n")
+        _to_stdout(out.write, text)
+    else:
+        try:
+            write_atomic(target, text.encode("utf-8"))
+        except OSError as exc:
+            run.stats.errors[WRITE_FAILED] += 1
+            run.fail(str(target), f"cannot write: {exc.strerror or exc}")
+            return
     run.documents += 1
     run.counted(summarize(result.to_dict()))
-    if run.args.explain:
-        print(
-            explain(result, run.cleaner.rules_by_id, path, sys.stderr.isatty()),
-            file=sys.stderr,
-            end="",
-        )
-    if several and fmt == "text" and target is None:
-        out.write(f"==> {path} <==\n")
-    _emit(run, render(result, fmt, path if fmt == "jsonl" else None), target, out)
     run.written += 1
+
+
+def _result_of(record: dict[str, Any]) -> CleanResult:
+    """A cleaned JSONL record read back as a result (what `explain` shows)."""
+    meta = record.get("metadata") or {}
+    return CleanResult(
+        title=record.get("title") or "",
+        paragraphs=list(record.get("paragraphs") or []),
+        site=record.get("site"),
+        site_source=record.get("site_source") or "",
+        language=record.get("language"),
+        metadata=Metadata(
+            published=meta.get("published"),
+            modified=meta.get("modified"),
+            agency=meta.get("agency"),
+            authors=list(meta.get("authors") or []),
+            section=meta.get("section"),
+            captions=[Caption(c["text"], c.get("credit")) for c in meta.get("captions") or []],
+        ),
+        removed=[
+            Removal(
+                r["line"], r["text"], r["rule"], r["kind"], tuple((r.get("captured") or {}).items())
+            )
+            for r in record.get("removed") or []
+        ],
+        warnings=[CleanWarning(w["code"], w["message"]) for w in record.get("warnings") or []],
+        input_format=record.get("input_format") or "text",
+        encoding=record.get("encoding"),
+    )
+
+
+def _explain_chunk(run: Run, chunk: ChunkResult, source: str) -> None:
+    """--explain for JSONL records: each cleaned record's removals, named file:line."""
+    data = gzip.decompress(chunk.output) if chunk.compressed else chunk.output
+    for line_no, raw in zip(chunk.lines, data.split(b"\n"), strict=False):
+        record = json.loads(raw)
+        if not isinstance(record.get("removed"), list):  # an error record, reported already
+            continue
+        _explain(run, _result_of(record), f"{source}:{line_no}")
 
 
 def clean_records(
@@ -161,24 +495,33 @@ def clean_records(
     the workers compress).
 
     A bad line or record comes out with an `error` field and is reported on standard error.
+    With --fail-fast the records up to the first bad one are yielded, and no more.
     """
     work = functools.partial(clean_chunk, run.config, compress=gzipped)
     for chunk in run.pool.map(lines, work):
+        if run.args.fail_fast and chunk.failures:
+            chunk = chunk.head(chunk.lines.index(chunk.failures[0][0]) + 1, run.config.fields.text)
         for line_no, message in chunk.failures:
             run.fail(f"{source}:{line_no}", message)
         run.documents += chunk.records - len(chunk.failures)
         run.stats.merge(chunk.stats)
         if run.progress is not None:
             run.progress.update(chunk.records)
+        if run.args.explain:
+            _explain_chunk(run, chunk, source)
         yield chunk
         run.written += chunk.records
+        if run.stopped is not None:
+            return
 
 
 def _read_lines(run: Run, stream: IO[bytes], source: str) -> Iterator[tuple[int, bytes]]:
     """The stream's numbered lines; a truncated or corrupt gzip ends the file with an error."""
     try:
         yield from numbered_lines(stream)
-    except (OSError, EOFError) as exc:
+    except READ_ERRORS as exc:
+        bad_gzip = isinstance(exc, EOFError | zlib.error | gzip.BadGzipFile)
+        run.stats.file_errors["bad_gzip" if bad_gzip else "unreadable"] += 1
         run.fail(source, f"cannot read past this point: {exc}")
 
 
@@ -187,13 +530,13 @@ def _sink(target: Path | None, out: IO[str]) -> Iterator[Callable[[ChunkResult],
     """A write function for cleaned chunks: to standard output, or streamed to `target` and
     renamed atomically (a .gz target gets each chunk as a gzip member)."""
     if target is None:
-        out.flush()  # what was written as text goes first
+        _to_stdout(lambda _: out.flush(), None)  # what was written as text goes first
         buffer = getattr(out, "buffer", None)
         if buffer is None:
-            yield lambda chunk: out.write(chunk.output.decode("utf-8"))
+            yield lambda chunk: _to_stdout(out.write, chunk.output.decode("utf-8"))
             return
-        yield lambda chunk: buffer.write(chunk.output)
-        buffer.flush()
+        yield lambda chunk: _to_stdout(buffer.write, chunk.output)
+        _to_stdout(lambda _: buffer.flush(), None)
         return
     if not _gzipped(target):
         with atomic_writer(target) as handle:
@@ -207,27 +550,54 @@ def _sink(target: Path | None, out: IO[str]) -> Iterator[Callable[[ChunkResult],
 
 
 def _gzipped(target: Path | None) -> bool:
-    return target is not None and target.name.endswith(GZIP_SUFFIX)
+    return target is not None and target.name.lower().endswith(GZIP_SUFFIX)
 
 
-def clean_jsonl_file(run: Run, path: str, base: Path | None, out: IO[str]) -> None:
+def _open_failure(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "not_found"
+    if isinstance(exc, IsADirectoryError):
+        return "not_a_file"
+    return "unreadable"
+
+
+def clean_jsonl_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
     """Stream one JSONL input to standard output or to its output file, in constant memory."""
-    target = _output_path(run, path, base, ".jsonl" + (".gz" if path.endswith(".gz") else ""))
+    target = item.target
     if target is not None and run.args.skip_existing and target.exists():
+        run.skipped += 1
+        return
+    if item.problem is not None:
+        run.stats.file_errors["unreadable"] += 1
+        run.fail(item.path, item.problem)
         return
     try:
-        stream = open_lines(path)
+        stream = _open_records(item.source or item.path)
     except OSError as exc:
-        run.fail(path, exc.strerror or str(exc))
+        run.stats.file_errors[_open_failure(exc)] += 1
+        run.fail(item.path, exc.strerror or str(exc))
         return
+    written = run.written
     try:
+        if several and target is None and run.args.format == "text":
+            _to_stdout(out.write, f"==> {item.path} <==\n")  # as for every text input
         with _sink(target, out) as write:
-            lines = _read_lines(run, stream, path)
-            for chunk in clean_records(run, lines, path, gzipped=_gzipped(target)):
+            lines = _read_lines(run, stream, item.path)
+            for chunk in clean_records(run, lines, item.path, gzipped=_gzipped(target)):
                 write(chunk)
+    except OSError as exc:
+        if target is None:  # standard output: BrokenPipeError
+            raise
+        run.written = written  # the output file was not created
+        run.stats.file_errors[WRITE_FAILED] += 1
+        run.fail(str(target), f"cannot write: {exc.strerror or exc}")
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
 
 
 def _progress_bar(args: argparse.Namespace) -> Any:
@@ -251,17 +621,26 @@ def _config(args: argparse.Namespace) -> CleanerConfig:
     )
 
 
-def _report(run: Run) -> None:
-    """The end-of-run summary on standard error, and the --stats file."""
+def _report(run: Run) -> bool:
+    """The end-of-run summary on standard error, and the --stats file (False: it could not
+    be written)."""
+    written = True
     if run.args.stats:
         data = run.stats.to_dict(run.cleaner)
         data["repeated_lines"] = [asdict(r) for r in run.repeats]
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        write_atomic(Path(run.args.stats), text.encode("utf-8"))
+        try:
+            write_atomic(Path(run.args.stats), text.encode("utf-8"))
+        except OSError as exc:
+            print(
+                f"cleaner: {run.args.stats}: cannot write: {exc.strerror or exc}", file=sys.stderr
+            )
+            written = False
     if not run.args.quiet and run.documents + run.errors > 1:
         print(run.stats.format(run.cleaner), file=sys.stderr, end="")
     if not run.args.quiet and run.repeats:
         print("\n".join(summary_lines(run.repeats)), file=sys.stderr)
+    return written
 
 
 @contextmanager
@@ -282,84 +661,122 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _learn_repeats(args: argparse.Namespace, spool_dir: Path) -> list[RepeatedLine]:
+def _spool_stdin(inputs: list[Input], spool_dir: Path) -> list[Input]:
+    """Standard input as a file, when --learn-repeats must read its records twice."""
+    if not any(i.path == "-" and i.kind == "jsonl" for i in inputs):
+        return inputs
+    spool = spool_dir / "stdin.jsonl"
+    with spool.open("wb") as handle:
+        shutil.copyfileobj(sys.stdin.buffer, handle)
+    return [replace(i, source=str(spool)) if i.path == "-" else i for i in inputs]
+
+
+def _learn_repeats(args: argparse.Namespace, inputs: list[Input]) -> list[RepeatedLine]:
     """First pass of --learn-repeats: lines that recur across many documents of one site.
 
-    Reads every JSONL input once before cleaning (standard input is spooled to a file in
-    `spool_dir` so it can be read twice). Holds one entry per distinct line of the batch.
+    Reads every JSONL input once before cleaning (standard input must be spooled first, see
+    `_spool_stdin`). Holds one entry per distinct line of the batch. A file that cannot be
+    read (or not to its end) gives what was read; the cleaning pass reports it, once.
     """
-    if "-" in (args.paths or ["-"]):
-        spool = spool_dir / "stdin.jsonl"
-        with spool.open("wb") as handle:
-            shutil.copyfileobj(sys.stdin.buffer, handle)
-        args.paths = [str(spool) if p == "-" else p for p in (args.paths or ["-"])]
-    jsonl = args.input_format == "jsonl" or args.input_format == "auto"
-    sources = [p for p, _ in expand_paths(args.paths) if jsonl and input_kind(p) == "jsonl"]
+    sources = [i.source or i.path for i in inputs if i.kind == "jsonl" and i.problem is None]
 
     def records() -> Iterator[dict[str, Any]]:
         for path in sources:
-            with open_lines(path) as stream:
-                for item in iter_jsonl(stream):
-                    if item.record is not None:
-                        yield item.record
+            try:
+                with _open_records(path) as stream:
+                    for item in iter_jsonl(stream):
+                        if item.record is not None:
+                            yield item.record
+            except READ_ERRORS:
+                continue
 
     return scan_records(records(), args.text_field)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    with tempfile.TemporaryDirectory(prefix="cleaner-") as spool_dir:
-        repeats = _learn_repeats(args, Path(spool_dir)) if args.learn_repeats else []
-        return _run_clean(args, repeats)
-
-
-def _run_clean(args: argparse.Namespace, repeats: list[RepeatedLine]) -> int:
-    steady_malloc()  # before any worker is forked: they inherit it
-    config = replace(_config(args), repeated=tuple(sorted(repeated_set(repeats).items())))
-    cleaner = cleaner_for(config)  # loads and checks the rules before any worker starts
     if args.jobs is not None and args.jobs < 1:
         print("cleaner: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        inputs, notes = plan(args)
+        _check_site(args, cleaner_for(_config(args)))  # loads and checks the rules
+        _make_output_folder(args, inputs)
+    except UsageError as exc:
+        print(f"cleaner: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.quiet:
+        for note in notes:
+            print(note, file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="cleaner-") as spool_dir:
+        repeats: list[RepeatedLine] = []
+        if args.learn_repeats:
+            inputs = _spool_stdin(inputs, Path(spool_dir))
+            repeats = _learn_repeats(args, inputs)
+        return _run_clean(args, inputs, repeats)
+
+
+def _run_clean(args: argparse.Namespace, inputs: list[Input], repeats: list[RepeatedLine]) -> int:
+    steady_malloc()  # before any worker is forked: they inherit it
+    config = replace(_config(args), repeated=tuple(sorted(repeated_set(repeats).items())))
+    cleaner = cleaner_for(config)
     jobs = args.jobs or default_jobs()
     with jsonl_pool(config, jobs) as pool, _sigterm_interrupts():
         run = Run(args, cleaner, pool, config, progress=_progress_bar(args), repeats=repeats)
         try:
-            return _clean_all(run)
+            code = _clean_all(run, inputs)
         except KeyboardInterrupt:
-            sys.stdout.flush()
+            try:
+                sys.stdout.flush()
+            except OSError:
+                silence_stdout()
             print(
                 f"cleaner: interrupted after {run.written} records were written whole "
                 f"({run.documents} cleaned, {run.errors} with errors); an output file being "
                 "written was not created: re-run with --skip-existing to resume",
                 file=sys.stderr,
             )
-            return EXIT_INTERRUPTED
+            code = EXIT_INTERRUPTED
+        except BrokenPipeError:
+            # The reader of standard output left (`| head`): stop quietly, claim no totals.
+            silence_stdout()
+            return EXIT_BROKEN_PIPE
+        except OutputError as exc:
+            print(f"cleaner: {exc}", file=sys.stderr)
+            silence_stdout()
+            return EXIT_DOC_ERRORS
         finally:
             if run.progress is not None:
                 run.progress.close()
-            _report(run)
+        if not _report(run) and code == EXIT_OK:
+            code = EXIT_DOC_ERRORS
+        return code
 
 
-def _clean_all(run: Run) -> int:
-    args = run.args
-    paths = args.paths or ["-"]
-    files = list(expand_paths(paths))
-    several = len(files) > 1
-    if several and args.format == "json" and not args.output:
-        print("cleaner: several inputs: use --format jsonl or --output DIR", file=sys.stderr)
-        return EXIT_USAGE
+def _clean_all(run: Run, inputs: list[Input]) -> int:
+    several = len(inputs) > 1
     out = sys.stdout
-    for path, base in files:
-        kind = args.input_format
-        if kind == "auto":
-            kind = (
-                input_kind(path) if path != "-" else ("jsonl" if args.format == "jsonl" else "text")
-            )
-        if kind == "jsonl":
-            clean_jsonl_file(run, path, base, out)
+    for item in inputs:
+        if item.kind == "jsonl":
+            clean_jsonl_file(run, item, out, several)
         else:
-            clean_file(run, path, base, out, several)
-    out.flush()
+            clean_file(run, item, out, several)
+        if run.stopped is not None:
+            break
+    _to_stdout(lambda _: out.flush(), None)
+    if run.stopped is not None:
+        print(
+            f"cleaner: --fail-fast stopped the run at {run.stopped}: {run.written} outputs "
+            "written whole; nothing after it was cleaned",
+            file=sys.stderr,
+        )
+        return EXIT_DOC_ERRORS
     if run.documents == 0 and run.errors == 0:
+        if run.skipped:
+            print(
+                f"cleaner: all {run.skipped} outputs exist already (--skip-existing)",
+                file=sys.stderr,
+            )
+            return EXIT_OK
         print("cleaner: no documents found in the input", file=sys.stderr)
         return EXIT_DOC_ERRORS
     return EXIT_DOC_ERRORS if run.errors else EXIT_OK
