@@ -103,7 +103,7 @@ def clean_line(config: CleanerConfig, line_no: int | None, raw: bytes | str) -> 
     out = clean_record(cleaner_for(config), parsed.record, config.fields, line_no)
     if config.repeated:
         out = strip_record(out, parsed.record, dict(config.repeated))
-    failed = ERROR_FIELD in out and ERROR_FIELD not in parsed.record
+    failed = ERROR_FIELD in out  # a cleaned record never keeps an input's own `error` field
     failure: str | None = out[ERROR_FIELD]["message"] if failed else None
     return LineResult(line_no, _dump(out), summarize(out, config.fields.text), failure)
 

@@ -524,3 +524,17 @@ def test_fail_fast_writes_every_record_before_the_bad_one(tmp_path, capsys, targ
         "nothing after it was cleaned"
     ) in captured.err
     assert "201 documents: 200 cleaned, 1 error" in captured.err
+
+
+def test_a_failing_record_with_its_own_error_field_is_an_error(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    _write_jsonl(
+        source,
+        [{"id": 1, "text": 42, "error": {"code": "old"}}, *_golden_records(1)],
+    )
+    assert main(["clean", "--format", "jsonl", "-j", "1", str(source)]) == 1
+    captured = capsys.readouterr()
+    first = json.loads(captured.out.splitlines()[0])
+    assert first["error"]["code"] == "bad_type"
+    assert f"cleaner: {source}:1: field 'text' must be a string, got int" in captured.err
+    assert "2 documents: 1 cleaned, 1 error" in captured.err
