@@ -812,7 +812,13 @@ def register(
         default="auto",
         help="how to read inputs (default: from the file name)",
     )
-    clean.add_argument("--output", "-o", metavar="DIR", help="write one output file per input here")
+    clean.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="a folder for one output file per input, or the output file of a single input "
+        "(inputs are never overwritten)",
+    )
     clean.add_argument(
         "--in-place", action="store_true", help="overwrite text inputs with their cleaned text"
     )
@@ -826,7 +832,11 @@ def register(
     clean.add_argument(
         "--text-field", default="text", help="JSONL field holding the text (default: text)"
     )
-    clean.add_argument("--fail-fast", action="store_true", help="stop at the first bad document")
+    clean.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="stop at the first bad document or record (what came before it is written)",
+    )
     clean.add_argument(
         "--timeout",
         type=_positive_seconds,
