@@ -765,8 +765,8 @@ def _clean_all(run: Run, inputs: list[Input]) -> int:
     _to_stdout(lambda _: out.flush(), None)
     if run.stopped is not None:
         print(
-            f"cleaner: --fail-fast stopped the run at {run.stopped}: {run.written} outputs "
-            "written whole; nothing after it was cleaned",
+            f"cleaner: --fail-fast stopped the run at {run.stopped}: {run.written} "
+            f"output{'' if run.written == 1 else 's'} written whole; nothing after it was cleaned",
             file=sys.stderr,
         )
         return EXIT_DOC_ERRORS
