@@ -773,7 +773,8 @@ def _clean_all(run: Run, inputs: list[Input]) -> int:
     if run.documents == 0 and run.errors == 0:
         if run.skipped:
             print(
-                f"cleaner: all {run.skipped} outputs exist already (--skip-existing)",
+                f"cleaner: nothing to do: every output exists already "
+                f"(--skip-existing skipped {run.skipped})",
                 file=sys.stderr,
             )
             return EXIT_OK
