@@ -363,3 +363,12 @@ def test_explain_with_jsonl_records(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{source}:1: {expected}" in err and f"{source}:3: {expected}" in err
     assert f"cleaner: {source}:2: invalid JSON" in err
+
+
+def test_skip_existing_with_every_output_present_is_not_an_error(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["clean", str(SEED), "-o", str(out)]) == 0
+    assert main(["clean", "--skip-existing", str(SEED), "-o", str(out)]) == 0
+    assert capsys.readouterr().err == (
+        "cleaner: nothing to do: every output exists already (--skip-existing skipped 1)\n"
+    )
