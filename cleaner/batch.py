@@ -98,7 +98,7 @@ def clean_line(config: CleanerConfig, line_no: int | None, raw: bytes | str) -> 
         return LineResult(line_no, _dump(record), summarize(record), "blank line")
     if parsed.record is None:
         message = parsed.error or "bad record"
-        record = error_record({}, "bad_record", message, line_no)
+        record = error_record({}, "bad_record", message, line_no, raw=parsed.raw)
         return LineResult(line_no, _dump(record), summarize(record), message)
     out = clean_record(cleaner_for(config), parsed.record, config.fields, line_no)
     if config.repeated:

@@ -457,6 +457,9 @@ def _check_jsonl_output(out: str) -> None:
         if line_no in EXPECTED_ERRORS:
             assert record["error"]["code"] == EXPECTED_ERRORS[line_no], record
             assert record["error"]["line"] == line_no
+            if record["error"]["code"] == "bad_record":  # nothing of an unreadable line is lost
+                raw = _jsonl_lines()[line_no - 1].decode("utf-8", "backslashreplace")
+                assert record["raw_line"] == raw, record
         else:
             assert "error" not in record, record
             assert record["original_text"] == ARTICLE
