@@ -10,6 +10,7 @@ import math
 import re
 import sys
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -377,10 +378,10 @@ def read_bytes(path: str) -> bytes:
         raise InputError("not_a_file", "is a directory") from None
     except OSError as exc:
         raise InputError("unreadable", exc.strerror or str(exc)) from None
-    if path.endswith(".gz"):
+    if path.lower().endswith(".gz"):
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise InputError("bad_gzip", f"not a valid gzip file: {exc}") from None
     return data
 
@@ -391,7 +392,7 @@ def open_lines(path: str) -> IO[bytes]:
         import sys
 
         return sys.stdin.buffer
-    if path.endswith(".gz"):
+    if path.lower().endswith(".gz"):
         return cast(IO[bytes], gzip.open(path, "rb"))
     return open(path, "rb")  # noqa: SIM115 - the caller closes it
 

@@ -21,7 +21,7 @@ import pytest
 
 from cleaner import Cleaner, CleanError, RuleError
 from cleaner.cli import main
-from cleaner.inputs import decode_bytes, decode_html_bytes, iter_jsonl
+from cleaner.inputs import InputError, decode_bytes, decode_html_bytes, iter_jsonl, read_bytes
 from cleaner.normalize import normalize_line
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -965,3 +965,16 @@ def test_interrupted_jsonl_run_leaves_whole_lines(sig):
     ids = [json.loads(line)["id"] for line in lines]
     assert ids == list(range(len(ids)))
     assert f"interrupted after {len(ids)} records" in text, text
+
+
+def test_gzip_inputs_in_any_case_and_corrupt_streams(tmp_path):
+    upper = tmp_path / "a.TXT.GZ"
+    upper.write_bytes(gzip.compress(ARTICLE.encode()))
+    assert read_bytes(str(upper)) == ARTICLE.encode()
+    packed = bytearray(gzip.compress(ARTICLE.encode() * 5))
+    packed[20:40] = b"\xff" * 20  # a damaged deflate stream, not only a bad header
+    corrupt = tmp_path / "b.jsonl.gz"
+    corrupt.write_bytes(bytes(packed))
+    with pytest.raises(InputError) as caught:
+        read_bytes(str(corrupt))
+    assert caught.value.code == "bad_gzip"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from ..batch import (
     ChunkResult,
@@ -376,26 +376,8 @@ def _to_stdout(write: Callable[[Any], object], data: Any) -> None:
         write(data)
 
 
-def _read(path: str) -> bytes:
-    """An input's bytes; a .gz name in any case is decompressed."""
-    data = read_bytes(path)
-    if path.lower().endswith(GZIP_SUFFIX) and not path.endswith(GZIP_SUFFIX):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError("bad_gzip", f"not a valid gzip file: {exc}") from None
-    return data
-
-
-def _open_records(path: str) -> IO[bytes]:
-    """A binary line stream for a JSONL input (gzip-aware, in any case)."""
-    if path != "-" and path.lower().endswith(GZIP_SUFFIX) and not path.endswith(GZIP_SUFFIX):
-        return cast(IO[bytes], gzip.open(path, "rb"))
-    return open_lines(path)
-
-
 def _clean_document(run: Run, item: Input) -> CleanResult:
-    data = _read(item.source or item.path)
+    data = read_bytes(item.source or item.path)
     if item.kind == "html":
         return run.cleaner.clean_html(data, url=run.args.url, site=run.args.site)
     return run.cleaner.clean(data, url=run.args.url, site=run.args.site)  # decodes bytes
@@ -572,7 +554,7 @@ def clean_jsonl_file(run: Run, item: Input, out: IO[str], several: bool) -> None
         run.fail(item.path, item.problem)
         return
     try:
-        stream = _open_records(item.source or item.path)
+        stream = open_lines(item.source or item.path)
     except OSError as exc:
         run.stats.file_errors[_open_failure(exc)] += 1
         run.fail(item.path, exc.strerror or str(exc))
@@ -683,7 +665,7 @@ def _learn_repeats(args: argparse.Namespace, inputs: list[Input]) -> list[Repeat
     def records() -> Iterator[dict[str, Any]]:
         for path in sources:
             try:
-                with _open_records(path) as stream:
+                with open_lines(path) as stream:
                     for item in iter_jsonl(stream):
                         if item.record is not None:
                             yield item.record
