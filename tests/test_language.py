@@ -28,6 +28,15 @@ def test_sample_is_bounded():
     assert len(sample_text([FR] * 100, 600)) <= 600
 
 
+def test_declared_language_confirmed_on_a_longer_sample_without_langdetect(monkeypatch):
+    """A list of figures at the top says little; the prose after it confirms the language."""
+    figures = [f"Length: {n} meters, range: {n * 90} nautical miles" for n in range(8)]
+    prose = "The ship was converted from a container vessel and it has been in service for a year."
+    detector = LanguageDetector()
+    monkeypatch.setattr(detector, "_get_factory", lambda: pytest.fail("langdetect was asked"))
+    assert detector.detect([*figures, prose, prose, prose], expected="en") == "en"
+
+
 def test_language_mismatch_warning(cleaner):
     result = cleaner.clean(f"Titre\n\n{FR}\n\n{FR}", site="dawn.com")
     assert result.language == "fr"
