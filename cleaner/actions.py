@@ -76,6 +76,8 @@ def caption(rule: Rule, doc: Doc, index: int, groups: dict[str, str]) -> LineCap
     if "caption" not in found:
         credit = found.get("credit")
         found["caption"] = text.replace(credit, "").strip(" ()—-") if credit else text
+    if found.get("credit"):  # the line's full stop is not part of the credit ("Photo: X.")
+        found["credit"] = found["credit"].rstrip(" .") or found["credit"]
     return tuple(sorted(found.items()))
 
 
