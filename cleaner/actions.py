@@ -33,6 +33,8 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.skip_between_prose and doc.between_prose(index):
         return None
+    if rule.blank_after is not None and doc.lines[index].blank_after < rule.blank_after:
+        return None
     groups: dict[str, str] | None = None
     if rule.exact and (text.casefold() if rule.ignore_case else text) in rule.exact:
         groups = {}

@@ -38,8 +38,9 @@ from .text import Budget, Doc, is_body_like
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
-# A line's text, whether it is in the head and tail zones, and its two neighbours.
-LineContext = tuple[str, bool, bool, str | None, str | None]
+# A line's text and blank lines after it, whether it is in the head and tail zones, and its
+# two neighbours.
+LineContext = tuple[str, int, bool, bool, str | None, str | None]
 MAX_PASSES = 4  # cleaning the kept lines again until stable (usually 1 or 2 passes)
 PHASES = ("structure", "headline", "repeats")  # after the line rules, in this order
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
@@ -415,6 +416,7 @@ def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext])
             continue
         context = (
             line.text,
+            line.blank_after,
             screen.uses_head and doc.in_head(index),
             screen.uses_tail and doc.in_tail(index),
             lines[index - 1].text if screen.uses_previous and index else None,

@@ -45,11 +45,14 @@ CAPTURE_GROUPS: frozenset[str] = DATE_FIELDS | TEXT_FIELDS | LIST_FIELDS | CAPTI
 class Line:
     """One non-empty input line after whitespace normalization.
 
-    `no` is the 1-based line number in the original input, so removals can be traced back.
+    `no` is the 1-based line number in the original input, so removals can be traced back;
+    `blank_after` counts the blank input lines right after it (a layout signal: some sites'
+    scrapes set captions apart with two).
     """
 
     no: int
     text: str
+    blank_after: int = 0
 
 
 @dataclass(frozen=True, slots=True)

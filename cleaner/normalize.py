@@ -42,11 +42,15 @@ def split_lines(text: str) -> list[Line]:
     if any(char in text for char in _BREAKS):
         text = _NEWLINES.sub("\n", text)
     text = _without_invisible(text)
-    return [
-        Line(no, clean)
-        for no, raw in enumerate(text.split("\n"), start=1)
-        if (clean := " ".join(raw.split()))
+    raws = text.split("\n")
+    numbered = [
+        (no, clean) for no, raw in enumerate(raws, start=1) if (clean := " ".join(raw.split()))
     ]
+    # The blank lines after a line are the gap to the next non-empty one (or to the end; a
+    # final line break ends the last line and opens none).
+    end_of_text = len(raws) + (0 if text.endswith("\n") else 1)
+    ends = [no for no, _ in numbered[1:]] + [end_of_text] if numbered else []
+    return [Line(no, clean, end - no - 1) for (no, clean), end in zip(numbered, ends, strict=True)]
 
 
 def _without_invisible(text: str) -> str:

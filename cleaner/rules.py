@@ -82,6 +82,7 @@ _RULE_KEYS = {
     "skip_between_prose": "not a line between two paragraphs of prose (a timeline's date)",
     "followed_by": "regex the next non-empty line must match",
     "preceded_by": "regex the previous non-empty line must match",
+    "blank_after": "only lines followed by at least this many blank input lines",
     "dayfirst": "parse ambiguous captured dates as day first",
     "detector": "detect action: which detector runs",
     "params": "detect action: the detector's parameters",
@@ -155,6 +156,7 @@ class Rule:
     skip_between_prose: bool = False
     followed_by: regex.Pattern[str] | None = None
     preceded_by: regex.Pattern[str] | None = None
+    blank_after: int | None = None
     dayfirst: bool = True
     detector: str | None = None
     params: tuple[tuple[str, Any], ...] = ()
@@ -343,6 +345,13 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         raise RuleError(
             path, line, f"'max_words' in {what} must be a positive integer", "e.g. max_words: 12"
         )
+    blank_after = data.get("blank_after")
+    if blank_after is not None and (
+        not isinstance(blank_after, int) or isinstance(blank_after, bool) or blank_after < 1
+    ):
+        raise RuleError(
+            path, line, f"'blank_after' in {what} must be a positive integer", "e.g. blank_after: 2"
+        )
     skip_between_prose = data.get("skip_between_prose", False)
     if not isinstance(skip_between_prose, bool):
         raise RuleError(path, line, f"'skip_between_prose' in {what} must be true or false")
@@ -365,6 +374,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         skip_between_prose=skip_between_prose,
         followed_by=neighbours.get("followed_by"),
         preceded_by=neighbours.get("preceded_by"),
+        blank_after=blank_after,
         dayfirst=bool(data.get("dayfirst", True)),
         detector=detector,
         params=tuple(sorted(params.items())),

@@ -75,6 +75,12 @@ def _parse(body: str, name: str = "x.com.yaml"):
         ),
         (
             "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n"
+            "    exact: S\n    blank_after: true\n",
+            "'blank_after' in rule 'a' must be a positive integer",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n"
             "    exact: S\n    skip_between_prose: 'yes'\n",
             "'skip_between_prose' in rule 'a' must be true or false",
             3,
