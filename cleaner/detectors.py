@@ -31,8 +31,8 @@ Finding = tuple[Removals, list[CleanWarning]]
 HEADER_KINDS = frozenset(
     {"caption", "credit", "timestamp", "dateline", "logo", "counter", "byline"}
 )
-# Removal kinds of the date furniture under an article's header picture ("Published :").
-DATE_KINDS = frozenset({"label", "timestamp", "dateline"})
+# Removal kinds of the furniture under an article's header picture ("Published :", a logo).
+UNDER_PICTURE_KINDS = frozenset({"label", "timestamp", "dateline", "logo"})
 _WORD = re.compile(r"\w{4,}")
 _CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" -> "AFP"
 _LIST_ITEM = re.compile(r"[-–•*·]\s|\d{1,2}[.)]\s")
@@ -40,7 +40,7 @@ _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
 _EDGE_PUNCT = " .,;:!?…-–—"
-_OPENING_QUOTES = "\"“„«‹‘'"
+_OPENING_QUOTES = tuple("\"“„«‹‘'")
 
 
 def _removal(
@@ -62,9 +62,9 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     Why: scrapers pick up a figure's caption from both the image and its lightbox.
     Example: "Coffins in Baghdad." then "Coffins in Baghdad. Photo : REUTERS/X" (or the other
     way round) -> both removed, the caption and its credit go to metadata. Identical lines
-    with no credit sign are a caption only right above the article's date label ("Published :",
-    where the headline is the first line); other identical prose lines are left to
-    `repeated_line`, which keeps one copy.
+    with no credit sign are a caption only right above the furniture under a header picture
+    (a "Published :" label, a logo; the headline, the first line, never is); other identical
+    prose lines are left to `repeated_line`, which keeps one copy.
     """
     kept = doc.kept()
     first_kept = kept[0] if kept else -1
@@ -74,7 +74,7 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if a == b and (
             looks_like_caption(a)
             or _kind_at(doc, i + 1) == "caption"
-            or (_kind_at(doc, i + 2) in DATE_KINDS and i != first_kept)
+            or (_kind_at(doc, i + 2) in UNDER_PICTURE_KINDS and i != first_kept)
         ):
             found += [_removal(doc, j, rule, caption=a) for j in (i, i + 1) if doc.is_kept(j)]
         elif len(a) == len(b) or not (b.startswith(a) or a.startswith(b)):
@@ -125,8 +125,8 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
     Why: scrapers repeat headlines, captions, logos and counters from several page regions.
     Example: the headline shown again under the photo is removed; the first copy of a repeated
-    paragraph stays; a short sentence (an interview's "Yes.") stays every time; "TT" shown
-    twice goes entirely.
+    paragraph stays; a short sentence (an interview's "Yes.") and a list item ("- China" in
+    two lists) stay every time; "TT" shown twice goes entirely.
     """
     # Copies are counted over every line, removed ones too: a banner whose other copy went
     # with a glued story or a caption is still a repeated line.
@@ -148,6 +148,8 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         text = doc.lines[first].text
         if first != first_kept and not is_body_like(text) and ends_like_sentence(text):
             continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
+        if _LIST_ITEM.match(text):
+            continue  # an item of two lists ("- China") belongs to the text each time
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
         # A repeated paragraph or the headline keeps its first copy; furniture goes entirely.
@@ -333,19 +335,23 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
     Why: magazine layouts repeat a sentence of the article in large type; a scraper keeps both.
     Only lines that open with a quote mark qualify (crossheads and list items often repeat
-    words of a paragraph), and the paragraph holding the words survives.
+    words of a paragraph), and not one in a run of quoted lines (a statement's points, one per
+    line, may repeat what the lead quoted); the paragraph holding the words survives.
     Example: '"Like a second spring for the high street"' next to the paragraph that quotes
     the mayor saying it -> the short copy is removed.
     """
     kept = doc.kept()
     bodies: list[tuple[int, str]] | None = None  # built once a line qualifies
     found: Removals = []
-    for i in kept[1:]:
+    quoted = {i for i in kept[1:] if doc.lines[i].text.startswith(_OPENING_QUOTES)}
+    for pos, i in enumerate(kept[1:], start=1):
         text = doc.lines[i].text
         if word_count(text) > params["max_words"]:
             continue
-        if not text.startswith(tuple(_OPENING_QUOTES)):
+        if i not in quoted:
             continue  # a crosshead or a list item may well repeat words of the text
+        if kept[pos - 1] in quoted or (pos + 1 < len(kept) and kept[pos + 1] in quoted):
+            continue  # one of a run of quoted lines: a statement's points, not a pull quote
         key = _quote_key(text)
         if len(key) < params["min_chars"]:
             continue
