@@ -211,7 +211,7 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     A candidate is a headline-like line after body text. Evidence: the line repeats within the
     next few lines or opens a block of captions/credits (structure), header dates well after
     the article's own, and few words shared with the text above. A repeated headline needs
-    one more; a header block alone needs both.
+    one more; a header block alone (two lines or more) needs both.
     Example: a February 2024 article followed by "Egypt, Jordan and Others Call...", its
     captions dated 17 June 2025 and its repeated headline -> all of it removed as other-story.
     """
@@ -236,16 +236,17 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         repeat = any(comparable(doc.lines[j].text) == key for j in block)
         # A story's header block sits right under its headline; a caption a few paragraphs
         # below a crosshead is part of the article.
-        header = any(
+        header_lines = sum(
             _kind_at(doc, j) in HEADER_KINDS
             or (j + 1 < len(doc.lines) and doc.lines[j].text == doc.lines[j + 1].text)
             or looks_like_caption(doc.lines[j].text)
             for j in block[: params["header_lines"]]
         )
+        header = header_lines > 0
         if not (repeat or header):
             continue
-        if own_dates is None:
-            own_dates = _article_dates(doc, params["head_lines"])
+        if own_dates is None:  # the article's head, above the candidate (never the story's)
+            own_dates = _article_dates(doc, min(params["head_lines"], c))
         # Dates of the header lines (captions, datelines), not of the prose: an article's
         # body names past dates ("since October 7, 2023") all the time.
         later = [
@@ -266,7 +267,11 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         below = _content_words(" ".join(doc.lines[i].text for i in kept[pos + 1 : pos + 12]))
         overlap = len(below & above) / len(below) if below else 1.0
         unrelated = overlap < params["max_overlap"]
-        if (repeat and (header or far or unrelated)) or (header and far and unrelated):
+        # Without a repeated headline, one picture under a crosshead is the article's own (an
+        # interview's later photo); a glued story's header holds two lines or more (a caption
+        # and its copy or credit, a time stamp, a logo).
+        full_header = header_lines >= 2
+        if (repeat and (header or far or unrelated)) or (full_header and far and unrelated):
             removals = [_removal(doc, i, rule) for i in range(c, len(doc.lines))]
             why = ", ".join(
                 n

@@ -196,6 +196,29 @@ def test_overcleaned_returns_input(tmp_path):
     assert [w.code for w in result.warnings] == ["overcleaned"]
 
 
+QA = [
+    "Q: What did the talks in Washington achieve for the two countries this summer?",
+    "A: We agreed on a timetable for the withdrawal of the remaining troops by next year.",
+    "Q: Will the militias accept that timetable, given their repeated attacks on bases?",
+    "A: The government alone decides on matters of war and peace, and they know it.",
+]
+
+
+def test_glued_story_without_repeated_headline_needs_a_full_header(generic):
+    first_cap = "Soldiers at a checkpoint, Feb. 7, 2024. (AP Photo/X)"
+    cap = "Ash rises over the island, 17 June 2025. (EPA)"
+    body = "\n\n".join(QA)
+    head = f"Headline\n\n{first_cap}\n{first_cap}\n\n{P1}\n\n{P2}"
+    # A crosshead over one dated photo of the article's own: an interview goes on under it.
+    one_picture = generic.clean(f"{head}\n\nRelations with Washington\n\n{cap}\n\n{body}")
+    assert one_picture.paragraphs == [P1, P2, "Relations with Washington", *QA]
+    assert "glued_story" not in {w.code for w in one_picture.warnings}
+    # A story's header: its picture's caption and the caption's copy, dated well after.
+    glued = generic.clean(f"{head}\n\nVolcano erupts on remote island\n\n{cap}\n{cap}\n\n{body}")
+    assert glued.paragraphs == [P1, P2]
+    assert "header block" in glued.warnings[0].message
+
+
 def test_glued_story_warning_names_its_headline_not_a_bar_above_it(generic):
     bar, second = "The Daily Ledger", "Harbour festival returns after three-year break"
     cap = "Fireworks light up the harbour during the festival, 14 August 2021. (Photo: A. Lima)"
