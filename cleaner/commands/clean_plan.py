@@ -1,0 +1,246 @@
+"""Planning a `cleaner clean` run: every input, where its output goes, and the checks made
+before anything is read or written (no output may overwrite an input or another output)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..inputs import input_kind
+
+FORMAT_SUFFIX = {"text": ".txt", "json": ".json", "jsonl": ".jsonl"}
+# Taken off an input's name, in this order and in any case, before its output suffix is added.
+INPUT_SUFFIXES = (
+    ".gz",
+    ".txt",
+    ".html",
+    ".htm",
+    ".xhtml",
+    ".text",
+    ".md",
+    ".jsonl",
+    ".ndjson",
+    ".json",
+)
+# An --output that does not exist yet names one output file when it ends like one.
+OUTPUT_FILE_SUFFIXES = (".txt", ".json", ".jsonl", ".gz")
+STDIN_NAME = "stdin"  # the output name of standard input in an --output folder
+KIND_NAMES = {"text": "a text file", "html": "an HTML page", "jsonl": "a JSONL file"}
+
+
+class UsageError(Exception):
+    """A command line that cannot run as given: one line on standard error, exit status 2,
+    nothing written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One input of the run: how it is read and where its output goes."""
+
+    path: str  # as named on the command line or found in a folder ('-': standard input)
+    base: Path | None  # the folder it was found in, or None
+    kind: str  # 'text', 'html' or 'jsonl'
+    target: Path | None = None  # its output file; None: standard output
+    problem: str | None = None  # why it cannot be read (a broken link), reported in its turn
+    source: str | None = None  # where to read it when not `path` (standard input spooled)
+
+
+def plan(args: argparse.Namespace) -> tuple[list[Input], list[str]]:
+    """The run's inputs with their output files, and notes on renamed outputs (nothing is
+    written yet).
+
+    Raises UsageError for a command line that would overwrite an input, write two outputs
+    to one file, or ask --in-place to rewrite what is not a text file.
+    """
+    if args.in_place and args.output:
+        raise UsageError("--in-place and --output cannot be used together")
+    if args.in_place and args.format != "text":
+        raise UsageError(
+            f"--in-place writes cleaned text: it cannot be used with --format {args.format}"
+        )
+    paths = args.paths or ["-"]
+    inputs = [
+        Input(path, base, _kind(args, path), problem=problem)
+        for path, base, problem in _expand(paths)
+    ]
+    if len(inputs) > 1 and args.format == "json" and not args.output:
+        raise UsageError("several inputs: use --format jsonl or --output DIR")
+    if args.in_place:
+        others = [i for i in inputs if i.kind != "text" and i.path != "-"]
+        if others:
+            more = f" (and {len(others) - 1} more)" if len(others) > 1 else ""
+            raise UsageError(
+                f"{others[0].path}: --in-place rewrites text files only, and this is "
+                f"{KIND_NAMES[others[0].kind]}{more}: write it elsewhere with --output DIR"
+            )
+    single_file = bool(args.output) and _output_is_file(args.output, paths)
+    inputs = [replace(i, target=_target(args, i, single_file)) for i in inputs]
+    inputs, notes = _rename_collisions(args, inputs)
+    _check_overwrites(args, inputs)
+    return inputs, notes
+
+
+def make_output_folder(args: argparse.Namespace, inputs: list[Input]) -> None:
+    """Create the --output folder (once the rules are known to load), or say why not."""
+    if not args.output or any(i.target == Path(args.output) for i in inputs):
+        return  # no folder, or --output names the one output file
+    try:
+        Path(args.output).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"{args.output}: cannot create the output folder: {exc.strerror or exc}"
+        ) from None
+
+
+def _expand(paths: list[str]) -> Iterator[tuple[str, Path | None, str | None]]:
+    """(path, folder it was found in, why it cannot be read) for each input.
+
+    A folder gives every file under it, in sorted order, whatever its name (read by its
+    suffix, anything else as text), except hidden files and folders (names starting with a
+    dot). An entry that is not a regular file (a broken link) is an input that fails with
+    its reason, so it is reported, not skipped.
+    """
+    for raw in paths:
+        folder = Path(raw)
+        if raw == "-" or not folder.is_dir():
+            yield raw, None, None
+            continue
+        for child in sorted(folder.rglob("*")):
+            if any(part.startswith(".") for part in child.relative_to(folder).parts):
+                continue
+            if child.is_dir():
+                continue
+            if child.is_file():
+                yield str(child), folder, None
+            elif child.is_symlink() and not child.exists():
+                yield str(child), folder, "a broken symbolic link"
+            else:
+                yield str(child), folder, "not a regular file"
+
+
+def _kind(args: argparse.Namespace, path: str) -> str:
+    """How an input is read: --input-format, else its name (standard input: by --format)."""
+    if args.input_format != "auto":
+        return str(args.input_format)
+    if path == "-":
+        return "jsonl" if args.format == "jsonl" else "text"
+    return input_kind(path)
+
+
+def _output_is_file(output: str, paths: list[str]) -> bool:
+    """Whether --output names one output file rather than a folder.
+
+    It does when it is an existing file, or a new name ending like an output file
+    (`result.txt`); then there must be exactly one input, a file or standard input.
+    """
+    where = Path(output)
+    if where.is_dir():
+        return False
+    if not where.exists() and not where.name.lower().endswith(OUTPUT_FILE_SUFFIXES):
+        return False
+    if len(paths) != 1 or (paths[0] != "-" and Path(paths[0]).is_dir()):
+        what = "is a file" if where.exists() else "looks like a file name"
+        raise UsageError(
+            f"{output}: --output {what}, but a folder or several inputs give several "
+            "outputs: name a folder"
+        )
+    return True
+
+
+def _output_suffix(args: argparse.Namespace, item: Input) -> str:
+    if item.kind == "jsonl":  # records stay records, whatever --format says
+        return ".jsonl" + (".gz" if item.path.lower().endswith(".gz") else "")
+    return FORMAT_SUFFIX[args.format]
+
+
+def _stem(name: str) -> str:
+    """A file name without its input suffixes ('a.jsonl.gz' -> 'a'), in any case."""
+    for ext in INPUT_SUFFIXES:
+        if name.lower().endswith(ext):
+            name = name[: -len(ext)]
+    return name
+
+
+def _target(args: argparse.Namespace, item: Input, single_file: bool) -> Path | None:
+    """Where an input's cleaned output goes (None: standard output)."""
+    if args.in_place:
+        return Path(item.path) if item.path != "-" else None
+    if not args.output:
+        return None
+    if single_file:
+        return Path(args.output)
+    suffix = _output_suffix(args, item)
+    if item.path == "-":
+        return Path(args.output) / (STDIN_NAME + suffix)
+    relative = Path(item.path).relative_to(item.base) if item.base else Path(Path(item.path).name)
+    return Path(args.output) / relative.with_name(_stem(relative.name) + suffix)
+
+
+def _rename_collisions(
+    args: argparse.Namespace, inputs: list[Input]
+) -> tuple[list[Input], list[str]]:
+    """Inputs whose outputs would share a name (story.txt and story.html -> story.txt): each
+    one whose own name differs from that output's keeps its full name (story.html.txt)."""
+    by_target: dict[Path, list[Input]] = defaultdict(list)
+    for item in inputs:
+        if item.target is not None and not args.in_place:
+            by_target[item.target].append(item)
+    renamed: dict[int, Path] = {}
+    notes = []
+    for target, items in by_target.items():
+        if len(items) < 2:
+            continue
+        for item in items:
+            name = Path(item.path).name if item.path != "-" else STDIN_NAME
+            if name != target.name:
+                renamed[id(item)] = target.with_name(name + _output_suffix(args, item))
+                notes.append(
+                    f"cleaner: {item.path}: written to {renamed[id(item)]}, "
+                    f"as another input is written to {target}"
+                )
+    inputs = [replace(i, target=renamed.get(id(i), i.target)) for i in inputs]
+    first: dict[Path, Input] = {}
+    for item in inputs:
+        if item.target is None:
+            continue
+        other = first.setdefault(item.target, item)
+        if other is not item:
+            raise UsageError(
+                f"{other.path} and {item.path} would both be written to {item.target}: "
+                "clean them separately"
+            )
+    return inputs, notes
+
+
+def _identity(path: Path) -> tuple[object, ...]:
+    """What makes two paths the same file: device and inode when it exists, else the path."""
+    try:
+        info = path.stat()
+    except OSError:
+        return ("path", os.path.realpath(path))
+    return ("inode", info.st_dev, info.st_ino)
+
+
+def _check_overwrites(args: argparse.Namespace, inputs: list[Input]) -> None:
+    """Refuse any output (or --stats file) that is an input, unless --in-place asks for it."""
+    sources = {_identity(Path(i.path)): i.path for i in inputs if i.path != "-"}
+    if args.stats and (hit := sources.get(_identity(Path(args.stats)))):
+        raise UsageError(f"{hit}: --stats would overwrite this input")
+    if args.in_place:
+        return
+    for item in inputs:
+        hit = sources.get(_identity(item.target)) if item.target is not None else None
+        if hit is None:
+            continue
+        if hit == item.path:
+            raise UsageError(
+                f"{hit}: the output would overwrite this input: choose another --output "
+                "(--in-place overwrites inputs on purpose)"
+            )
+        raise UsageError(
+            f"{hit}: the output of {item.path} would overwrite this input: choose another --output"
+        )
