@@ -22,7 +22,6 @@ TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 # A folder is cleaned file by file; only files that look like articles or records are taken.
-FOLDER_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
 BINARY_MAGIC = (b"\x89PNG", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04")
 MAX_NUL_SHARE = 0.01  # more NUL bytes than this (outside UTF-16) means binary data
 MAX_CONTROL_SHARE = 0.05  # more C0 control bytes than this (not tab/newline/ESC) means binary
@@ -352,13 +351,17 @@ def input_kind(path: str) -> str:
 
 
 def expand_paths(paths: list[str]) -> Iterator[tuple[str, Path | None]]:
-    """Each input file as (path, folder it was found under, or None). '-' is standard input."""
+    """Each input file as (path, folder it was found under, or None). '-' is standard input.
+
+    A folder gives every file under it, in sorted order, whatever its name (`input_kind`
+    reads it by its suffix, anything else as text), except hidden files and folders.
+    """
     for raw in paths:
         path = Path(raw)
         if raw != "-" and path.is_dir():
             for child in sorted(path.rglob("*")):
-                name = child.name.lower()
-                if child.is_file() and not name.startswith(".") and name.endswith(FOLDER_SUFFIXES):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden:
                     yield str(child), path
         else:
             yield raw, None

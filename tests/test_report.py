@@ -248,3 +248,18 @@ def test_report_in_browser(browser, tmp_path, cleaner):
     assert browser.save_screenshot(str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert browser.get_log("browser") == [], "no console errors (e.g. blocked requests)"
+
+
+def test_report_command_reads_every_file_of_a_folder(tmp_path):
+    """A file without a known suffix is read as text, as `cleaner clean` reads it."""
+    folder = tmp_path / "scraped"
+    folder.mkdir()
+    article = "A headline for the record\n\nFirst paragraph of the article, long enough to count.\n"
+    (folder / "article1").write_text(article)
+    (folder / "article2.TXT").write_text(article)
+    (folder / ".hidden").write_text(article)
+    out = tmp_path / "report.html"
+    assert main(["report", str(folder), "-o", str(out)]) == 0
+    sections = re.findall(r'<section id="doc-\d+".*?</section>', out.read_text(), re.S)
+    names = [re.search(r"<h2>([^<]*)</h2>", s).group(1) for s in sections]
+    assert [Path(n).name for n in names] == ["article1", "article2.TXT"]

@@ -131,3 +131,13 @@ def test_cli_reads_jsonl_samples(samples, tmp_path):
     path.write_text("".join(json.dumps({"text": t}) + "\n" for t in samples), encoding="utf-8")
     assert main(["rules", "suggest", SITE, str(path), "-o", str(tmp_path) + "/"]) == 0
     assert Path(tmp_path / f"{SITE}.yaml").exists()
+
+
+def test_samples_of_a_folder_include_every_file_and_report_what_is_not_text(tmp_path):
+    from cleaner.commands.rules_suggest import read_samples
+
+    (tmp_path / "page1").write_text("A headline\n\nSome text of the first page.\n")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    texts, problems = read_samples([str(tmp_path)], "text")
+    assert texts == ["A headline\n\nSome text of the first page.\n"]
+    assert len(problems) == 1 and problems[0].startswith(str(tmp_path / "photo.png"))

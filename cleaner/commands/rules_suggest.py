@@ -20,11 +20,11 @@ def read_samples(paths: list[str], text_field: str) -> tuple[list[str], list[str
     for path, _base in expand_paths(paths):
         try:
             data = read_bytes(path)
-        except (InputError, OSError) as exc:
+            if input_kind(path) != "jsonl":
+                texts.append(decode_bytes(data).text)
+                continue
+        except (InputError, OSError) as exc:  # unreadable, or not text (an image)
             problems.append(f"{path}: {exc}")
-            continue
-        if input_kind(path) != "jsonl":
-            texts.append(decode_bytes(data).text)
             continue
         for item in iter_jsonl(iter(data.splitlines(keepends=True))):
             value = item.record.get(text_field) if item.record else None
