@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from . import __version__
 from .commands import (
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERRUPTED,
     clean,
     explain,
     report,
@@ -21,7 +23,6 @@ from .outputs import silence_stdout
 from .rules import RuleError
 
 EXIT_OK, EXIT_USAGE = 0, 2
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a writer whose reader left
 # Each module adds its commands with `register(commands, rule_commands)`.
 COMMAND_MODULES = (clean, rules_check, report, explain, rules_new, rules_test, rules_suggest)
 
@@ -60,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("cleaner: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader of standard output left (`| head`): stop quietly
         silence_stdout()
         return EXIT_BROKEN_PIPE

@@ -26,6 +26,9 @@ from .normalize import normalize_line
 from .rules import HtmlRules, Rule
 from .selectors import Selector
 
+# The rule id of what a site's `strip` selectors remove (one per site, listed at line 0).
+HTML_STRIP_RULE = "{site}.html.strip"
+
 # Chosen by measurement on benchmarks/html_quality.py (see benchmarks/README.md): comments are
 # not the article, and tables often are (statistics, results).
 # trafilatura's `fast` mode skips its comparison with readability and jusText: on news pages
@@ -206,7 +209,7 @@ def extract(
     stripped: list[Removal] = []
     for selector in rules.strip:
         for element in _select(tree, selector):
-            _strip(element, f"{site}.html.strip", "other", stripped)
+            _strip(element, HTML_STRIP_RULE.format(site=site), "other", stripped)
     for element in link_lists(tree):
         _drop(element)
     # After stripping: a stripped block (a glued next story) takes its captions with it.

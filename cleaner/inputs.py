@@ -367,6 +367,19 @@ def expand_paths(paths: list[str]) -> Iterator[tuple[str, Path | None]]:
             yield raw, None
 
 
+# What reading a file can raise: OS errors, and truncated or corrupt gzip data.
+READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+def file_error(exc: OSError) -> InputError:
+    """The input error for a file that cannot be opened or read."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError("not_found", "no such file")
+    if isinstance(exc, IsADirectoryError):
+        return InputError("not_a_file", "is a directory")
+    return InputError("unreadable", exc.strerror or str(exc))
+
+
 def read_bytes(path: str) -> bytes:
     """The bytes of a file ('-' reads standard input); .gz files are decompressed."""
     if path == "-":
@@ -375,16 +388,12 @@ def read_bytes(path: str) -> bytes:
         return sys.stdin.buffer.read()
     try:
         data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("not_found", "no such file") from None
-    except IsADirectoryError:
-        raise InputError("not_a_file", "is a directory") from None
     except OSError as exc:
-        raise InputError("unreadable", exc.strerror or str(exc)) from None
+        raise file_error(exc) from None
     if path.lower().endswith(".gz"):
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
+        except READ_ERRORS as exc:
             raise InputError("bad_gzip", f"not a valid gzip file: {exc}") from None
     return data
 

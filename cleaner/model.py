@@ -154,3 +154,36 @@ class CleanResult:
             "removed": [r.to_dict() for r in self.removed],
             "warnings": [w.to_dict() for w in self.warnings],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CleanResult:
+        """A result read back from its `to_dict` form (a cleaned JSONL record)."""
+        meta = data.get("metadata") or {}
+        return cls(
+            title=data.get("title") or "",
+            paragraphs=list(data.get("paragraphs") or []),
+            site=data.get("site"),
+            site_source=data.get("site_source") or "",
+            language=data.get("language"),
+            metadata=Metadata(
+                published=meta.get("published"),
+                modified=meta.get("modified"),
+                agency=meta.get("agency"),
+                authors=list(meta.get("authors") or []),
+                section=meta.get("section"),
+                captions=[Caption(c["text"], c.get("credit")) for c in meta.get("captions") or []],
+            ),
+            removed=[
+                Removal(
+                    r["line"],
+                    r["text"],
+                    r["rule"],
+                    r["kind"],
+                    tuple((r.get("captured") or {}).items()),
+                )
+                for r in data.get("removed") or []
+            ],
+            warnings=[CleanWarning(w["code"], w["message"]) for w in data.get("warnings") or []],
+            input_format=data.get("input_format") or "text",
+            encoding=data.get("encoding"),
+        )

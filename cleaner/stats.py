@@ -14,15 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .core import Cleaner
+from .html import HTML_STRIP_RULE  # a hit of a site's strip selectors is its layout matching
+from .records import ERROR_FIELD, ORIGINAL_FIELD
 
 GENERIC_SITE = "(generic)"  # the per-site key for documents that matched no site rule file
 TOP_RULES = 5  # rules listed per site in the text summary
 TOP_UNUSED_GENERIC = 3  # unused generic rule ids named in the text summary (all in --stats)
-# What a site's HTML `strip` selectors remove is listed under this rule id (see html.py): a
-# hit is the site's layout matching its rules, as much as a text rule's.
-HTML_STRIP_RULE = "{site}.html.strip"
-ERROR_FIELD = "error"
-ORIGINAL_FIELD = "original_text"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a writer whose reader left
+
 
 def add_site_options(parser: argparse.ArgumentParser) -> None:
     """The options that choose rules, shared by every command that cleans documents."""

@@ -30,22 +30,18 @@ from ..batch import (
 )
 from ..core import TIME_BUDGET_SECONDS, Cleaner, CleanError
 from ..explain import explain
-from ..inputs import InputError, iter_jsonl, open_lines, read_bytes
-from ..model import Caption, CleanResult, CleanWarning, Metadata, Removal
+from ..inputs import READ_ERRORS, InputError, file_error, iter_jsonl, open_lines, read_bytes
+from ..model import CleanResult
 from ..outputs import GZIP_SUFFIX, atomic_writer, gzip_member, silence_stdout, write_atomic
 from ..records import RecordFields, error_record
 from ..repeats import RepeatedLine, repeated_set, scan_records, summary_lines
 from ..sites import GENERIC_SITE_NAMES
 from ..stats import BatchStats, summarize
-from . import add_site_options
+from . import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, add_site_options
 from .clean_plan import Input, UsageError, make_output_folder, plan
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a writer whose reader left
 WRITE_FAILED = "write_failed"  # the error code of an output file that could not be written
-# What reading a file can raise: OS errors, and truncated or corrupt gzip data.
-READ_ERRORS = (OSError, EOFError, zlib.error)
 PROGRESS_INTERVAL = 0.5  # seconds between progress bar redraws
 
 Subparsers = argparse._SubParsersAction  # what add_subparsers() returns
@@ -193,35 +189,6 @@ def clean_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
     run.written += 1
 
 
-def _result_of(record: dict[str, Any]) -> CleanResult:
-    """A cleaned JSONL record read back as a result (what `explain` shows)."""
-    meta = record.get("metadata") or {}
-    return CleanResult(
-        title=record.get("title") or "",
-        paragraphs=list(record.get("paragraphs") or []),
-        site=record.get("site"),
-        site_source=record.get("site_source") or "",
-        language=record.get("language"),
-        metadata=Metadata(
-            published=meta.get("published"),
-            modified=meta.get("modified"),
-            agency=meta.get("agency"),
-            authors=list(meta.get("authors") or []),
-            section=meta.get("section"),
-            captions=[Caption(c["text"], c.get("credit")) for c in meta.get("captions") or []],
-        ),
-        removed=[
-            Removal(
-                r["line"], r["text"], r["rule"], r["kind"], tuple((r.get("captured") or {}).items())
-            )
-            for r in record.get("removed") or []
-        ],
-        warnings=[CleanWarning(w["code"], w["message"]) for w in record.get("warnings") or []],
-        input_format=record.get("input_format") or "text",
-        encoding=record.get("encoding"),
-    )
-
-
 def _explain_chunk(run: Run, chunk: ChunkResult, source: str) -> None:
     """--explain for JSONL records: each cleaned record's removals, named file:line."""
     data = gzip.decompress(chunk.output) if chunk.compressed else chunk.output
@@ -229,7 +196,7 @@ def _explain_chunk(run: Run, chunk: ChunkResult, source: str) -> None:
         record = json.loads(raw)
         if not isinstance(record.get("removed"), list):  # an error record, reported already
             continue
-        _explain(run, _result_of(record), f"{source}:{line_no}")
+        _explain(run, CleanResult.from_dict(record), f"{source}:{line_no}")
 
 
 def clean_records(
@@ -298,14 +265,6 @@ def _gzipped(target: Path | None) -> bool:
     return target is not None and target.name.lower().endswith(GZIP_SUFFIX)
 
 
-def _open_failure(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "not_found"
-    if isinstance(exc, IsADirectoryError):
-        return "not_a_file"
-    return "unreadable"
-
-
 def clean_jsonl_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
     """Stream one JSONL input to standard output or to its output file, in constant memory."""
     target = item.target
@@ -319,7 +278,7 @@ def clean_jsonl_file(run: Run, item: Input, out: IO[str], several: bool) -> None
     try:
         stream = open_lines(item.source or item.path)
     except OSError as exc:
-        run.stats.file_errors[_open_failure(exc)] += 1
+        run.stats.file_errors[file_error(exc).code] += 1
         run.fail(item.path, exc.strerror or str(exc))
         return
     written = run.written
