@@ -31,6 +31,8 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.zone == "tail" and not doc.in_tail(index):
         return None
+    if rule.zone == "lead" and not doc.is_lead(index):
+        return None
     if rule.skip_between_prose and doc.between_prose(index):
         return None
     if rule.blank_after is not None and doc.lines[index].blank_after < rule.blank_after:
@@ -209,4 +211,8 @@ ACTIONS: dict[str, ActionInfo] = {
     **{name: ActionInfo(name, _summary(f)) for name, f in LINE_ACTIONS.items()},
     **{name: ActionInfo(name, _summary(f)) for name, f in STRUCTURAL_ACTIONS.items()},
     "detect": ActionInfo("detect", "run a named detector (see detectors.py) with parameters"),
+    "note": ActionInfo("note", "keep the matched line; its named groups become metadata"),
 }
+# `note` rules read metadata from the lines cleaning kept, after every removal (see
+# Cleaner._noted): an agency that credits the whole story in its lead or its last lines.
+NOTE_ACTION = "note"

@@ -7,14 +7,14 @@ overclean guard -> assemble (metadata from what the rules captured).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from .actions import LINE_ACTIONS, STRUCTURAL_ACTIONS, Removals, line_matches
+from .actions import LINE_ACTIONS, NOTE_ACTION, STRUCTURAL_ACTIONS, Removals, line_matches
 from .dates import parse_date
 from .detectors import DETECTORS, SETTLED_DETECTORS
 from .inputs import Decoded, InputError, decode_bytes, decode_html_bytes
@@ -28,19 +28,20 @@ from .model import (
     CleanWarning,
     Line,
     Metadata,
+    Note,
     Removal,
 )
 from .normalize import comparable, normalize_line, split_lines, word_count
 from .prefilter import LineScreen, ScreenCache
 from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex, url_host
-from .text import Budget, Doc, is_body_like
+from .text import TAIL_LINES, Budget, Doc, is_body_like
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
-# A line's text and blank lines after it, whether it is in the head and tail zones, and its
-# two neighbours.
-LineContext = tuple[str, int, bool, bool, str | None, str | None]
+# A line's text and blank lines after it, whether it is in the head, lead and tail zones, and
+# its two neighbours.
+LineContext = tuple[str, int, bool, bool, bool, str | None, str | None]
 MAX_PASSES = 4  # cleaning the kept lines again until stable (usually 1 or 2 passes)
 PHASES = ("structure", "headline", "repeats")  # after the line rules, in this order
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
@@ -61,12 +62,14 @@ class Step:
 class Plan:
     """What cleaning runs for one site, language and input kind, worked out once.
 
-    The line screen of its line rules (site rules first), and per phase ("structure",
-    "headline", "repeats") its structural actions and detectors in rule order.
+    The line screen of its line rules (site rules first), per phase ("structure",
+    "headline", "repeats") its structural actions and detectors in rule order, and its note
+    rules (read on the kept lines at the end).
     """
 
     screen: LineScreen
     phases: tuple[tuple[str, tuple[Step, ...]], ...]
+    notes: tuple[Rule, ...] = ()
 
 
 class CleanError(ValueError):
@@ -144,7 +147,8 @@ class Cleaner:
                 r for r in self.rules_for(rule_file, language) if r.detector not in skip_detectors
             ]
             screen = self._screens.get([r for r in rules if r.is_line_rule or r.patterns])
-            plan = Plan(screen, tuple((phase, _steps(rules, phase)) for phase in PHASES))
+            phases = tuple((phase, _steps(rules, phase)) for phase in PHASES)
+            plan = Plan(screen, phases, tuple(r for r in rules if r.action == NOTE_ACTION))
             self._plans[key] = plan  # a race only builds the same plan twice
         return plan
 
@@ -169,7 +173,7 @@ class Cleaner:
         resolution = self.sites.resolve([line.text for line in lines], url, site)
         unmatched: set[LineContext] = set()
         first = self.clean_lines(lines, resolution, unmatched=unmatched)
-        return self._settled(lines, resolution, first, unmatched)
+        return self._noted(lines, resolution, self._settled(lines, resolution, first, unmatched))
 
     def clean_html(
         self, html: str | bytes, url: str | None = None, site: str | None = None
@@ -208,6 +212,7 @@ class Cleaner:
         result = self.clean_lines(
             lines, resolution, language=page.language, skip_detectors=TEXT_ONLY_DETECTORS
         )
+        result = self._noted(lines, resolution, result)
         meta = result.metadata
         meta.published = meta.published or page.published
         meta.authors = meta.authors or page.authors
@@ -363,15 +368,52 @@ class Cleaner:
             )
         return result
 
+    def _noted(self, lines: list[Line], resolution: Resolution, result: CleanResult) -> CleanResult:
+        """Run the plan's note rules on the kept lines: what they read fills the metadata
+        fields that no removal set (a removed agency line outranks a credit in the text)."""
+        notes = self._plan(resolution.rule_file, result.language, SETTLED_DETECTORS).notes
+        if not notes:
+            return result
+        gone = {removal.line for removal in result.removed}
+        doc = Doc(
+            [line for line in lines if line.no not in gone],
+            Budget(self._budget_for(lines)),
+            patterns=self._screens.patterns,
+        )
+        zones = {"lead": [doc.lead_index()], "tail": range(len(doc.lines))[-TAIL_LINES:]}
+        try:
+            for rule in notes:
+                for index in zones[rule.zone]:
+                    if index is None or not doc.may_match(rule, index):
+                        continue
+                    groups = line_matches(rule, doc, index)
+                    if groups:
+                        line = doc.lines[index]
+                        captured = tuple(sorted(groups.items()))
+                        result.noted.append(Note(line.no, line.text, rule.id, rule.kind, captured))
+        except TimeoutError as exc:
+            raise CleanError("timeout", f"cleaning took too long: {exc}") from None
+        if not result.noted:
+            return result
+        result.noted.sort(key=lambda note: note.line)
+        found, warnings = self._metadata(result.noted)
+        meta = result.metadata
+        for name in sorted(DATE_FIELDS | TEXT_FIELDS):
+            if getattr(meta, name) is None:
+                setattr(meta, name, getattr(found, name))
+        meta.authors = meta.authors or found.authors
+        result.warnings += warnings
+        return result
+
     def _budget_for(self, lines: list[Line]) -> float:
         """The time budget of one document: the base budget, plus more for a very long one."""
         size = sum(len(line.text) for line in lines)
         return self.time_budget + BUDGET_SECONDS_PER_MILLION_CHARS * size / 1_000_000
 
-    def _metadata(self, removed: list[Removal]) -> tuple[Metadata, list[CleanWarning]]:
-        """Metadata from the named groups of the removals that survived: a site rule's capture
-        first (the site's own date line outranks a generic rule's reading of a date), then in
-        line order."""
+    def _metadata(self, removed: Sequence[Removal | Note]) -> tuple[Metadata, list[CleanWarning]]:
+        """Metadata from the named groups of the removals that survived (or of the notes): a
+        site rule's capture first (the site's own date line outranks a generic rule's reading
+        of a date), then in line order."""
         meta = Metadata()
         warnings = []
         for removal in sorted(removed, key=lambda r: r.rule in self._generic_ids):
@@ -418,6 +460,7 @@ def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext])
             line.text,
             line.blank_after,
             screen.uses_head and doc.in_head(index),
+            screen.uses_lead and doc.is_lead(index),
             screen.uses_tail and doc.in_tail(index),
             lines[index - 1].text if screen.uses_previous and index else None,
             lines[index + 1].text if screen.uses_next and index + 1 < len(lines) else None,

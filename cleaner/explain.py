@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .model import CAPTION_GROUPS, CleanResult, Line, Removal
+from .model import CAPTION_GROUPS, CleanResult, Line, Note, Removal
 from .rules import Rule
 
 _COLORS = {
@@ -42,17 +42,20 @@ def explain(
         f"site {site} (found by {result.site_source}); "
         f"language {result.language or 'unknown'}"
     ]
-    width = max((len(r.rule) for r in result.removed), default=0)
-    for removal in result.removed:
-        rule = rules.get(removal.rule)
+    hits: list[tuple[str, Removal | Note]] = [("removed", r) for r in result.removed]
+    hits += [("meta", n) for n in result.noted]
+    width = max((len(hit.rule) for _, hit in hits), default=0)
+    for style, hit in hits:
+        rule = rules.get(hit.rule)
         why = rule.description if rule else ""
+        label = hit.kind if style == "removed" else "kept, noted"
         out.append(
-            f"  L{removal.line:<4} {_paint(f'{removal.kind:<11}', 'removed', color)} "
-            f"{_paint(removal.rule.ljust(width), 'rule', color)}  {_preview(removal.text)}"
+            f"  L{hit.line:<4} {_paint(f'{label:<11}', style, color)} "
+            f"{_paint(hit.rule.ljust(width), 'rule', color)}  {_preview(hit.text)}"
         )
         if why:
             out.append(_paint(f"        {'':11} why: {why}", "dim", color))
-        for field, value in removal.captured:
+        for field, value in hit.captured:
             out.append(_paint(f"        {'':11} -> {field}: {_preview(value)}", "meta", color))
     meta = {k: v for k, v in result.metadata.to_dict().items() if v}
     for field, value in meta.items():
@@ -100,16 +103,27 @@ def line_verdicts(lines: Sequence[Line], result: CleanResult) -> list[LineVerdic
 
 def _verdict_detail(item: LineVerdict, rules: Mapping[str, Rule], color: bool) -> list[str]:
     """The indented lines under a removed line: rule, kind, reason, captured values."""
-    removal = item.removal
-    if removal is None:
+    if item.removal is None:
         return []
-    rule = rules.get(removal.rule)
+    fields = ", ".join(item.fields)
+    return _hit_detail(
+        f"captured as metadata field {fields} by" if fields else "removed by",
+        item.removal,
+        rules,
+        color,
+    )
+
+
+def _hit_detail(
+    heading: str, hit: Removal | Note, rules: Mapping[str, Rule], color: bool
+) -> list[str]:
+    """The indented lines under a line a rule acted on: rule, kind, reason, captured values."""
     pad = " " * 16
-    by = f"captured as metadata field {', '.join(item.fields)} by" if item.fields else "removed by"
-    out = [f"{pad}{by} rule {_paint(removal.rule, 'rule', color)} ({removal.kind})"]
+    out = [f"{pad}{heading} rule {_paint(hit.rule, 'rule', color)} ({hit.kind})"]
+    rule = rules.get(hit.rule)
     if rule is not None:
         out.append(_paint(f"{pad}why: {rule.description}", "dim", color))
-    for name, value in removal.captured:
+    for name, value in hit.captured:
         out.append(_paint(f"{pad}{name} = {value!r}", "meta", color))
     return out
 
@@ -148,11 +162,16 @@ def explain_lines(
         items += [LineVerdict(0, text, HEADLINE if i == 0 else KEPT) for i, text in enumerate(kept)]
     else:
         items = line_verdicts(lines, result)
+    notes = {note.line: note for note in result.noted}
     for item in items:
         number = f"{item.no:>5}" if item.no else "    -"
         label = _paint(f"{item.verdict:<9}", _VERDICT_STYLE[item.verdict], color)
         out.append(f"{number}  {label} {show(item.text, item.verdict)}")
         out.extend(_verdict_detail(item, rules, color))
+        if item.verdict in (KEPT, HEADLINE) and item.no in notes:
+            note = notes[item.no]
+            fields = ", ".join(name for name, _ in note.captured)
+            out.extend(_hit_detail(f"kept; metadata field {fields} noted by", note, rules, color))
     for warning in result.warnings:
         out.append(f"  warning {warning.code}: {warning.message}")
     return "\n".join(out) + "\n"

@@ -96,13 +96,15 @@ def run_case(cleaner: Cleaner, case: GoldenCase) -> CleanResult:
 
 
 def summary(result: CleanResult) -> dict[str, Any]:
-    """What a case pins besides the text: site, language, metadata, removals, warning codes."""
+    """What a case pins besides the text: site, language, metadata, removals, notes, warning
+    codes."""
     return {
         "site": result.site,
         "site_source": result.site_source,
         "language": result.language,
         "metadata": result.metadata.to_dict(),
         "removed": [{"line": r.line, "rule": r.rule, "kind": r.kind} for r in result.removed],
+        "noted": [{"line": n.line, "rule": n.rule, "kind": n.kind} for n in result.noted],
         "warnings": sorted(w.code for w in result.warnings),
     }
 

@@ -78,6 +78,27 @@ class Removal:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """Metadata a `note` rule read from a line that stays in the text (a wire dateline or a
+    closing agency credit), and the rule that read it."""
+
+    line: int
+    text: str
+    rule: str
+    kind: str
+    captured: tuple[tuple[str, str], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "text": self.text,
+            "rule": self.rule,
+            "kind": self.kind,
+            "captured": dict(self.captured),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class CleanWarning:
     """Something the cleaner was unsure about; the text was kept."""
 
@@ -98,7 +119,7 @@ class Caption:
 
 @dataclass(slots=True)
 class Metadata:
-    """What the rules captured from removed lines."""
+    """What the rules captured: from removed lines first, then from notes on kept lines."""
 
     published: str | None = None
     modified: str | None = None
@@ -125,6 +146,7 @@ class CleanResult:
     warnings: list[CleanWarning]
     input_format: str = "text"
     encoding: str | None = None  # how input bytes were decoded; None when given as text
+    noted: list[Note] = field(default_factory=list)  # metadata read from kept lines
 
     @property
     def text(self) -> str:
@@ -152,6 +174,7 @@ class CleanResult:
             "encoding": self.encoding,
             "metadata": self.metadata.to_dict(),
             "removed": [r.to_dict() for r in self.removed],
+            "noted": [n.to_dict() for n in self.noted],
             "warnings": [w.to_dict() for w in self.warnings],
         }
 
@@ -186,4 +209,8 @@ class CleanResult:
             warnings=[CleanWarning(w["code"], w["message"]) for w in data.get("warnings") or []],
             input_format=data.get("input_format") or "text",
             encoding=data.get("encoding"),
+            noted=[
+                Note(n["line"], n["text"], n["rule"], n["kind"], tuple(n["captured"].items()))
+                for n in data.get("noted") or []
+            ],
         )

@@ -15,12 +15,13 @@ from typing import Any
 import regex
 import yaml
 
-from .actions import ACTIONS, LINE_ACTIONS
+from .actions import ACTIONS, LINE_ACTIONS, NOTE_ACTION
 from .detectors import DETECTORS
-from .model import CAPTURE_GROUPS, KINDS
+from .model import CAPTION_GROUPS, CAPTURE_GROUPS, KINDS
 from .selectors import Selector, compile_selector
 
-ZONES = ("any", "head", "tail")
+ZONES = ("any", "head", "lead", "tail")
+NOTE_ZONES = ("lead", "tail")  # where a story's own credit stands: not beside one quote
 DEFAULT_HINT = "see 'Rule files' in README.md for the schema"
 GENERIC_PREFIX = "_"
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
@@ -77,7 +78,8 @@ _RULE_KEYS = {
     "exact": "a line (or list of lines) matched exactly",
     "regex": "a regex (or list) searched in each line; named groups capture metadata",
     "ignore_case": "match exact/regex case-insensitively",
-    "zone": "where the line may be: any, head (first lines) or tail (last lines)",
+    "zone": "where the line may be: any, head (first lines), lead (first paragraph) or tail "
+    "(last lines)",
     "max_words": "only lines with at most this many words",
     "skip_between_prose": "not a line between two paragraphs of prose (a timeline's date)",
     "followed_by": "regex the next non-empty line must match",
@@ -340,6 +342,8 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
     zone = data.get("zone", "any")
     if zone not in ZONES:
         raise RuleError(path, line, f"zone {zone!r} in {what} is not one of {', '.join(ZONES)}")
+    if action == NOTE_ACTION:
+        _check_note(patterns, exact, zone, path, line, what)
     max_words = data.get("max_words")
     if max_words is not None and (not isinstance(max_words, int) or max_words < 1):
         raise RuleError(
@@ -380,6 +384,36 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         params=tuple(sorted(params.items())),
         languages=_languages(data.get("languages", []), path, line, f"'languages' in {what}"),
     )
+
+
+def _check_note(
+    patterns: tuple[regex.Pattern[str], ...],
+    exact: frozenset[str],
+    zone: str,
+    path: str,
+    line: int,
+    what: str,
+) -> None:
+    """A note keeps its line and only reads metadata: each regex must capture a metadata
+    field, and it looks only where a story credits its source (its lead or its last lines)."""
+    if exact or not patterns:
+        raise RuleError(path, line, f"{what}: a note rule needs 'regex' (not 'exact')")
+    for pattern in patterns:
+        groups = set(pattern.groupindex)
+        if groups & CAPTION_GROUPS or not groups:
+            raise RuleError(
+                path,
+                line,
+                f"{what}: each regex of a note rule must capture a metadata field",
+                "named groups: " + ", ".join(sorted(CAPTURE_GROUPS - CAPTION_GROUPS)),
+            )
+    if zone not in NOTE_ZONES:
+        raise RuleError(
+            path,
+            line,
+            f"{what}: a note rule needs 'zone: lead' or 'zone: tail'",
+            "an agency named elsewhere may credit one quote, not the story",
+        )
 
 
 def _compile_fingerprint(data: Any, path: str, index: int) -> Fingerprint:

@@ -50,7 +50,7 @@ def summarize(record: dict[str, Any], text_field: str = "text") -> RecordSummary
         site=record.get("site"),
         chars_in=chars_in,
         chars_removed=sum(len(r["text"]) for r in removed),
-        rules=tuple(r["rule"] for r in removed),
+        rules=tuple(r["rule"] for r in [*removed, *(record.get("noted") or [])]),
         warnings=tuple(w["code"] for w in record.get("warnings") or []),
     )
 

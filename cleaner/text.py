@@ -81,12 +81,24 @@ class Doc:
         """Whether line `index` is page-top furniture territory: among the first HEAD_LINES
         lines and above the first paragraph of prose. A crosshead ("Health") under the lead
         paragraph is never in the head, whichever pass looks at it."""
+        return index < self._head_end_index()
+
+    def is_lead(self, index: int) -> bool:
+        """Whether line `index` is the lead: the first paragraph of prose under the headline."""
+        return index == self.lead_index()
+
+    def lead_index(self) -> int | None:
+        """The index of the lead paragraph; None when the first lines hold no prose."""
+        end = self._head_end_index()
+        return end if end < len(self.lines) and self.is_prose(end) else None
+
+    def _head_end_index(self) -> int:
         if self._head_end is None:  # the first line is the headline even when it reads as prose
             self._head_end = next(
                 (i for i in range(1, HEAD_LINES) if i < len(self.lines) and self.is_prose(i)),
                 HEAD_LINES,
             )
-        return index < self._head_end
+        return self._head_end
 
     def between_prose(self, index: int) -> bool:
         """Whether line `index` sits between two paragraphs of prose (as a timeline's dates,

@@ -212,3 +212,52 @@ def test_strip_repeats_from_results_and_records(cleaner):
 def test_find_repeats_never_counts_headlines():
     docs = [("s", f"Same headline\n\nBody text number {i} here.") for i in range(10)]
     assert find_repeats(docs) == []
+
+
+WIRE_BRIEF = (
+    "Storm shuts ports along the coast\n\n"
+    "{agency_line}"
+    "MANILA, Oct 25 (AFP) - A storm shut ports along the coast on Friday, the coast guard said.\n\n"
+    "More than 20,000 people were moved to evacuation centres, officials said on Friday.\n\n"
+    "Schools in the capital will stay closed until Monday, the city government said. — AFP\n"
+)
+
+
+def test_note_reads_agency_from_kept_text(cleaner):
+    from cleaner.explain import explain
+    from cleaner.model import CleanResult
+    from cleaner.stats import summarize
+
+    result = cleaner.clean(WIRE_BRIEF.format(agency_line=""))
+    assert result.metadata.agency == "AFP"
+    assert result.removed == []  # notes never remove
+    assert [(n.line, n.rule) for n in result.noted] == [
+        (3, "en.wire-dateline"),
+        (7, "generic.closing-agency"),
+    ]
+    assert "kept, noted" in explain(result, cleaner.rules_by_id)
+    record = result.to_dict()
+    assert CleanResult.from_dict(record) == result
+    assert {"en.wire-dateline", "generic.closing-agency"} <= set(summarize(record).rules)
+
+
+def test_removed_agency_line_outranks_a_note(cleaner):
+    result = cleaner.clean(WIRE_BRIEF.format(agency_line="Reuters\n\n"))
+    assert [r.rule for r in result.removed] == ["generic.agency-line"]
+    assert result.metadata.agency == "Reuters"
+    assert len(result.noted) == 2  # still reported, for the audit trail
+
+
+def test_agency_cited_mid_story_is_not_the_story_agency(cleaner):
+    text = (
+        "Talks resume in Geneva\n\n"
+        "Negotiators met again on Monday to discuss the ceasefire proposal, officials said.\n\n"
+        "PARIS (AFP) - a line quoted from a wire report in the middle of the story, it said.\n\n"
+        "The talks will continue on Tuesday, a spokesman for the mediators told reporters.\n\n"
+        "The mediators, Reuters reported, hope for a deal before the end of the month.\n\n"
+        "A final round is planned for next week, the spokesman told reporters on Monday.\n\n"
+        "Both sides said they were ready to compromise on the main points of the deal.\n\n"
+        "Observers said the outcome of the talks was still very hard to predict, however.\n"
+    )
+    result = cleaner.clean(text)
+    assert result.metadata.agency is None and result.noted == []

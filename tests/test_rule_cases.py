@@ -24,6 +24,7 @@ def test_rule_case(case, tmp_path):
     result = _cleaner_with(case["rule"], tmp_path).clean(case["text"], site=SITE)
     assert [r.text for r in result.removed] == case["removed"]
     assert all(r.rule == case["rule"]["id"] for r in result.removed)
+    assert [n.text for n in result.noted] == case.get("noted", [])
     for line in case.get("kept", []):
         assert line in [result.title, *result.paragraphs]
     expected_meta = case.get("metadata", {})

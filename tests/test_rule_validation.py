@@ -102,6 +102,30 @@ def _parse(body: str, name: str = "x.com.yaml"):
             "unknown parameter 'windw'",
             3,
         ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: credit\n    action: note\n"
+            "    description: d\n    regex: '(?P<agency>AFP)'\n",
+            "a note rule needs 'zone: lead' or 'zone: tail'",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: credit\n    action: note\n"
+            "    description: d\n    regex: 'AFP'\n    zone: tail\n",
+            "each regex of a note rule must capture a metadata field",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: credit\n    action: note\n"
+            "    description: d\n    regex: '(?P<caption>.+) (?P<agency>AFP)'\n    zone: tail\n",
+            "each regex of a note rule must capture a metadata field",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: credit\n    action: note\n"
+            "    description: d\n    exact: AFP\n    zone: tail\n",
+            "a note rule needs 'regex'",
+            3,
+        ),
         ("site: x.com\nlanguage: english\n", "ISO 639-1", 1),
         ("- just\n- a list\n", "must be a mapping", 1),
     ],

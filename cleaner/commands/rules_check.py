@@ -43,6 +43,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         try:
             result = check_case(cleaner, case).result
             fired.update(r.rule for r in result.removed)
+            fired.update(n.rule for n in result.noted)
             bodies += [p for p in result.paragraphs if is_body_like(p)]
             for rule_id, lines in matched_lines(cleaner, case, result).items():
                 matches[rule_id][case.id] = lines
