@@ -35,6 +35,10 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.skip_between_prose and doc.between_prose(index):
         return None
+    if rule.closing and not doc.in_closing(index):
+        return None
+    if rule.opening and not doc.in_opening(index):
+        return None
     if rule.blank_after is not None and doc.lines[index].blank_after < rule.blank_after:
         return None
     groups: dict[str, str] | None = None

@@ -39,9 +39,9 @@ from .text import TAIL_LINES, Budget, Doc, is_body_like
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
-# A line's text and blank lines after it, whether it is in the head, lead and tail zones, and
-# its two neighbours.
-LineContext = tuple[str, int, bool, bool, bool, str | None, str | None]
+# A line's text and blank lines after it, whether it is in the head, lead and tail zones, the
+# opening and the closing (see Doc), and its two neighbours.
+LineContext = tuple[str, int, bool, bool, bool, bool, bool, str | None, str | None]
 MAX_PASSES = 4  # cleaning the kept lines again until stable (usually 1 or 2 passes)
 PHASES = ("structure", "headline", "repeats")  # after the line rules, in this order
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
@@ -461,6 +461,8 @@ def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext])
             line.blank_after,
             screen.uses_head and doc.in_head(index),
             screen.uses_lead and doc.is_lead(index),
+            screen.uses_prose_span and doc.in_opening(index),
+            screen.uses_prose_span and doc.in_closing(index),
             screen.uses_tail and doc.in_tail(index),
             lines[index - 1].text if screen.uses_previous and index else None,
             lines[index + 1].text if screen.uses_next and index + 1 < len(lines) else None,

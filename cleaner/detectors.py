@@ -35,6 +35,7 @@ HEADER_KINDS = frozenset(
 UNDER_PICTURE_KINDS = frozenset({"label", "timestamp", "dateline", "logo"})
 _WORD = re.compile(r"\w{4,}")
 _CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" -> "AFP"
+LIST_ITEMS_MAX = 15  # an unmarked list's items are looked for this far under its intro line
 _LIST_ITEM = re.compile(r"[-–•*·]\s|\d{1,2}[.)]\s")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
@@ -148,8 +149,10 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         text = doc.lines[first].text
         if first != first_kept and not is_body_like(text) and ends_like_sentence(text):
             continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
-        if _LIST_ITEM.match(text):
+        if _LIST_ITEM.match(text) or all(_in_list(doc, i) for i in indices):
             continue  # an item of two lists ("- China") belongs to the text each time
+        if _refrain(doc, indices):
+            continue  # a slogan ("Dafa ek, dabi ek") said between paragraphs each time
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
         # A repeated paragraph or the headline keeps its first copy; furniture goes entirely.
@@ -160,6 +163,34 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             gone = [i for i in gone if not ends_like_sentence(doc.lines[i].text)]
         found += [_removal(doc, i, rule) for i in gone]
     return found, []
+
+
+def _refrain(doc: Doc, copies: list[int]) -> bool:
+    """Whether the copies of a line are a refrain of the text: each stands apart between two
+    sentences of the text (a caption shown twice stands right under itself, a banner under
+    the headline or beside other furniture)."""
+    apart = all(later - earlier > 1 for earlier, later in zip(copies, copies[1:], strict=False))
+    if not apart or looks_like_caption(doc.lines[copies[0]].text):
+        return False
+    last = len(doc.lines) - 1
+    return all(
+        0 < i < last
+        and ends_like_sentence(doc.lines[i - 1].text)
+        and ends_like_sentence(doc.lines[i + 1].text)
+        for i in copies
+    )
+
+
+def _in_list(doc: Doc, index: int) -> bool:
+    """Whether line `index` is an item of an unmarked list: one of the short lines under a
+    line that introduces them ("Top gainers:")."""
+    for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
+        text = doc.lines[above].text
+        if text.endswith(":"):
+            return True
+        if is_body_like(text):
+            return False
+    return False
 
 
 def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
@@ -193,6 +224,19 @@ def _without_title_suffix(text: str) -> str:
 
 def _content_words(text: str) -> set[str]:
     return {w.casefold() for w in _WORD.findall(text)}
+
+
+def _repeated_before_prose(doc: Doc, index: int, block: range) -> bool:
+    """Whether line `index` is shown again in `block` before any paragraph of prose: a glued
+    story repeats its headline over captions and logos; a slogan said again a few paragraphs
+    on is the text's own refrain."""
+    key = comparable(doc.lines[index].text)
+    for j in block:
+        if comparable(doc.lines[j].text) == key:
+            return True
+        if doc.is_prose(j):
+            return False
+    return False
 
 
 def _article_dates(doc: Doc, head: int) -> list[date]:
@@ -232,8 +276,7 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         ):
             continue
         block = range(c + 1, min(c + 1 + window, len(doc.lines)))
-        key = comparable(text)
-        repeat = any(comparable(doc.lines[j].text) == key for j in block)
+        repeat = _repeated_before_prose(doc, c, block)
         # A story's header block sits right under its headline; a caption a few paragraphs
         # below a crosshead is part of the article.
         header_lines = sum(

@@ -287,6 +287,7 @@ class LineScreen:
         # What of a line's context any rule looks at (zones, neighbours), for pass-to-pass reuse.
         self.uses_head = any(r.zone == "head" for r in rules)
         self.uses_lead = any(r.zone == "lead" for r in rules)
+        self.uses_prose_span = any(r.closing or r.opening for r in rules)
         self.uses_tail = any(r.zone == "tail" for r in rules)
         self.uses_previous = any(r.preceded_by is not None or r.skip_between_prose for r in rules)
         self.uses_next = any(r.followed_by is not None or r.skip_between_prose for r in rules)

@@ -82,6 +82,8 @@ _RULE_KEYS = {
     "(last lines)",
     "max_words": "only lines with at most this many words",
     "skip_between_prose": "not a line between two paragraphs of prose (a timeline's date)",
+    "opening": "only the opening: the lines down to the first paragraph of prose",
+    "closing": "only the closing: the last paragraph of prose and the lines below it",
     "followed_by": "regex the next non-empty line must match",
     "preceded_by": "regex the previous non-empty line must match",
     "blank_after": "only lines followed by at least this many blank input lines",
@@ -90,6 +92,9 @@ _RULE_KEYS = {
     "params": "detect action: the detector's parameters",
     "languages": "apply only to documents in these languages",
 }
+
+
+_FLAGS = ("skip_between_prose", "closing", "opening")  # true or false
 
 
 class RuleError(Exception):
@@ -156,6 +161,8 @@ class Rule:
     zone: str = "any"
     max_words: int | None = None
     skip_between_prose: bool = False
+    closing: bool = False
+    opening: bool = False
     followed_by: regex.Pattern[str] | None = None
     preceded_by: regex.Pattern[str] | None = None
     blank_after: int | None = None
@@ -356,9 +363,10 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         raise RuleError(
             path, line, f"'blank_after' in {what} must be a positive integer", "e.g. blank_after: 2"
         )
-    skip_between_prose = data.get("skip_between_prose", False)
-    if not isinstance(skip_between_prose, bool):
-        raise RuleError(path, line, f"'skip_between_prose' in {what} must be true or false")
+    flags = {key: data.get(key, False) for key in _FLAGS}
+    for key, value in flags.items():
+        if not isinstance(value, bool):
+            raise RuleError(path, line, f"{key!r} in {what} must be true or false")
     neighbours = {
         key: compile_regex(data[key], path, line, f"{key} of {what}", ignore_case)
         for key in ("followed_by", "preceded_by")
@@ -375,7 +383,9 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         ignore_case=ignore_case,
         zone=zone,
         max_words=max_words,
-        skip_between_prose=skip_between_prose,
+        skip_between_prose=flags["skip_between_prose"],
+        closing=flags["closing"],
+        opening=flags["opening"],
         followed_by=neighbours.get("followed_by"),
         preceded_by=neighbours.get("preceded_by"),
         blank_after=blank_after,

@@ -59,6 +59,7 @@ class Doc:
     # The Cleaner's RE2 pattern sets: let structural rules skip lines they cannot match.
     patterns: PatternSet | None = None
     _head_end: int | None = None
+    _prose_span: tuple[int, int] | None = None  # first and last prose line (-1 when none)
 
     def may_match(self, rule: Rule, index: int) -> bool:
         """False when none of the rule's patterns can match line `index` (a cheap first look)."""
@@ -106,6 +107,31 @@ class Doc:
         captions and labels)."""
         last = len(self.lines) - 1
         return 0 < index < last and self.is_prose(index - 1) and self.is_prose(index + 1)
+
+    def in_opening(self, index: int) -> bool:
+        """Whether line `index` is in the opening: the page's header down to the first
+        paragraph of prose, however many lines it holds (a list under a crosshead is not)."""
+        first = self._prose()[0]
+        return first < 0 or index <= first
+
+    def in_closing(self, index: int) -> bool:
+        """Whether line `index` is in the closing: the last paragraph of prose and the lines
+        below it, where nothing of the story follows (a data source note under a table or an
+        acronym crosshead with text below is not)."""
+        return index >= self._prose()[1]
+
+    def _prose(self) -> tuple[int, int]:
+        if self._prose_span is None:
+            # The headline and its copies are not the text, even when one is a question
+            # long enough to read as prose.
+            headline = self.lines[0].text if self.lines else ""
+            prose = [
+                i
+                for i in range(1, len(self.lines))
+                if self.is_prose(i) and self.lines[i].text != headline
+            ]
+            self._prose_span = (prose[0], prose[-1]) if prose else (-1, -1)
+        return self._prose_span
 
     def is_prose(self, index: int) -> bool:
         """Whether line `index` is a paragraph of the article's text: body-like, not a caption."""
