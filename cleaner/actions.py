@@ -97,12 +97,15 @@ LINE_ACTIONS: dict[str, Callable[[Rule, Doc, int, dict[str, str]], LineCapture]]
 
 def _first_marker(rule: Rule, doc: Doc) -> int | None:
     """First line matching the rule after some body text (a marker at the top is not a cut)."""
-    seen_body = False
-    for index, line in enumerate(doc.lines):
-        if doc.is_kept(index) and is_body_like(line.text):
-            seen_body = True
-            continue
-        if seen_body and doc.may_match(rule, index) and line_matches(rule, doc, index) is not None:
+    lines = doc.lines
+    body = (i for i, line in enumerate(lines) if doc.is_kept(i) and is_body_like(line.text))
+    first_body = next(body, None)
+    if first_body is None:
+        return None
+    for index in doc.may_match_at(rule):
+        if index <= first_body or doc.is_kept(index) and is_body_like(lines[index].text):
+            continue  # above the text, or a paragraph of it
+        if line_matches(rule, doc, index) is not None:
             return index
     return None
 
@@ -160,9 +163,7 @@ def _second_story_marker(rule: Rule, doc: Doc) -> int | None:
     story's header may have lost its marker); the headline never counts as body text.
     """
     found = {
-        index
-        for index in range(len(doc.lines))
-        if doc.may_match(rule, index) and line_matches(rule, doc, index) is not None
+        index for index in doc.may_match_at(rule) if line_matches(rule, doc, index) is not None
     }
     if not found:
         return None

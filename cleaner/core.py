@@ -278,7 +278,7 @@ class Cleaner:
     ) -> tuple[Doc, list[CleanWarning]]:
         """Run the line rules and the phases of a plan; the Doc holds what they removed."""
         screen = plan.screen
-        doc = Doc(lines, Budget(self._budget_for(lines)), patterns=screen.patterns)
+        doc = Doc(lines, Budget(self._budget_for(lines)), screen=screen)
         warnings: list[CleanWarning] = []
         try:
             _apply_line_rules(doc, screen, unmatched if unmatched is not None else set())
@@ -371,31 +371,28 @@ class Cleaner:
     def _noted(self, lines: list[Line], resolution: Resolution, result: CleanResult) -> CleanResult:
         """Run the plan's note rules on the kept lines: what they read fills the metadata
         fields that no removal set (a removed agency line outranks a credit in the text)."""
-        notes = self._plan(resolution.rule_file, result.language, SETTLED_DETECTORS).notes
-        if not notes:
+        plan = self._plan(resolution.rule_file, result.language, SETTLED_DETECTORS)
+        if not plan.notes:
             return result
         gone = {removal.line for removal in result.removed}
-        doc = Doc(
-            [line for line in lines if line.no not in gone],
-            Budget(self._budget_for(lines)),
-            patterns=self._screens.patterns,
-        )
-        zones = {"lead": [doc.lead_index()], "tail": range(len(doc.lines))[-TAIL_LINES:]}
+        kept = [line for line in lines if line.no not in gone]
+        doc = Doc(kept, Budget(self._budget_for(lines)))
+        where = set(range(len(kept))[-TAIL_LINES:])
+        if any(rule.zone == "lead" for rule in plan.notes) and (lead := doc.lead_index()):
+            where.add(lead)
         try:
-            for rule in notes:
-                for index in zones[rule.zone]:
-                    if index is None or not doc.may_match(rule, index):
-                        continue
+            for index in sorted(where):
+                # The screen answered for these lines when the line rules ran: cache hits.
+                for rule in plan.screen.candidates(kept[index].text).notes:
                     groups = line_matches(rule, doc, index)
                     if groups:
-                        line = doc.lines[index]
+                        line = kept[index]
                         captured = tuple(sorted(groups.items()))
                         result.noted.append(Note(line.no, line.text, rule.id, rule.kind, captured))
         except TimeoutError as exc:
             raise CleanError("timeout", f"cleaning took too long: {exc}") from None
         if not result.noted:
             return result
-        result.noted.sort(key=lambda note: note.line)
         found, warnings = self._metadata(result.noted)
         meta = result.metadata
         for name in sorted(DATE_FIELDS | TEXT_FIELDS):
@@ -453,23 +450,23 @@ def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext])
     """
     lines = doc.lines
     for index, line in enumerate(lines):
-        candidates = screen.candidates(line.text)
-        if not candidates:  # most body paragraphs
+        found = screen.candidates(line.text)
+        if not found.rules:  # most body paragraphs
             continue
         context = (
             line.text,
             line.blank_after,
-            screen.uses_head and doc.in_head(index),
-            screen.uses_lead and doc.is_lead(index),
-            screen.uses_prose_span and doc.in_opening(index),
-            screen.uses_prose_span and doc.in_closing(index),
-            screen.uses_tail and doc.in_tail(index),
-            lines[index - 1].text if screen.uses_previous and index else None,
-            lines[index + 1].text if screen.uses_next and index + 1 < len(lines) else None,
+            found.head and doc.in_head(index),
+            found.lead and doc.is_lead(index),
+            found.span and doc.in_opening(index),
+            found.span and doc.in_closing(index),
+            found.tail and doc.in_tail(index),
+            lines[index - 1].text if found.previous and index else None,
+            lines[index + 1].text if found.next and index + 1 < len(lines) else None,
         )
         if context in unmatched:
             continue
-        for rule in candidates:
+        for rule in found.rules:
             groups = line_matches(rule, doc, index)
             if groups is not None:
                 captured = LINE_ACTIONS[rule.action](rule, doc, index, groups)

@@ -142,17 +142,15 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     first_kept = kept[0] if kept else -1
     found: Removals = []
     for indices in groups.values():
+        if len(indices) < 2:
+            continue
         copies = [i for i in indices if doc.is_kept(i)]
-        if len(indices) < 2 or not copies:
+        if not copies:
             continue
         first = copies[0]
         text = doc.lines[first].text
         if first != first_kept and not is_body_like(text) and ends_like_sentence(text):
             continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
-        if _LIST_ITEM.match(text) or all(_in_list(doc, i) for i in indices):
-            continue  # an item of two lists ("- China") belongs to the text each time
-        if _refrain(doc, indices):
-            continue  # a slogan ("Dafa ek, dabi ek") said between paragraphs each time
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
         # A repeated paragraph or the headline keeps its first copy; furniture goes entirely.
@@ -161,6 +159,10 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if first == first_kept and not ends_like_sentence(text):
             # "Enough is enough." under the headline "Enough is enough" is a sentence of the text
             gone = [i for i in gone if not ends_like_sentence(doc.lines[i].text)]
+        if not gone or _LIST_ITEM.match(text) or all(_in_list(doc, i) for i in indices):
+            continue  # an item of two lists ("- China") belongs to the text each time
+        if _refrain(doc, indices):
+            continue  # a slogan ("Dafa ek, dabi ek") said between paragraphs each time
         found += [_removal(doc, i, rule) for i in gone]
     return found, []
 
@@ -231,12 +233,8 @@ def _repeated_before_prose(doc: Doc, index: int, block: range) -> bool:
     story repeats its headline over captions and logos; a slogan said again a few paragraphs
     on is the text's own refrain."""
     key = comparable(doc.lines[index].text)
-    for j in block:
-        if comparable(doc.lines[j].text) == key:
-            return True
-        if doc.is_prose(j):
-            return False
-    return False
+    again = next((j for j in block if comparable(doc.lines[j].text) == key), None)
+    return again is not None and not any(doc.is_prose(j) for j in range(index + 1, again))
 
 
 def _article_dates(doc: Doc, head: int) -> list[date]:
@@ -349,9 +347,11 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     if not kept:
         return [], []
     found: Removals = []
+    headings = iter(doc.may_match_at(rule))
     index = kept[0] + 1
     while index < len(doc.lines):
-        if not doc.may_match(rule, index) or line_matches(rule, doc, index) is None:
+        index = next((i for i in headings if i >= index), len(doc.lines))
+        if index == len(doc.lines) or line_matches(rule, doc, index) is None:
             index += 1
             continue
         block = [index]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import re2
@@ -243,8 +244,6 @@ class PatternSet:
             owner = [rule.id for rule in rules for _ in rule.patterns]  # pattern -> rule id
             screen = RegexScreen([pattern for rule in rules for pattern in rule.patterns])
             self._screens.append((screen, owner))
-        # Line rules and structural rules ask about the same line: remember recent answers.
-        self._group_matching = functools.lru_cache(maxsize=LINE_CACHE_SIZE)(self._in_group)
 
     def groups_of(self, rules: Sequence[Rule]) -> tuple[int, ...]:
         """The groups holding the patterns of `rules`."""
@@ -259,13 +258,45 @@ class PatternSet:
         """A group's screen and its pattern index -> rule id list."""
         return self._screens[group]
 
-    def may_match(self, rule_id: str, text: str) -> bool:
-        """Whether a rule with patterns may match `text` (one set's answer, remembered)."""
-        return rule_id in self._group_matching(text, self.group_of[rule_id])
-
     def _in_group(self, text: str, group: int) -> frozenset[str]:
         screen, owner = self._screens[group]
         return frozenset({owner[i] for i in screen.matching(text)})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The line rules and note rules that could match one line, and what of the line's
+    context (zones, neighbours) those line rules look at: only that is worked out for it."""
+
+    rules: tuple[Rule, ...] = ()
+    notes: tuple[Rule, ...] = ()
+    others: frozenset[str] = frozenset()  # ids of the plan's other rules with patterns
+    head: bool = False
+    lead: bool = False
+    span: bool = False  # the opening and the closing (Doc.in_opening, Doc.in_closing)
+    tail: bool = False
+    previous: bool = False
+    next: bool = False
+
+
+NO_CANDIDATES = Candidates()
+_HEAD, _LEAD, _SPAN, _TAIL, _PREVIOUS, _NEXT = 1, 2, 4, 8, 16, 32
+
+
+def _context_uses(rule: Rule) -> int:
+    """What of a line's context a line rule looks at, as the bits of Candidates' fields (a
+    note rule runs later, on the kept lines: none)."""
+    if rule.is_note:
+        return 0
+    neighbours = rule.skip_between_prose
+    return (
+        _HEAD * (rule.zone == "head")
+        | _LEAD * (rule.zone == "lead")
+        | _SPAN * (rule.opening or rule.closing)
+        | _TAIL * (rule.zone == "tail")
+        | _PREVIOUS * (rule.preceded_by is not None or neighbours)
+        | _NEXT * (rule.followed_by is not None or neighbours)
+    )
 
 
 class LineScreen:
@@ -279,18 +310,12 @@ class LineScreen:
         self.groups = patterns.groups_of(rules) if groups is None else groups
         self.position = {rule.id: i for i, rule in enumerate(rules)}
         # Per RE2 set of the plan's groups: its pattern index -> this list's rule position
-        # (-1: a rule of another language or a structural rule), read without building ids.
+        # (-1: a structural rule or a rule of another language), and -> rule id.
         self._sets = [
-            (screen, [self.position.get(rule_id, -1) for rule_id in owner])
+            (screen, [self.position.get(rule_id, -1) for rule_id in owner], owner)
             for screen, owner in (patterns.group(g) for g in self.groups)
         ]
-        # What of a line's context any rule looks at (zones, neighbours), for pass-to-pass reuse.
-        self.uses_head = any(r.zone == "head" for r in rules)
-        self.uses_lead = any(r.zone == "lead" for r in rules)
-        self.uses_prose_span = any(r.closing or r.opening for r in rules)
-        self.uses_tail = any(r.zone == "tail" for r in rules)
-        self.uses_previous = any(r.preceded_by is not None or r.skip_between_prose for r in rules)
-        self.uses_next = any(r.followed_by is not None or r.skip_between_prose for r in rules)
+        self._uses = [_context_uses(rule) for rule in self.rules]
         self.exact: dict[str, set[int]] = {}
         self.exact_folded: dict[str, set[int]] = {}
         for position, rule in enumerate(rules):
@@ -300,17 +325,41 @@ class LineScreen:
         # A cleaning pass over the kept lines asks about the same lines again.
         self.candidates = functools.lru_cache(maxsize=LINE_CACHE_SIZE)(self._candidates)
 
-    def _candidates(self, text: str) -> tuple[Rule, ...]:
-        """The rules that could match `text`, in rule order; () for most body paragraphs."""
-        hits = {
-            p for screen, pos in self._sets for i in screen.matching(text) if (p := pos[i]) >= 0
-        }
+    def may_match(self, rule_id: str, text: str) -> bool:
+        """Whether a structural rule of the plan may match `text`: the answer the line rules
+        got for the same line (one RE2 scan of a line serves both)."""
+        return rule_id in self.candidates(text).others
+
+    def _candidates(self, text: str) -> Candidates:
+        """The rules that could match `text`, in rule order; none for most body paragraphs."""
+        hits: set[int] = set()
+        others: set[str] = set()
+        for screen, positions, owner in self._sets:
+            for i in screen.matching(text):
+                if positions[i] >= 0:
+                    hits.add(positions[i])
+                else:
+                    others.add(owner[i])
         hits |= self.exact.get(text, _NONE)
         if self.exact_folded:
             hits |= self.exact_folded.get(text.casefold(), _NONE)
         if not hits:
-            return ()
-        return tuple(self.rules[i] for i in sorted(hits))
+            return Candidates(others=frozenset(others)) if others else NO_CANDIDATES
+        order = sorted(hits)
+        uses = 0
+        for i in order:
+            uses |= self._uses[i]
+        return Candidates(
+            rules=tuple(self.rules[i] for i in order if not self.rules[i].is_note),
+            notes=tuple(self.rules[i] for i in order if self.rules[i].is_note),
+            head=bool(uses & _HEAD),
+            lead=bool(uses & _LEAD),
+            span=bool(uses & _SPAN),
+            tail=bool(uses & _TAIL),
+            previous=bool(uses & _PREVIOUS),
+            next=bool(uses & _NEXT),
+            others=frozenset(others),
+        )
 
 
 class ScreenCache:
@@ -325,12 +374,14 @@ class ScreenCache:
         self._screens: dict[tuple[int, ...], tuple[tuple[Rule, ...], LineScreen]] = {}
 
     def get(self, rules: Sequence[Rule]) -> LineScreen:
-        """The screen of a plan's line rules; its `groups` also cover the plan's structural
-        rules with patterns (`rules` holds both)."""
+        """The screen of a plan's line and note rules; its `groups` also cover the plan's
+        structural rules with patterns (`rules` holds all of them)."""
         key = tuple(id(rule) for rule in rules)
         found = self._screens.get(key)
         if found is None:
-            line_rules = [rule for rule in rules if rule.is_line_rule]
+            # Note rules are screened with the line rules, so reading the kept lines at the end
+            # reuses the answers the line rules got for them.
+            line_rules = [rule for rule in rules if rule.is_line_rule or rule.is_note]
             screen = LineScreen(line_rules, self.patterns, self.patterns.groups_of(rules))
             found = (tuple(rules), screen)
             self._screens[key] = found  # a race only builds the same screen twice

@@ -175,6 +175,10 @@ class Rule:
     def is_line_rule(self) -> bool:
         return self.action in LINE_ACTIONS
 
+    @property
+    def is_note(self) -> bool:
+        return self.action == NOTE_ACTION
+
     def param(self, name: str, default: Any) -> Any:
         return dict(self.params).get(name, default)
 

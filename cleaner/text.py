@@ -12,7 +12,7 @@ from .model import Line, Removal
 from .normalize import LINE_CACHE_SIZE, word_count
 
 if TYPE_CHECKING:
-    from .prefilter import PatternSet
+    from .prefilter import LineScreen
     from .rules import Rule
 
 HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines above the prose
@@ -56,10 +56,24 @@ class Doc:
     lines: list[Line]
     budget: Budget
     removed: dict[int, Removal] = field(default_factory=dict)
-    # The Cleaner's RE2 pattern sets: let structural rules skip lines they cannot match.
-    patterns: PatternSet | None = None
+    # The plan's line screen: lets structural rules skip lines they cannot match.
+    screen: LineScreen | None = None
     _head_end: int | None = None
     _prose_span: tuple[int, int] | None = None  # first and last prose line (-1 when none)
+    _screened: dict[str, list[int]] | None = None  # rule id -> lines the screen names for it
+
+    def may_match_at(self, rule: Rule) -> list[int]:
+        """The lines, in order, that `rule` may match (see `may_match`). A rule with patterns
+        only: the screen's answers for every line are gathered once per document, so a
+        structural rule does not ask about each line."""
+        if not rule.patterns or rule.exact or self.screen is None:
+            return [i for i in range(len(self.lines)) if self.may_match(rule, i)]
+        if self._screened is None:
+            self._screened = {}
+            for index, line in enumerate(self.lines):
+                for rule_id in self.screen.candidates(line.text).others:
+                    self._screened.setdefault(rule_id, []).append(index)
+        return self._screened.get(rule.id, [])
 
     def may_match(self, rule: Rule, index: int) -> bool:
         """False when none of the rule's patterns can match line `index` (a cheap first look)."""
@@ -70,7 +84,7 @@ class Doc:
             return True
         if not rule.patterns:
             return not rule.exact  # an exact rule's lines are known; a detector decides itself
-        return self.patterns is None or self.patterns.may_match(rule.id, text)
+        return self.screen is None or self.screen.may_match(rule.id, text)
 
     def is_kept(self, index: int) -> bool:
         return index not in self.removed
@@ -82,7 +96,8 @@ class Doc:
         """Whether line `index` is page-top furniture territory: among the first HEAD_LINES
         lines and above the first paragraph of prose. A crosshead ("Health") under the lead
         paragraph is never in the head, whichever pass looks at it."""
-        return index < self._head_end_index()
+        end = self._head_end
+        return index < (end if end is not None else self._head_end_index())
 
     def is_lead(self, index: int) -> bool:
         """Whether line `index` is the lead: the first paragraph of prose under the headline."""
@@ -121,16 +136,20 @@ class Doc:
         return index >= self._prose()[1]
 
     def _prose(self) -> tuple[int, int]:
+        """The first and the last paragraph of prose (-1 when there is none), found from each
+        end: only a few lines of header and footer are read."""
         if self._prose_span is None:
             # The headline and its copies are not the text, even when one is a question
             # long enough to read as prose.
-            headline = self.lines[0].text if self.lines else ""
-            prose = [
-                i
-                for i in range(1, len(self.lines))
-                if self.is_prose(i) and self.lines[i].text != headline
-            ]
-            self._prose_span = (prose[0], prose[-1]) if prose else (-1, -1)
+            lines = self.lines
+            headline = lines[0].text if lines else ""
+
+            def text_at(i: int) -> bool:
+                return lines[i].text != headline and self.is_prose(i)
+
+            first = next((i for i in range(1, len(lines)) if text_at(i)), -1)
+            last = next((i for i in range(len(lines) - 1, 0, -1) if text_at(i)), -1)
+            self._prose_span = (first, last)
         return self._prose_span
 
     def is_prose(self, index: int) -> bool:

@@ -57,10 +57,11 @@ def test_screen_finds_every_rule_that_matches(cleaner, language):
     """On every golden line, each rule whose regex matches is among the screen's candidates."""
     patterns = _pattern_set(cleaner)
     for rule_file in [None, *cleaner.sites.sites.values()]:
-        rules = [r for r in cleaner.rules_for(rule_file, language) if r.is_line_rule]
+        rules = [r for r in cleaner.rules_for(rule_file, language) if r.is_line_rule or r.is_note]
         screen = LineScreen(rules, patterns)
         for text in _all_lines():
-            candidates = set(screen.candidates(text))
+            found = screen.candidates(text)
+            candidates = set(found.rules + found.notes)
             for rule in rules:
                 folded = text.casefold() if rule.ignore_case else text
                 if folded in rule.exact or any(p.search(text) for p in rule.patterns):
