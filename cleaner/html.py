@@ -23,11 +23,10 @@ from .dates import parse_date
 from .inputs import InputError, decode_html_bytes
 from .model import Caption, CleanWarning, Removal
 from .normalize import normalize_line
-from .rules import HtmlRules, Rule
+from .rules import HTML_STRIP_RULE, HtmlRules, Rule
 from .selectors import Selector
 
 # The rule id of what a site's `strip` selectors remove (one per site, listed at line 0).
-HTML_STRIP_RULE = "{site}.html.strip"
 
 # Chosen by measurement on benchmarks/html_quality.py (see benchmarks/README.md): comments are
 # not the article, and tables often are (statistics, results).

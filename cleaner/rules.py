@@ -25,6 +25,8 @@ NOTE_ZONES = ("lead", "tail")  # where a story's own credit stands: not beside o
 DEFAULT_HINT = "see 'Rule files' in README.md for the schema"
 GENERIC_PREFIX = "_"
 RULE_FILE_SUFFIXES = (".yaml", ".yml")
+# The id under which the HTML path lists what a site's `html.strip` selectors removed.
+HTML_STRIP_RULE = "{site}.html.strip"
 # ISO 639-1 language codes (the 183 current ones): what `language` and `languages` may name.
 # Detected languages are these codes (langdetect's 'zh-cn' and 'zh-tw' are read as 'zh').
 ISO_639_1 = frozenset(

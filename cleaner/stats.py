@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .core import Cleaner
-from .html import HTML_STRIP_RULE  # a hit of a site's strip selectors is its layout matching
 from .records import ERROR_FIELD, ORIGINAL_FIELD
+from .rules import HTML_STRIP_RULE  # a hit of a site's strip selectors is its layout matching
 
 GENERIC_SITE = "(generic)"  # the per-site key for documents that matched no site rule file
 TOP_RULES = 5  # rules listed per site in the text summary
