@@ -2,7 +2,8 @@
 
 Phases: segment -> resolve site -> tag language -> line rules -> structure (cuts, story
 boundaries, glued stories) -> headline copies -> repeats (caption echoes, repeated lines) ->
-overclean guard -> assemble (metadata from what the rules captured).
+overclean guard -> assemble (metadata from what the rules captured) -> notes (metadata read
+from the kept lines, for the fields no removal set).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from .actions import LINE_ACTIONS, NOTE_ACTION, STRUCTURAL_ACTIONS, Removals, line_matches
+from .actions import LINE_ACTIONS, STRUCTURAL_ACTIONS, Removals, line_matches
 from .dates import parse_date
 from .detectors import DETECTORS, SETTLED_DETECTORS
 from .inputs import Decoded, InputError, decode_bytes, decode_html_bytes
@@ -148,7 +149,7 @@ class Cleaner:
             ]
             screen = self._screens.get([r for r in rules if r.is_line_rule or r.patterns])
             phases = tuple((phase, _steps(rules, phase)) for phase in PHASES)
-            plan = Plan(screen, phases, tuple(r for r in rules if r.action == NOTE_ACTION))
+            plan = Plan(screen, phases, tuple(r for r in rules if r.is_note))
             self._plans[key] = plan  # a race only builds the same plan twice
         return plan
 
@@ -376,21 +377,7 @@ class Cleaner:
             return result
         gone = {removal.line for removal in result.removed}
         kept = [line for line in lines if line.no not in gone]
-        doc = Doc(kept, Budget(self._budget_for(lines)))
-        where = set(range(len(kept))[-TAIL_LINES:])
-        if any(rule.zone == "lead" for rule in plan.notes) and (lead := doc.lead_index()):
-            where.add(lead)
-        try:
-            for index in sorted(where):
-                # The screen answered for these lines when the line rules ran: cache hits.
-                for rule in plan.screen.candidates(kept[index].text).notes:
-                    groups = line_matches(rule, doc, index)
-                    if groups:
-                        line = kept[index]
-                        captured = tuple(sorted(groups.items()))
-                        result.noted.append(Note(line.no, line.text, rule.id, rule.kind, captured))
-        except TimeoutError as exc:
-            raise CleanError("timeout", f"cleaning took too long: {exc}") from None
+        result.noted = _read_notes(plan, kept, Budget(self._budget_for(lines)))
         if not result.noted:
             return result
         found, warnings = self._metadata(result.noted)
@@ -474,6 +461,27 @@ def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext])
                 break
         else:
             unmatched.add(context)
+
+
+def _read_notes(plan: Plan, kept: list[Line], budget: Budget) -> list[Note]:
+    """The notes a plan's note rules read on the kept lines: its lead and its last lines."""
+    doc = Doc(kept, budget)
+    where = set(range(len(kept))[-TAIL_LINES:])
+    if any(rule.zone == "lead" for rule in plan.notes) and (lead := doc.lead_index()):
+        where.add(lead)
+    notes = []
+    try:
+        for index in sorted(where):
+            line = kept[index]
+            # The screen answered for these lines when the line rules ran: cache hits.
+            for rule in plan.screen.candidates(line.text).notes:
+                groups = line_matches(rule, doc, index)
+                if groups:
+                    captured = tuple(sorted(groups.items()))
+                    notes.append(Note(line.no, line.text, rule.id, rule.kind, captured))
+    except TimeoutError as exc:
+        raise CleanError("timeout", f"cleaning took too long: {exc}") from None
+    return notes
 
 
 def _steps(rules: list[Rule], phase: str) -> tuple[Step, ...]:
