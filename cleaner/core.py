@@ -41,8 +41,8 @@ from .text import TAIL_LINES, Budget, Doc, is_body_like
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
 # A line's text and blank lines after it, whether it is in the head, lead and tail zones, the
-# opening and the closing (see Doc), and its two neighbours.
-LineContext = tuple[str, int, bool, bool, bool, bool, bool, str | None, str | None]
+# opening and the closing, and a list (see Doc), and its two neighbours.
+LineContext = tuple[str, int, bool, bool, bool, bool, bool, bool, str | None, str | None]
 MAX_PASSES = 4  # cleaning the kept lines again until stable (usually 1 or 2 passes)
 PHASES = ("structure", "headline", "repeats")  # after the line rules, in this order
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
@@ -447,6 +447,7 @@ def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext])
             found.lead and doc.is_lead(index),
             found.span and doc.in_opening(index),
             found.span and doc.in_closing(index),
+            found.list and doc.in_list(index),
             found.tail and doc.in_tail(index),
             lines[index - 1].text if found.previous and index else None,
             lines[index + 1].text if found.next and index + 1 < len(lines) else None,

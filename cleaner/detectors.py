@@ -35,7 +35,6 @@ HEADER_KINDS = frozenset(
 UNDER_PICTURE_KINDS = frozenset({"label", "timestamp", "dateline", "logo"})
 _WORD = re.compile(r"\w{4,}")
 _CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" -> "AFP"
-LIST_ITEMS_MAX = 15  # an unmarked list's items are looked for this far under its intro line
 _LIST_ITEM = re.compile(r"[-–•*·]\s|\d{1,2}[.)]\s")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
@@ -159,7 +158,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if first == first_kept and not ends_like_sentence(text):
             # "Enough is enough." under the headline "Enough is enough" is a sentence of the text
             gone = [i for i in gone if not ends_like_sentence(doc.lines[i].text)]
-        if not gone or _LIST_ITEM.match(text) or all(_in_list(doc, i) for i in indices):
+        if not gone or _LIST_ITEM.match(text) or all(doc.in_list(i) for i in indices):
             continue  # an item of two lists ("- China") belongs to the text each time
         if _refrain(doc, indices):
             continue  # a slogan ("Dafa ek, dabi ek") said between paragraphs each time
@@ -181,18 +180,6 @@ def _refrain(doc: Doc, copies: list[int]) -> bool:
         and ends_like_sentence(doc.lines[i + 1].text)
         for i in copies
     )
-
-
-def _in_list(doc: Doc, index: int) -> bool:
-    """Whether line `index` is an item of an unmarked list: one of the short lines under a
-    line that introduces them ("Top gainers:")."""
-    for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
-        text = doc.lines[above].text
-        if text.endswith(":"):
-            return True
-        if is_body_like(text):
-            return False
-    return False
 
 
 def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:

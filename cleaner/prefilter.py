@@ -274,13 +274,14 @@ class Candidates:
     head: bool = False
     lead: bool = False
     span: bool = False  # the opening and the closing (Doc.in_opening, Doc.in_closing)
+    list: bool = False  # whether the line is a list item (Doc.in_list)
     tail: bool = False
     previous: bool = False
     next: bool = False
 
 
 NO_CANDIDATES = Candidates()
-_HEAD, _LEAD, _SPAN, _TAIL, _PREVIOUS, _NEXT = 1, 2, 4, 8, 16, 32
+_HEAD, _LEAD, _SPAN, _TAIL, _PREVIOUS, _NEXT, _LIST = 1, 2, 4, 8, 16, 32, 64
 
 
 def _context_uses(rule: Rule) -> int:
@@ -296,6 +297,7 @@ def _context_uses(rule: Rule) -> int:
         | _TAIL * (rule.zone == "tail")
         | _PREVIOUS * (rule.preceded_by is not None or neighbours)
         | _NEXT * (rule.followed_by is not None or neighbours)
+        | _LIST * rule.skip_list_items
     )
 
 
@@ -358,6 +360,7 @@ class LineScreen:
             tail=bool(uses & _TAIL),
             previous=bool(uses & _PREVIOUS),
             next=bool(uses & _NEXT),
+            list=bool(uses & _LIST),
             others=frozenset(others),
         )
 

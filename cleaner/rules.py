@@ -84,6 +84,7 @@ _RULE_KEYS = {
     "(last lines)",
     "max_words": "only lines with at most this many words",
     "skip_between_prose": "not a line between two paragraphs of prose (a timeline's date)",
+    "skip_list_items": "not an item of a list under a line ending in ':' (\"The winners were:\")",
     "opening": "only the opening: the lines down to the first paragraph of prose",
     "closing": "only the closing: the last paragraph of prose and the lines below it",
     "followed_by": "regex the next non-empty line must match",
@@ -96,7 +97,7 @@ _RULE_KEYS = {
 }
 
 
-_FLAGS = ("skip_between_prose", "closing", "opening")  # true or false
+_FLAGS = ("skip_between_prose", "skip_list_items", "closing", "opening")  # true or false
 
 
 class RuleError(Exception):
@@ -165,6 +166,7 @@ class Rule:
     skip_between_prose: bool = False
     closing: bool = False
     opening: bool = False
+    skip_list_items: bool = False
     followed_by: regex.Pattern[str] | None = None
     preceded_by: regex.Pattern[str] | None = None
     blank_after: int | None = None
@@ -392,6 +394,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         skip_between_prose=flags["skip_between_prose"],
         closing=flags["closing"],
         opening=flags["opening"],
+        skip_list_items=flags["skip_list_items"],
         followed_by=neighbours.get("followed_by"),
         preceded_by=neighbours.get("preceded_by"),
         blank_after=blank_after,

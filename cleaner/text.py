@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from .prefilter import LineScreen
     from .rules import Rule
 
+LIST_ITEMS_MAX = 15  # an unmarked list's items are looked for this far under its intro line
+LIST_BULLETS = "-–•*·"  # the marks of a bulleted list's items
 HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines above the prose
 TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
 BODY_MIN_WORDS = 8  # a body paragraph has at least this many words...
@@ -122,6 +124,18 @@ class Doc:
         captions and labels)."""
         last = len(self.lines) - 1
         return 0 < index < last and self.is_prose(index - 1) and self.is_prose(index + 1)
+
+    def in_list(self, index: int) -> bool:
+        """Whether line `index` is an item of an unmarked list: one of the short lines under a
+        line that introduces them ("Top gainers:", "The signatories included:"). A line under
+        a bulleted list is not one of its items."""
+        for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
+            text = self.lines[above].text
+            if text.endswith(":"):
+                return True
+            if is_body_like(text) or text[:1] in LIST_BULLETS:
+                return False
+        return False
 
     def in_opening(self, index: int) -> bool:
         """Whether line `index` is in the opening: the page's header down to the first
