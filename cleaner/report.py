@@ -389,6 +389,14 @@ def _metadata(fields: Mapping[str, Any]) -> str:
         else:
             shown = ", ".join(value) if isinstance(value, list) else value
             rows.append(f"<tr><th>{_e(name)}</th><td>{_e(shown)}</td></tr>")
+    notes = "".join(
+        f"<li>line {_e(str(n.get('line')))}, {_e(n.get('rule', ''))}: "
+        + _e(", ".join(f"{k} = {v}" for k, v in (n.get("captured") or {}).items()))
+        + "</li>"
+        for n in fields.get("noted") or []
+    )
+    if notes:  # read from kept lines: the text stays, the rule is named
+        rows.append(f"<tr><th>noted in the text</th><td><ul>{notes}</ul></td></tr>")
     if not rows:
         return '<p class="muted">No metadata captured.</p>'
     return f'<table class="meta">{"".join(rows)}</table>'

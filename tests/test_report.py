@@ -68,6 +68,14 @@ def test_removed_lines_are_struck_and_tagged(cleaner):
     assert '<div class="ln"><span class="no">1</span><span>Headline</span></div>' in html
 
 
+def test_noted_metadata_is_shown_with_its_rule(cleaner):
+    noted = [{"line": 3, "text": "DHAKA, Jan 5 (UNB): ...", "rule": "en.wire-dateline",
+              "kind": "dateline", "captured": {"agency": "<UNB>"}}]  # fmt: skip
+    html = build_report([ReportDocument("a.txt", "x", _fields(noted=noted))], cleaner.rules_by_id)
+    assert "noted in the text" in html
+    assert "line 3, en.wire-dateline: agency = &lt;UNB&gt;" in html
+
+
 def test_report_is_self_contained(cleaner):
     doc = ReportDocument("a.txt", "Headline\nBody text here.\n", _fields())
     html = build_report([doc], cleaner.rules_by_id)
