@@ -34,6 +34,9 @@ HEADER_KINDS = frozenset(
 # Removal kinds of the furniture under an article's header picture ("Published :", a logo).
 UNDER_PICTURE_KINDS = frozenset({"label", "timestamp", "dateline", "logo"})
 _WORD = re.compile(r"\w{4,}")
+_PAREN_CREDIT = re.compile(
+    r"^(?P<caption>.{10,}?)\s*\((?!(?:L|R|C|left|right|centre|center)\))(?P<credit>[^()]{2,60})\)$"
+)
 _CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" -> "AFP"
 _LIST_ITEM = re.compile(r"[-–•*·]\s|\d{1,2}[.)]\s")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
@@ -76,7 +79,12 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             or _kind_at(doc, i + 1) == "caption"
             or (_kind_at(doc, i + 2) in UNDER_PICTURE_KINDS and i != first_kept)
         ):
-            found += [_removal(doc, j, rule, caption=a) for j in (i, i + 1) if doc.is_kept(j)]
+            caption, credit = _split_paren_credit(a)
+            found += [
+                _removal(doc, j, rule, caption=caption, credit=credit)
+                for j in (i, i + 1)
+                if doc.is_kept(j)
+            ]
         elif len(a) == len(b) or not (b.startswith(a) or a.startswith(b)):
             continue  # most pairs: neither line is the other plus a credit
         elif _credited_copy(a, b, params) and i != first_kept:
@@ -88,6 +96,13 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         ):
             found += _echo_removals(doc, rule, i + 1, i)  # the credited copy first
     return found, []
+
+
+def _split_paren_credit(text: str) -> tuple[str, str]:
+    """A caption and the credit in brackets at its end ("... in Gaza. (AFP)"), or the caption
+    alone (a picture's "(L)" or "(R)" is no credit)."""
+    found = _PAREN_CREDIT.match(text)
+    return (found["caption"], found["credit"]) if found else (text, "")
 
 
 def _credited_copy(short: str, long: str, params: Mapping[str, Any]) -> bool:

@@ -146,6 +146,24 @@ def test_identical_prose_twice_elsewhere_keeps_one_copy(generic):
     assert not result.metadata.captions
 
 
+@pytest.mark.parametrize(
+    ("line", "caption", "credit"),
+    [
+        ("Smoke rises over the village, which the army said it hit. (AFP)",
+         "Smoke rises over the village, which the army said it hit.", "AFP"),
+        ("Minister Ali Rahimi (L) meets his counterpart in Doha (R)",
+         "Minister Ali Rahimi (L) meets his counterpart in Doha (R)", None),
+    ],
+)  # fmt: skip
+def test_caption_shown_twice_gives_its_bracketed_credit(generic, line, caption, credit):
+    result = generic.clean(f"Headline\n\n{line}\n{line}\n\nPublished :\n\n{P1}")
+    assert result.paragraphs == [P1]
+    assert (result.metadata.captions[0].text, result.metadata.captions[0].credit) == (
+        caption,
+        credit,
+    )
+
+
 def test_caption_copy_without_final_stop_is_echoed(generic):
     cap = "Workers sew garments at a factory in Gazipur on the outskirts of Dhaka"
     result = generic.clean(f"Headline\n\n{cap}\n{cap}. Photo : Collected\n\n{P1}")
