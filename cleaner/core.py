@@ -36,7 +36,7 @@ from .normalize import comparable, normalize_line, split_lines, word_count
 from .prefilter import LineScreen, ScreenCache
 from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex, url_host
-from .text import TAIL_LINES, Budget, Doc, is_body_like
+from .text import HEAD_LINES, TAIL_LINES, Budget, Doc, is_body_like
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
@@ -307,7 +307,7 @@ class Cleaner:
                     "returning the input unchanged",
                 )
             )
-            kept, doc.removed = list(range(len(lines))), {}
+            kept, doc.removed = tuple(range(len(lines))), {}
         removed = [doc.removed[i] for i in sorted(doc.removed)]
         metadata, meta_warnings = self._metadata(removed)
         title = lines[kept[0]].text if kept else ""
@@ -466,23 +466,29 @@ def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext])
 
 def _read_notes(plan: Plan, kept: list[Line], budget: Budget) -> list[Note]:
     """The notes a plan's note rules read on the kept lines: its lead and its last lines."""
+    # The lead is among the first lines; the screen answered for these lines when the line
+    # rules ran (cache hits), so most documents stop here, with no line to read.
+    near = {*range(1, HEAD_LINES + 1), *range(len(kept) - TAIL_LINES, len(kept))}
+    found = [
+        (index, notes)
+        for index in sorted(near)
+        if 0 <= index < len(kept) and (notes := plan.screen.candidates(kept[index].text).notes)
+    ]
+    if not found:
+        return []
     doc = Doc(kept, budget)
-    where = set(range(len(kept))[-TAIL_LINES:])
-    if any(rule.zone == "lead" for rule in plan.notes) and (lead := doc.lead_index()):
-        where.add(lead)
-    notes = []
+    read = []
     try:
-        for index in sorted(where):
+        for index, notes in found:
             line = kept[index]
-            # The screen answered for these lines when the line rules ran: cache hits.
-            for rule in plan.screen.candidates(line.text).notes:
-                groups = line_matches(rule, doc, index)
+            for rule in notes:
+                groups = line_matches(rule, doc, index)  # zone lead or tail: checked here
                 if groups:
                     captured = tuple(sorted(groups.items()))
-                    notes.append(Note(line.no, line.text, rule.id, rule.kind, captured))
+                    read.append(Note(line.no, line.text, rule.id, rule.kind, captured))
     except TimeoutError as exc:
         raise CleanError("timeout", f"cleaning took too long: {exc}") from None
-    return notes
+    return read
 
 
 def _steps(rules: list[Rule], phase: str) -> tuple[Step, ...]:
@@ -554,7 +560,7 @@ def _with_encoding(result: CleanResult, decoded: Decoded) -> CleanResult:
     return result
 
 
-def _overcleaned(lines: list[Line], kept: list[int]) -> bool:
+def _overcleaned(lines: list[Line], kept: Sequence[int]) -> bool:
     """Whether the rules took (almost) everything: nothing kept, or prose cut to a sliver."""
     if lines and not kept:
         return True  # never silently empty, even when the input holds no prose

@@ -334,17 +334,24 @@ class LineScreen:
 
     def _candidates(self, text: str) -> Candidates:
         """The rules that could match `text`, in rule order; none for most body paragraphs."""
-        hits: set[int] = set()
+        matched = [
+            (found, positions, owner)
+            for screen, positions, owner in self._sets
+            if (found := screen.matching(text))
+        ]
+        exact = self.exact.get(text, _NONE)
+        if self.exact_folded:
+            exact = exact | self.exact_folded.get(text.casefold(), _NONE)
+        if not matched and not exact:
+            return NO_CANDIDATES  # most body paragraphs
+        hits = set(exact)
         others: set[str] = set()
-        for screen, positions, owner in self._sets:
-            for i in screen.matching(text):
+        for found, positions, owner in matched:
+            for i in found:
                 if positions[i] >= 0:
                     hits.add(positions[i])
                 else:
                     others.add(owner[i])
-        hits |= self.exact.get(text, _NONE)
-        if self.exact_folded:
-            hits |= self.exact_folded.get(text.casefold(), _NONE)
         if not hits:
             return Candidates(others=frozenset(others)) if others else NO_CANDIDATES
         order = sorted(hits)

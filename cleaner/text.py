@@ -61,6 +61,7 @@ class Doc:
     # The plan's line screen: lets structural rules skip lines they cannot match.
     screen: LineScreen | None = None
     _head_end: int | None = None
+    _kept: tuple[int, tuple[int, ...]] | None = None  # (removals counted, kept indices)
     _prose_span: tuple[int, int] | None = None  # first and last prose line (-1 when none)
     _screened: dict[str, list[int]] | None = None  # rule id -> lines the screen names for it
 
@@ -91,8 +92,13 @@ class Doc:
     def is_kept(self, index: int) -> bool:
         return index not in self.removed
 
-    def kept(self) -> list[int]:
-        return [i for i in range(len(self.lines)) if i not in self.removed]
+    def kept(self) -> tuple[int, ...]:
+        """The indices of the lines no rule has removed (yet), in order."""
+        # Removals only ever add to `removed`: its size tells whether the last answer holds.
+        if self._kept is None or self._kept[0] != len(self.removed):
+            indices = tuple(i for i in range(len(self.lines)) if i not in self.removed)
+            self._kept = (len(self.removed), indices)
+        return self._kept[1]
 
     def in_head(self, index: int) -> bool:
         """Whether line `index` is page-top furniture territory: among the first HEAD_LINES
