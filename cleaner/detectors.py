@@ -19,7 +19,14 @@ from .actions import line_matches
 from .dates import find_dates
 from .model import CleanWarning, Removal
 from .normalize import LINE_CACHE_SIZE, comparable, word_count
-from .text import Doc, ends_like_sentence, is_body_like, is_headline_like, looks_like_caption
+from .text import (
+    LIST_BULLETS,
+    Doc,
+    ends_like_sentence,
+    is_body_like,
+    is_headline_like,
+    looks_like_caption,
+)
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -38,7 +45,7 @@ _PAREN_CREDIT = re.compile(
     r"^(?P<caption>.{10,}?)\s*\((?!(?:L|R|C|left|right|centre|center)\))(?P<credit>[^()]{2,60})\)$"
 )
 _CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" -> "AFP"
-_LIST_ITEM = re.compile(r"[-–•*·]\s|\d{1,2}[.)]\s")
+_LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # "- China", "2. Iran"
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
