@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -121,12 +122,29 @@ def load_factory(profiles: Path) -> DetectorFactory:
     langdetect's own `load_profile` reads them in directory order, which differs between file
     systems, and the order of the languages decides how their probabilities are summed: in
     name order every machine adds them up alike.
+
+    Each n-gram's probabilities (one per language) are kept in an array of doubles, where
+    langdetect's `add_profile` builds a list of float objects: the same numbers, so the same
+    answers, in 58 MB instead of 80 (and a forked worker that reads them copies no page,
+    as reading an array touches no reference count of its numbers).
     """
     factory = DetectorFactory()
     paths = sorted(p for p in profiles.iterdir() if p.is_file() and not p.name.startswith("."))
+    zeros = array("d", [0.0]) * len(paths)
+    probabilities: dict[str, array[float]] = {}
     for index, path in enumerate(paths):
         with path.open(encoding="utf-8") as handle:
-            factory.add_profile(LangProfile(**json.load(handle)), index, len(paths))
+            profile = LangProfile(**json.load(handle))
+        if profile.name in factory.langlist:
+            raise ValueError(f"{path}: a second profile of language {profile.name!r}")
+        factory.langlist.append(profile.name)
+        for word, count in profile.freq.items():  # as DetectorFactory.add_profile does
+            vector = probabilities.get(word)
+            if vector is None:
+                vector = probabilities[word] = array("d", zeros)
+            if 1 <= len(word) <= 3:
+                vector[index] = 1.0 * count / profile.n_words[len(word) - 1]
+    factory.word_lang_prob_map = probabilities
     factory.set_seed(SEED)
     return factory
 
