@@ -134,8 +134,10 @@ class Doc:
     def in_list(self, index: int) -> bool:
         """Whether line `index` is an item of an unmarked list: one of the short lines under a
         line that introduces them ("Top gainers:", "The signatories included:"). A line under
-        a bulleted list is not one of its items."""
+        a bulleted list is not one of its items; removed lines ("Published :") are not read."""
         for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
+            if not self.is_kept(above):
+                continue
             text = self.lines[above].text
             if text.endswith(":"):
                 return True
