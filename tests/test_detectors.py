@@ -271,7 +271,7 @@ def test_timeline_dates_between_paragraphs_stay_and_do_not_set_published():
 
 
 def test_a_removed_label_does_not_introduce_a_list(generic):
-    """"Published :" ends in a colon but is furniture: the lines under it are no list items
+    """ "Published :" ends in a colon but is furniture: the lines under it are no list items
     (found by the idempotence property: a second run removed them)."""
     banner = "Egypt, Jordan and Others Call for a Halt to Israeli-Iranian Conflict"
     text = f"Coalition says it will stay in the region\nPublished :\n{banner}\n{banner}\n\n{P1}"
