@@ -161,10 +161,14 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             groups[key].append(i)
     kept = doc.kept()
     first_kept = kept[0] if kept else -1
+    # Repeated paragraphs go first: a refrain is then read between the sentences that stay.
+    repeated = sorted(
+        (indices for indices in groups.values() if len(indices) > 1),
+        key=lambda indices: not is_body_like(doc.lines[indices[0]].text),
+    )
+    going: set[int] = set()
     found: Removals = []
-    for indices in groups.values():
-        if len(indices) < 2:
-            continue
+    for indices in repeated:
         copies = [i for i in indices if doc.is_kept(i)]
         if not copies:
             continue
@@ -182,25 +186,32 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             gone = [i for i in gone if not ends_like_sentence(doc.lines[i].text)]
         if not gone or _LIST_ITEM.match(text) or all(doc.in_list(i) for i in indices):
             continue  # an item of two lists ("- China") belongs to the text each time
-        if _refrain(doc, indices):
+        if _refrain(doc, indices, going):
             continue  # a slogan ("Dafa ek, dabi ek") said between paragraphs each time
+        going.update(gone)
         found += [_removal(doc, i, rule) for i in gone]
-    return found, []
+    return sorted(found, key=lambda removal: removal[0]), []
 
 
-def _refrain(doc: Doc, copies: list[int]) -> bool:
-    """Whether the copies of a line are a refrain of the text: each stands apart between two
-    sentences of the text (a caption shown twice stands right under itself, a banner under
-    the headline or beside other furniture)."""
-    apart = all(later - earlier > 1 for earlier, later in zip(copies, copies[1:], strict=False))
-    if not apart or looks_like_caption(doc.lines[copies[0]].text):
+def _refrain(doc: Doc, copies: list[int], going: set[int]) -> bool:
+    """Whether the copies of a short line are a refrain of the text: each stands apart between
+    two kept sentences of the text (a caption shown twice stands right under itself, a banner
+    under the headline or beside other furniture)."""
+    text = doc.lines[copies[0]].text
+    if is_body_like(text) or looks_like_caption(text):
+        return False  # a paragraph said twice keeps its first copy; a caption goes
+    # Removed lines, and those this run removes (`going`), are not read: a second run will
+    # not see them.
+    kept = [index for index in doc.kept() if index not in going]
+    where = [position for position, index in enumerate(kept) if index in copies]
+    if len(where) < len(copies):
         return False
-    last = len(doc.lines) - 1
-    return all(
-        0 < i < last
-        and ends_like_sentence(doc.lines[i - 1].text)
-        and ends_like_sentence(doc.lines[i + 1].text)
-        for i in copies
+    apart = all(later - earlier > 1 for earlier, later in zip(where, where[1:], strict=False))
+    return apart and all(
+        0 < position < len(kept) - 1
+        and ends_like_sentence(doc.lines[kept[position - 1]].text)
+        and ends_like_sentence(doc.lines[kept[position + 1]].text)
+        for position in where
     )
 
 

@@ -278,3 +278,13 @@ def test_a_removed_label_does_not_introduce_a_list(generic):
     first = generic.clean(text)
     assert banner not in first.paragraphs
     assert generic.clean(first.text, site="generic").text == first.text
+
+
+def test_a_refrain_is_read_between_kept_lines(generic):
+    """A line said twice is a refrain only between sentences that stay: one copy next to the
+    headline's removed copy is not (found by the idempotence property)."""
+    headline = "Iraq says repeated US strikes are pushing Baghdad to end the presence of troops."
+    slogan = 'US-led coalition "has become a factor for instability", says spokesperson'
+    text = f"{headline}\n{slogan}\n{P1}\n{slogan}\n{headline}"
+    first = generic.clean(text)
+    assert generic.clean(first.text, site="generic").text == first.text
