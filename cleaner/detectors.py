@@ -184,7 +184,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if first == first_kept and not ends_like_sentence(text):
             # "Enough is enough." under the headline "Enough is enough" is a sentence of the text
             gone = [i for i in gone if not ends_like_sentence(doc.lines[i].text)]
-        if not gone or _LIST_ITEM.match(text) or all(doc.in_list(i) for i in indices):
+        if not gone or _LIST_ITEM.match(text) or all(doc.in_list(i, going) for i in indices):
             continue  # an item of two lists ("- China") belongs to the text each time
         if _refrain(doc, indices, going):
             continue  # a slogan ("Dafa ek, dabi ek") said between paragraphs each time

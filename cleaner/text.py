@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -131,12 +132,13 @@ class Doc:
         last = len(self.lines) - 1
         return 0 < index < last and self.is_prose(index - 1) and self.is_prose(index + 1)
 
-    def in_list(self, index: int) -> bool:
+    def in_list(self, index: int, going: Collection[int] = ()) -> bool:
         """Whether line `index` is an item of an unmarked list: one of the short lines under a
         line that introduces them ("Top gainers:", "The signatories included:"). A line under
-        a bulleted list is not one of its items; removed lines ("Published :") are not read."""
+        a bulleted list is not one of its items; removed lines ("Published :"), and those a
+        detector is about to remove (`going`), are not read."""
         for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
-            if not self.is_kept(above):
+            if not self.is_kept(above) or above in going:
                 continue
             text = self.lines[above].text
             if text.endswith(":"):

@@ -288,3 +288,21 @@ def test_a_refrain_is_read_between_kept_lines(generic):
     text = f"{headline}\n{slogan}\n{P1}\n{slogan}\n{headline}"
     first = generic.clean(text)
     assert generic.clean(first.text, site="generic").text == first.text
+
+
+def test_a_repeated_line_going_now_introduces_no_list(generic):
+    """ "A:" goes as a copy of "A" in the same run: the lines under it are no list items
+    (found by the idempotence property)."""
+    first = generic.clean("Coalition says it will stay in the region for now\nA:\nB\nA\nB")
+    assert first.paragraphs == []
+    assert generic.clean(first.text, site="generic").text == first.text
+
+
+def test_headline_copies_go_when_a_later_pass_finds_the_real_headline(cleaner):
+    """A footer line above the headline goes only once the text is shorter; the copies of the
+    headline under it go in the same run (found by the idempotence property)."""
+    headline = "US-led coalition has become a factor for instability, says spokesperson"
+    text = f"Short link:\n{headline}\n{headline}\n{headline}\nShort link:"
+    first = cleaner.clean(text)
+    assert first.text == headline + "\n"
+    assert cleaner.clean(first.text, site=first.site).text == first.text
