@@ -136,7 +136,9 @@ class Doc:
         """Whether line `index` is an item of an unmarked list: one of the short lines under a
         line that introduces them ("Top gainers:", "The signatories included:"). A line under
         a bulleted list is not one of its items; removed lines ("Published :"), and those a
-        detector is about to remove (`going`), are not read."""
+        detector is about to remove (`going`), are not read. A paragraph is no list item."""
+        if is_body_like(self.lines[index].text):
+            return False
         for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
             if not self.is_kept(above) or above in going:
                 continue

@@ -306,3 +306,22 @@ def test_headline_copies_go_when_a_later_pass_finds_the_real_headline(cleaner):
     first = cleaner.clean(text)
     assert first.text == headline + "\n"
     assert cleaner.clean(first.text, site=first.site).text == first.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a footer label above the copies goes only in a later pass
+        "Egypt, Jordan and Others Call for a Halt\nShort link:\nShare this news\n"
+        "Coalition has become a factor\nCoalition has become a factor\n"
+        "Coalition has become a factor",
+        # a paragraph shown twice under "Read more:" labels is no list item
+        f"Coalition has become a factor for instability\nRead more:\nRead more:\n{P1}\n:\n{P1}",
+    ],
+)
+def test_lines_removed_in_a_later_pass_leave_nothing_for_a_second_run(text):
+    """Found by the idempotence property: a later pass that removes a line runs the
+    detectors that settle too, and a paragraph is never taken for a list item."""
+    plain = Cleaner(detect_language=False)
+    first = plain.clean(text)
+    assert plain.clean(first.text, site=first.site or "generic").text == first.text
