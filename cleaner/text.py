@@ -105,17 +105,12 @@ class Doc:
         """Whether line `index` is page-top furniture territory: among the first HEAD_LINES
         lines and above the first paragraph of prose. A crosshead ("Health") under the lead
         paragraph is never in the head, whichever pass looks at it."""
-        end = self._head_end
-        return index < (end if end is not None else self._head_end_index())
+        return index < self._head_end_index()
 
     def is_lead(self, index: int) -> bool:
-        """Whether line `index` is the lead: the first paragraph of prose under the headline."""
-        return index == self.lead_index()
-
-    def lead_index(self) -> int | None:
-        """The index of the lead paragraph; None when the first lines hold no prose."""
-        end = self._head_end_index()
-        return end if end < len(self.lines) and self.is_prose(end) else None
+        """Whether line `index` is the lead: the first paragraph of prose under the headline
+        (where the head ends, when that line is prose)."""
+        return index == self._head_end_index() and index < len(self.lines) and self.is_prose(index)
 
     def _head_end_index(self) -> int:
         if self._head_end is None:  # the first line is the headline even when it reads as prose
