@@ -173,8 +173,10 @@ class Cleaner:
             raise CleanError("empty", "input is empty (no text after whitespace)")
         resolution = self.sites.resolve([line.text for line in lines], url, site)
         unmatched: set[LineContext] = set()
-        first = self.clean_lines(lines, resolution, unmatched=unmatched)
-        return self._noted(lines, resolution, self._settled(lines, resolution, first, unmatched))
+        budget = self._budget_for(lines)  # one deadline for all the passes over the document
+        first = self.clean_lines(lines, resolution, unmatched=unmatched, budget=budget)
+        settled = self._settled(lines, resolution, first, unmatched, budget)
+        return self._noted(lines, resolution, settled, budget)
 
     def clean_html(
         self, html: str | bytes, url: str | None = None, site: str | None = None
@@ -210,10 +212,15 @@ class Cleaner:
         resolution = known
         if known.rule_file is None and known.source != "option":  # not `--site generic`
             resolution = self.sites.resolve([line.text for line in lines], url or page.url, site)
+        budget = self._budget_for(lines)
         result = self.clean_lines(
-            lines, resolution, language=page.language, skip_detectors=TEXT_ONLY_DETECTORS
+            lines,
+            resolution,
+            language=page.language,
+            skip_detectors=TEXT_ONLY_DETECTORS,
+            budget=budget,
         )
-        result = self._noted(lines, resolution, result)
+        result = self._noted(lines, resolution, result, budget)
         meta = result.metadata
         meta.published = meta.published or page.published
         meta.authors = meta.authors or page.authors
@@ -243,6 +250,7 @@ class Cleaner:
         language: str | None = None,
         skip_detectors: frozenset[str] = frozenset(),
         unmatched: set[LineContext] | None = None,
+        budget: Budget | None = None,
     ) -> CleanResult:
         """Run the cleaning phases on segmented lines for an already resolved site.
 
@@ -252,6 +260,7 @@ class Cleaner:
         `language` is one the input declares (an HTML page's checked `lang`); detection runs
         only without it, and the site's declared language stands in when detection is off or
         finds too little text. `skip_detectors` names detectors that do not apply to this input.
+        `budget` is the document's deadline when an earlier step started it.
         """
         warnings = list(resolution.warnings)
         rule_file = resolution.rule_file
@@ -271,15 +280,16 @@ class Cleaner:
                     f"text looks like {language!r}, site {rule_file.site} is {expected!r}",
                 )
             )
-        doc, more = self._apply(self._plan(rule_file, language, skip_detectors), lines, unmatched)
+        plan = self._plan(rule_file, language, skip_detectors)
+        doc, more = self._apply(plan, lines, budget or self._budget_for(lines), unmatched)
         return self._result(lines, doc, resolution, language, warnings + more)
 
     def _apply(
-        self, plan: Plan, lines: list[Line], unmatched: set[LineContext] | None = None
+        self, plan: Plan, lines: list[Line], budget: Budget, unmatched: set[LineContext] | None
     ) -> tuple[Doc, list[CleanWarning]]:
         """Run the line rules and the phases of a plan; the Doc holds what they removed."""
         screen = plan.screen
-        doc = Doc(lines, Budget(self._budget_for(lines)), screen=screen)
+        doc = Doc(lines, budget, screen=screen)
         warnings: list[CleanWarning] = []
         try:
             _apply_line_rules(doc, screen, unmatched if unmatched is not None else set())
@@ -332,6 +342,7 @@ class Cleaner:
         resolution: Resolution,
         result: CleanResult,
         unmatched: set[LineContext],
+        budget: Budget,
     ) -> CleanResult:
         """Clean the kept lines again until nothing more goes, so cleaning is idempotent.
 
@@ -346,14 +357,14 @@ class Cleaner:
                 break  # the kept lines are the input: a pass over them finds the same
             gone = {removal.line for removal in result.removed}
             kept = [line for line in lines if line.no not in gone]
-            doc, more = self._apply(plan, kept, unmatched)
+            doc, more = self._apply(plan, kept, budget, unmatched)
             if not doc.removed:
                 break
             # Something went (a "Short link:" above the real headline, a label that read as a
             # list's intro): the detectors that settle now read a changed text, so the pass
             # runs them too (a few percent of documents get this far).
             full = self._plan(resolution.rule_file, result.language, frozenset())
-            doc, more = self._apply(full, kept, unmatched)
+            doc, more = self._apply(full, kept, budget, unmatched)
             again = self._result(
                 kept, doc, resolution, result.language, [*resolution.warnings, *more]
             )
@@ -374,7 +385,9 @@ class Cleaner:
             )
         return result
 
-    def _noted(self, lines: list[Line], resolution: Resolution, result: CleanResult) -> CleanResult:
+    def _noted(
+        self, lines: list[Line], resolution: Resolution, result: CleanResult, budget: Budget
+    ) -> CleanResult:
         """Run the plan's note rules on the kept lines: what they read fills the metadata
         fields that no removal set (a removed agency line outranks a credit in the text)."""
         plan = self._plan(resolution.rule_file, result.language, SETTLED_DETECTORS)
@@ -382,7 +395,7 @@ class Cleaner:
             return result
         gone = {removal.line for removal in result.removed}
         kept = [line for line in lines if line.no not in gone]
-        result.noted = _read_notes(plan, kept, Budget(self._budget_for(lines)))
+        result.noted = _read_notes(plan, kept, budget)
         if not result.noted:
             return result
         found, warnings = self._metadata(result.noted)
@@ -394,10 +407,11 @@ class Cleaner:
         result.warnings += warnings
         return result
 
-    def _budget_for(self, lines: list[Line]) -> float:
-        """The time budget of one document: the base budget, plus more for a very long one."""
+    def _budget_for(self, lines: list[Line]) -> Budget:
+        """The deadline of one document, from now: the base budget, plus more for a very long
+        one. Every pass over the document (see _settled) and its notes share it."""
         size = sum(len(line.text) for line in lines)
-        return self.time_budget + BUDGET_SECONDS_PER_MILLION_CHARS * size / 1_000_000
+        return Budget(self.time_budget + BUDGET_SECONDS_PER_MILLION_CHARS * size / 1_000_000)
 
     def _metadata(self, removed: Sequence[Removal | Note]) -> tuple[Metadata, list[CleanWarning]]:
         """Metadata from the named groups of the removals that survived (or of the notes): a

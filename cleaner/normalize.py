@@ -43,14 +43,24 @@ def split_lines(text: str) -> list[Line]:
         text = _NEWLINES.sub("\n", text)
     text = _without_invisible(text)
     raws = text.split("\n")
-    numbered = [
-        (no, clean) for no, raw in enumerate(raws, start=1) if (clean := " ".join(raw.split()))
-    ]
+    numbered = [(no, clean) for no, raw in enumerate(raws, start=1) if (clean := _collapse(raw))]
     # The blank lines after a line are the gap to the next non-empty one (or to the end; a
     # final line break ends the last line and opens none).
     end_of_text = len(raws) + (0 if text.endswith("\n") else 1)
     ends = [no for no, _ in numbered[1:]] + [end_of_text] if numbered else []
     return [Line(no, clean, end - no - 1) for (no, clean), end in zip(numbered, ends, strict=True)]
+
+
+def _collapse(line: str) -> str:
+    """`normalize_line` of one line already free of invisible characters.
+
+    Every whitespace character but the space is unprintable, so a printable line without two
+    spaces in a row only needs its ends stripped: most lines, which are then not split into
+    words and joined again.
+    """
+    if line.isprintable() and "  " not in line:
+        return line.strip(" ")
+    return " ".join(line.split())
 
 
 def _without_invisible(text: str) -> str:

@@ -22,8 +22,9 @@ import pytest
 from cleaner import Cleaner, CleanError, RuleError
 from cleaner.cli import main
 from cleaner.inputs import InputError, decode_bytes, decode_html_bytes, iter_jsonl, read_bytes
-from cleaner.normalize import normalize_line
+from cleaner.normalize import normalize_line, split_lines
 
+LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"  # what split_lines ends a line at
 ROOT = Path(__file__).resolve().parent.parent
 PARA = (
     "The minister said on Tuesday that the new budget would raise spending on schools "
@@ -128,6 +129,16 @@ def test_nul_bytes_inside_text_are_dropped_not_fatal(plain):
     assert result.title == "Budget raises spending"
     assert result.paragraphs == [PARA]
     assert "\x00" not in result.text
+
+
+def test_every_whitespace_character_is_collapsed_as_normalize_line_does():
+    """Segmenting only strips a printable line's ends (see normalize._collapse): that holds
+    because the space is the one printable whitespace character of every script."""
+    chars = [chr(point) for point in range(sys.maxunicode + 1) if not 0xD800 <= point <= 0xDFFF]
+    assert [char for char in chars if char.isspace() and char.isprintable()] == [" "]
+    for char in (char for char in chars if char.isspace() and char not in LINE_BREAKS):
+        for raw in (f"a{char}b", f" a {char}b {char}", f"{char}  a"):
+            assert [line.text for line in split_lines(raw)] == [normalize_line(raw)]
 
 
 def test_giant_line_without_newline(plain):
