@@ -94,9 +94,10 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             ]
         elif len(a) == len(b) or not (b.startswith(a) or a.startswith(b)):
             continue  # most pairs: neither line is the other plus a credit
-        elif _credited_copy(a, b, params) and i != first_kept:
+        elif _credited_copy(a, b, params, _kind_at(doc, i + 1) == "caption") and i != first_kept:
             # "Caption." then "Caption. Photo : X" (a lead paragraph that opens with the
-            # headline's words is not one)
+            # headline's words is not one); a short copy only of a line a caption rule took
+            # (a portrait's alt text: "Farida Parveen" / "Farida Parveen. Photo : Collected")
             found += _echo_removals(doc, rule, i, i + 1)
         elif _credited_copy(b, a, params) and (
             looks_like_caption(a) or _kind_at(doc, i) == "caption"
@@ -112,8 +113,11 @@ def _split_paren_credit(text: str) -> tuple[str, str]:
     return (found["caption"], found["credit"]) if found else (text, "")
 
 
-def _credited_copy(short: str, long: str, params: Mapping[str, Any]) -> bool:
-    """Whether `long` is `short` (maybe without its final stop) followed by a photo credit."""
+def _credited_copy(
+    short: str, long: str, params: Mapping[str, Any], any_length: bool = False
+) -> bool:
+    """Whether `long` is `short` (maybe without its final stop) followed by a photo credit
+    (`short` has `min_words` words or more, unless `any_length`)."""
     if not long.startswith((short + " ", short + ". ")):  # the alt-text copy may lack the stop
         return False
     extra = long[len(short) :]
@@ -123,7 +127,7 @@ def _credited_copy(short: str, long: str, params: Mapping[str, Any]) -> bool:
         not (_TITLE_SUFFIX.match(extra) and not ends_like_sentence(short))
         # a sentence said again and carried on is prose; a caption's credit is not one
         and (looks_like_caption(long) or not ends_like_sentence(extra))
-        and word_count(short) >= params["min_words"]
+        and (any_length or word_count(short) >= params["min_words"])
         and word_count(long) - word_count(short) <= params["max_credit_words"]
     )
 
@@ -404,13 +408,16 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     Why: magazine layouts repeat a sentence of the article in large type; a scraper keeps both.
     Only lines that open with a quote mark qualify (crossheads and list items often repeat
     words of a paragraph), and not one in a run of quoted lines (a statement's points, one per
-    line, may repeat what the lead quoted); the paragraph holding the words survives.
-    Example: '"Like a second spring for the high street"' next to the paragraph that quotes
+    line, may repeat what the lead quoted); the paragraph holding the words survives. It must
+    come above the line: a quoted line above the paragraph may be a crosshead opening its
+    section with the quote, so it is kept, with a `pull_quote_kept` warning.
+    Example: '"Like a second spring for the high street"' under the paragraph that quotes
     the mayor saying it -> the short copy is removed.
     """
     kept = doc.kept()
     bodies: list[tuple[int, str]] | None = None  # built once a line qualifies
     found: Removals = []
+    warnings: list[CleanWarning] = []
     quoted = {i for i in kept[1:] if doc.lines[i].text.startswith(_OPENING_QUOTES)}
     for pos, i in enumerate(kept[1:], start=1):
         text = doc.lines[i].text
@@ -426,9 +433,13 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if bodies is None:
             bodies = [(j, _quote_key(doc.lines[j].text)) for j in kept[1:]]
             bodies = [(j, body) for j, body in bodies if is_body_like(doc.lines[j].text)]
-        if any(j != i and len(body) > len(key) and key in body for j, body in bodies):
+        source = next((j for j, body in bodies if len(body) > len(key) and key in body), None)
+        if source is not None and source < i:
             found.append(_removal(doc, i, rule))
-    return found, []
+        elif source is not None:
+            message = f"kept line {doc.lines[i].no}: a quoted line that the paragraph below it says"
+            warnings.append(CleanWarning("pull_quote_kept", f"{message} ({rule.id})"))
+    return found, warnings
 
 
 def _story_headline(doc: Doc, block: range, start: int) -> str:

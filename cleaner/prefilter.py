@@ -296,7 +296,7 @@ def _context_uses(rule: Rule) -> int:
         | _SPAN * (rule.opening or rule.closing)
         | _TAIL * (rule.zone == "tail")
         | _PREVIOUS * (rule.preceded_by is not None or neighbours)
-        | _NEXT * (rule.followed_by is not None or neighbours)
+        | _NEXT * (rule.followed_by is not None or neighbours or rule.skip_echoes)
         | _LIST * rule.skip_list_items
     )
 

@@ -85,6 +85,7 @@ _RULE_KEYS = {
     "max_words": "only lines with at most this many words",
     "skip_between_prose": "not a line between two paragraphs of prose (a timeline's date)",
     "skip_list_items": "not an item of a list under a line ending in ':' (\"The winners were:\")",
+    "skip_echoes": "not a line that the next line repeats and goes on from (a caption's alt text)",
     "opening": "only the opening: the lines down to the first paragraph of prose",
     "closing": "only the closing: the last paragraph of prose and the lines below it",
     "followed_by": "regex the next non-empty line must match",
@@ -97,7 +98,8 @@ _RULE_KEYS = {
 }
 
 
-_FLAGS = ("skip_between_prose", "skip_list_items", "closing", "opening")  # true or false
+# Rule keys that are true or false.
+_FLAGS = ("skip_between_prose", "skip_list_items", "skip_echoes", "closing", "opening")
 
 
 class RuleError(Exception):
@@ -167,6 +169,7 @@ class Rule:
     closing: bool = False
     opening: bool = False
     skip_list_items: bool = False
+    skip_echoes: bool = False
     followed_by: regex.Pattern[str] | None = None
     preceded_by: regex.Pattern[str] | None = None
     blank_after: int | None = None
@@ -395,6 +398,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         closing=flags["closing"],
         opening=flags["opening"],
         skip_list_items=flags["skip_list_items"],
+        skip_echoes=flags["skip_echoes"],
         followed_by=neighbours.get("followed_by"),
         preceded_by=neighbours.get("preceded_by"),
         blank_after=blank_after,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .model import Line, Removal
-from .normalize import LINE_CACHE_SIZE, word_count
+from .normalize import LINE_CACHE_SIZE, comparable, word_count
 
 if TYPE_CHECKING:
     from .prefilter import LineScreen
@@ -143,6 +143,15 @@ class Doc:
             if is_body_like(text) or text[:1] in LIST_BULLETS:
                 return False
         return False
+
+    def echoed_below(self, index: int) -> bool:
+        """Whether the next line repeats line `index` and goes on (a caption's alt text above
+        the caption with its credit: "Farida Parveen" / "Farida Parveen. Photo : Collected")."""
+        if index + 1 >= len(self.lines):
+            return False
+        below = comparable(self.lines[index + 1].text)
+        key = comparable(self.lines[index].text)
+        return len(below) > len(key) and below.startswith(key)
 
     def in_opening(self, index: int) -> bool:
         """Whether line `index` is in the opening: the page's header down to the first

@@ -86,6 +86,16 @@ def test_quoted_points_of_a_statement_are_not_pull_quotes(generic):
     assert point not in alone.paragraphs  # a quoted line on its own is a pull quote
 
 
+def test_quoted_crosshead_above_its_section_is_kept_with_a_warning(generic):
+    crosshead = "‘We operate by the light of our phones’"
+    quote = "“We operate by the light of our phones. We have no gauze,” the surgeon told us."
+    result = generic.clean(f"Headline\n\n{P1}\n\n{crosshead}\n\n{P2}\n\n{quote}\n\n{P3}")
+    assert crosshead in result.paragraphs and not result.removed
+    assert [w.code for w in result.warnings] == ["pull_quote_kept"]
+    below = generic.clean(f"Headline\n\n{P1}\n\n{quote}\n\n{P2}\n\n{crosshead}\n\n{P3}")
+    assert crosshead not in below.paragraphs  # under what it repeats: a pull quote
+
+
 def test_glued_story_with_repeated_headline_and_distant_date(generic):
     second = "Volcano erupts on remote island"
     cap = "Ash rises over the island, 17 June 2025. (EPA)"
