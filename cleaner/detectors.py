@@ -257,8 +257,12 @@ def _repeated_before_prose(doc: Doc, index: int, block: range) -> bool:
     story repeats its headline over captions and logos; a slogan said again a few paragraphs
     on is the text's own refrain."""
     key = comparable(doc.lines[index].text)
-    again = next((j for j in block if comparable(doc.lines[j].text) == key), None)
-    return again is not None and not any(doc.is_prose(j) for j in range(index + 1, again))
+    for j in block:  # the block starts right under the line
+        if comparable(doc.lines[j].text) == key:
+            return True
+        if doc.is_prose(j):
+            return False  # most crossheads: the paragraph under them comes first
+    return False
 
 
 def _article_dates(doc: Doc, head: int) -> list[date]:
@@ -419,12 +423,14 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     found: Removals = []
     warnings: list[CleanWarning] = []
     quoted = {i for i in kept[1:] if doc.lines[i].text.startswith(_OPENING_QUOTES)}
+    if not quoted:
+        return [], []  # most documents
     for pos, i in enumerate(kept[1:], start=1):
+        if i not in quoted:
+            continue  # a crosshead or a list item may well repeat words of the text
         text = doc.lines[i].text
         if word_count(text) > params["max_words"]:
             continue
-        if i not in quoted:
-            continue  # a crosshead or a list item may well repeat words of the text
         if kept[pos - 1] in quoted or (pos + 1 < len(kept) and kept[pos + 1] in quoted):
             continue  # one of a run of quoted lines: a statement's points, not a pull quote
         key = _quote_key(text)
