@@ -73,17 +73,20 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     Example: "Coffins in Baghdad." then "Coffins in Baghdad. Photo : REUTERS/X" (or the other
     way round) -> both removed, the caption and its credit go to metadata. Identical lines
     with no credit sign are a caption only right above the furniture under a header picture
-    (a "Published :" label, a logo; the headline, the first line, never is); other identical
-    prose lines are left to `repeated_line`, which keeps one copy.
+    (a "Published :" label, a logo; the headline, the first line, never is) or when a rule
+    removed the same text as a caption; other identical prose lines are left to
+    `repeated_line`, which keeps one copy.
     """
     kept = doc.kept()
     first_kept = kept[0] if kept else -1
     found: Removals = []
+    captions = {r.text for r in doc.removed.values() if r.kind == "caption"}  # and pairs found
     for i in range(len(doc.lines) - 1):
         a, b = doc.lines[i].text, doc.lines[i + 1].text
         if a == b and (
             looks_like_caption(a)
             or _kind_at(doc, i + 1) == "caption"
+            or a in captions  # the caption of the header above, shown again under the headline
             or (_kind_at(doc, i + 2) in UNDER_PICTURE_KINDS and i != first_kept)
         ):
             caption, credit = _split_paren_credit(a)
@@ -92,6 +95,7 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
                 for j in (i, i + 1)
                 if doc.is_kept(j)
             ]
+            captions.add(a)
         elif len(a) == len(b) or not (b.startswith(a) or a.startswith(b)):
             continue  # most pairs: neither line is the other plus a credit
         elif _credited_copy(a, b, params, _kind_at(doc, i + 1) == "caption") and i != first_kept:
