@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from cleaner import Cleaner, RuleError
-from cleaner.rules import parse_rule_file
+from cleaner.rules import _RULE_KEYS, parse_rule_file
 
 GOOD_RULE = """\
   - id: x.rule
@@ -230,3 +232,15 @@ def test_rule_with_bad_languages_stops_the_run_before_any_document(tmp_path, cap
     assert main(["clean", "--rules", str(tmp_path), str(article)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "x.com.yaml:3: 'languages' in rule 'x.rule'" in err[0]
+
+
+def test_readme_documents_every_rule_key():
+    """The README's table of rule keys names every key a rule file may use, and no other."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    table = readme.split("Rule keys:", 1)[1].split("\n\n", 2)[1]
+    documented = {
+        key
+        for row in table.splitlines()[2:]
+        for key in re.findall(r"`([a-z_]+)`", row.split("|")[1])
+    }
+    assert documented == set(_RULE_KEYS)
