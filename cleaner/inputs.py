@@ -7,6 +7,7 @@ import decimal
 import gzip
 import json
 import math
+import os
 import re
 import sys
 import unicodedata
@@ -353,18 +354,47 @@ def input_kind(path: str) -> str:
 def expand_paths(paths: list[str]) -> Iterator[tuple[str, Path | None]]:
     """Each input file as (path, folder it was found under, or None). '-' is standard input.
 
-    A folder gives every file under it, in sorted order, whatever its name (`input_kind`
-    reads it by its suffix, anything else as text), except hidden files and folders.
+    A folder gives every entry under it (see `files_under`); one that cannot be read fails
+    when it is read, so it is reported, not skipped.
     """
     for raw in paths:
         path = Path(raw)
         if raw != "-" and path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden:
-                    yield str(child), path
+            for child, _problem in files_under(path):
+                yield str(child), path
         else:
             yield raw, None
+
+
+def files_under(folder: Path, skip: Path | None = None) -> Iterator[tuple[Path, str | None]]:
+    """Every entry under `folder` that is not a folder, in sorted order, with why it cannot
+    be read (None for a regular file, read by its suffix, anything else as text).
+
+    Hidden files and folders (names starting with a dot) are left out, and so is `skip` (an
+    output folder inside the input folder). A linked folder is read like any other, once: a
+    link to a folder already read (a loop) is an entry that cannot be read.
+    """
+    seen: set[str] = set()
+    skipped = os.path.realpath(skip) if skip is not None else None
+
+    def walk(directory: Path) -> Iterator[tuple[Path, str | None]]:
+        seen.add(os.path.realpath(directory))
+        for child in sorted(directory.iterdir()):
+            if child.name.startswith(".") or os.path.realpath(child) == skipped:
+                continue
+            if child.is_dir():
+                if os.path.realpath(child) in seen:
+                    yield child, "a link to a folder already read"
+                else:
+                    yield from walk(child)
+            elif child.is_file():
+                yield child, None
+            elif child.is_symlink() and not child.exists():
+                yield child, "a broken symbolic link"
+            else:
+                yield child, "not a regular file"
+
+    yield from walk(folder)
 
 
 # What reading a file can raise: OS errors, and truncated or corrupt gzip data.

@@ -29,27 +29,41 @@ def atomic_writer(path: Path, compress: bool = True) -> Iterator[IO[bytes]]:
 
     Writes go to a temporary file beside `path` that is renamed over it at the end, so memory
     stays flat however large the output is, and a crash or Ctrl-C never leaves half a file.
+    A symbolic link is written through: its file gets the output and the link stays. A path
+    that is not a regular file (a named pipe, /dev/null) is written to directly, as it is.
     A name ending in .gz is gzip-compressed, reproducibly (no timestamp or name in the
     header), unless `compress` is false: the caller then writes gzip members itself.
     """
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        with path.open("wb") as raw, _packed(raw, path, compress) as handle:
+            yield handle
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     # mkstemp makes the file private (0600); give it the mode a plain open() would have,
     # or keep the mode of the file it replaces (--in-place).
     os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else _NEW_FILE_MODE)
     try:
-        with os.fdopen(fd, "wb") as raw:
-            if compress and path.name.endswith(GZIP_SUFFIX):
-                with gzip.GzipFile(
-                    filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL
-                ) as packed:
-                    yield cast(IO[bytes], packed)
-            else:
-                yield raw
+        with os.fdopen(fd, "wb") as raw, _packed(raw, path, compress) as handle:
+            yield handle
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def _packed(raw: IO[bytes], path: Path, compress: bool) -> Iterator[IO[bytes]]:
+    """`raw`, gzip-compressed when `path` ends in .gz and `compress` is true."""
+    if compress and path.name.endswith(GZIP_SUFFIX):
+        with gzip.GzipFile(
+            filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL
+        ) as packed:
+            yield cast(IO[bytes], packed)
+    else:
+        yield raw
 
 
 def write_atomic(path: Path, data: bytes) -> None:

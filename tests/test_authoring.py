@@ -61,6 +61,16 @@ def test_rules_new_scaffolds_a_valid_site_and_a_passing_case(tmp_path, capsys):
     assert "1 passed, 0 failed" in capsys.readouterr().out
 
 
+def test_the_explain_step_rules_new_prints_runs_as_printed(tmp_path, capsys):
+    _, rules, _, out = _scaffold(tmp_path, capsys)
+    step = next(line.split() for line in out.splitlines() if "cleaner explain" in line)
+    assert step[:2] == ["cleaner", "explain"] and str(rules) in step
+    assert main(step[1:]) == 0
+    explained = capsys.readouterr()
+    assert f"site {DOMAIN}" in explained.out + explained.err
+    assert "unknown" not in explained.err
+
+
 def test_rules_new_suggestion_becomes_a_rule_and_rules_test_shows_the_diff(tmp_path, capsys):
     _, rules, golden, _ = _scaffold(tmp_path, capsys)
     rule_path = rules / f"{DOMAIN}.yaml"

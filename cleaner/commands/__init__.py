@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+from ..sites import GENERIC_SITE_NAMES
+
+if TYPE_CHECKING:
+    from ..core import Cleaner
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a writer whose reader left
@@ -19,4 +25,18 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="DIR",
         help="extra rule folder (repeatable); overrides built-ins for the same site",
+    )
+
+
+def unknown_site(args: argparse.Namespace, cleaner: Cleaner) -> str | None:
+    """Why --site is a usage error (no rule file of that name), or None when it names one."""
+    site = args.site
+    if not site or site.lower() in GENERIC_SITE_NAMES:
+        return None
+    if cleaner.sites.resolve("", site=site).source == "option":
+        return None
+    known = ", ".join(sorted(cleaner.sites.sites))
+    return (
+        f"unknown site {site!r} (--site): known sites are {known}, "
+        "or 'generic' for the generic rules alone"
     )

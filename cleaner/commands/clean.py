@@ -31,13 +31,12 @@ from ..batch import (
 from ..core import TIME_BUDGET_SECONDS, Cleaner, CleanError
 from ..explain import explain
 from ..inputs import READ_ERRORS, InputError, file_error, iter_jsonl, open_lines, read_bytes
-from ..model import CleanResult
+from ..model import CleanResult, CleanWarning
 from ..outputs import GZIP_SUFFIX, atomic_writer, gzip_member, silence_stdout, write_atomic
 from ..records import RecordFields, error_record
 from ..repeats import RepeatedLine, repeated_set, scan_records, summary_lines
-from ..sites import GENERIC_SITE_NAMES
 from ..stats import BatchStats, summarize
-from . import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, add_site_options
+from . import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, add_site_options, unknown_site
 from .clean_plan import Input, UsageError, make_output_folder, plan
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -93,6 +92,14 @@ class Run:
         if self.args.fail_fast and self.stopped is None:
             self.stopped = where
 
+    def warn(self, where: str, warnings: list[CleanWarning]) -> None:
+        """Say what cleaning one file was unsure about or noticed (a glued story removed, the
+        input returned as it was), one line each; JSONL records carry theirs in `warnings`."""
+        if warnings and self.progress is not None:
+            self.progress.clear()
+        for warning in warnings:
+            print(f"cleaner: {where}: warning {warning.code}: {warning.message}", file=sys.stderr)
+
     def counted(self, summary: Any) -> None:
         """Add one cleaned (or failed) document to the statistics and the progress bar."""
         self.stats.add(summary)
@@ -102,16 +109,8 @@ class Run:
 
 def _check_site(args: argparse.Namespace, cleaner: Cleaner) -> None:
     """An unknown --site is a usage error, not a warning on every document."""
-    site = args.site
-    if not site or site.lower() in GENERIC_SITE_NAMES:
-        return
-    if cleaner.sites.resolve("", site=site).source == "option":
-        return
-    known = ", ".join(sorted(cleaner.sites.sites))
-    raise UsageError(
-        f"unknown site {site!r} (--site): known sites are {known}, "
-        "or 'generic' for the generic rules alone"
-    )
+    if problem := unknown_site(args, cleaner):
+        raise UsageError(problem)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,6 +171,8 @@ def clean_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
         return
     if run.args.explain:
         _explain(run, result, item.path)
+    elif not run.args.quiet:
+        run.warn(item.path, result.warnings)
     text = render(result, fmt, item.path if fmt == "jsonl" else None)
     if target is None:
         if several and fmt == "text":

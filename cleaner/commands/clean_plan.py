@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..inputs import input_kind
+from ..inputs import files_under, input_kind
 
 FORMAT_SUFFIX = {"text": ".txt", "json": ".json", "jsonl": ".jsonl"}
 # Taken off an input's name, in this order and in any case, before its output suffix is added.
@@ -63,9 +63,11 @@ def plan(args: argparse.Namespace) -> tuple[list[Input], list[str]]:
             f"--in-place writes cleaned text: it cannot be used with --format {args.format}"
         )
     paths = args.paths or ["-"]
+    single_file = bool(args.output) and _output_is_file(args.output, paths)
+    out_folder = Path(args.output) if args.output and not single_file else None
     inputs = [
         Input(path, base, _kind(args, path), problem=problem)
-        for path, base, problem in _expand(paths)
+        for path, base, problem in _expand(paths, out_folder)
     ]
     if len(inputs) > 1 and args.format == "json" and not args.output:
         raise UsageError("several inputs: use --format jsonl or --output DIR")
@@ -77,7 +79,6 @@ def plan(args: argparse.Namespace) -> tuple[list[Input], list[str]]:
                 f"{others[0].path}: --in-place rewrites text files only, and this is "
                 f"{KIND_NAMES[others[0].kind]}{more}: write it elsewhere with --output DIR"
             )
-    single_file = bool(args.output) and _output_is_file(args.output, paths)
     inputs = [replace(i, target=_target(args, i, single_file)) for i in inputs]
     inputs, notes = _rename_collisions(args, inputs)
     _check_overwrites(args, inputs)
@@ -96,30 +97,18 @@ def make_output_folder(args: argparse.Namespace, inputs: list[Input]) -> None:
         ) from None
 
 
-def _expand(paths: list[str]) -> Iterator[tuple[str, Path | None, str | None]]:
-    """(path, folder it was found in, why it cannot be read) for each input.
-
-    A folder gives every file under it, in sorted order, whatever its name (read by its
-    suffix, anything else as text), except hidden files and folders (names starting with a
-    dot). An entry that is not a regular file (a broken link) is an input that fails with
-    its reason, so it is reported, not skipped.
-    """
+def _expand(
+    paths: list[str], skip: Path | None = None
+) -> Iterator[tuple[str, Path | None, str | None]]:
+    """(path, folder it was found in, why it cannot be read) for each input; a folder gives
+    every entry under it but `skip`, the output folder (see inputs.files_under)."""
     for raw in paths:
         folder = Path(raw)
         if raw == "-" or not folder.is_dir():
             yield raw, None, None
             continue
-        for child in sorted(folder.rglob("*")):
-            if any(part.startswith(".") for part in child.relative_to(folder).parts):
-                continue
-            if child.is_dir():
-                continue
-            if child.is_file():
-                yield str(child), folder, None
-            elif child.is_symlink() and not child.exists():
-                yield str(child), folder, "a broken symbolic link"
-            else:
-                yield str(child), folder, "not a regular file"
+        for child, problem in files_under(folder, skip):
+            yield str(child), folder, problem
 
 
 def _kind(args: argparse.Namespace, path: str) -> str:
@@ -230,6 +219,11 @@ def _check_overwrites(args: argparse.Namespace, inputs: list[Input]) -> None:
     sources = {_identity(Path(i.path)): i.path for i in inputs if i.path != "-"}
     if args.stats and (hit := sources.get(_identity(Path(args.stats)))):
         raise UsageError(f"{hit}: --stats would overwrite this input")
+    if args.stats:
+        stats = _identity(Path(args.stats))
+        for item in inputs:
+            if item.target is not None and _identity(item.target) == stats:
+                raise UsageError(f"{args.stats}: --stats would overwrite the output of {item.path}")
     if args.in_place:
         return
     for item in inputs:

@@ -10,7 +10,7 @@ from ..core import Cleaner, CleanError
 from ..explain import explain_lines
 from ..inputs import InputError, decode_bytes, input_kind, read_bytes
 from ..normalize import split_lines
-from . import add_site_options
+from . import add_site_options, unknown_site
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 COLOR_CHOICES = ("auto", "always", "never")
@@ -33,6 +33,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     cleaner = Cleaner(args.rules, detect_language=not args.no_language)
+    if problem := unknown_site(args, cleaner):
+        print(f"cleaner: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         data = read_bytes(args.file)
         if kind == "html":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from ..inputs import (
 from ..outputs import write_atomic
 from ..records import ORIGINAL_FIELD, RecordFields, clean_record
 from ..report import ReportDocument, build_report
-from . import add_site_options
+from . import add_site_options, unknown_site
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 # Golden case folders can be reported as they are: their expected and option files are skipped.
@@ -93,6 +94,17 @@ def report_records(
             stream.close()
 
 
+def _overwrites_input(args: argparse.Namespace) -> str | None:
+    """Why --output cannot be written: it is one of the inputs."""
+    output = Path(args.output)
+    if not output.exists():
+        return None
+    for path, _base in expand_paths(args.paths):
+        if path != "-" and Path(path).exists() and os.path.samefile(path, output):
+            return f"{path}: the report would overwrite this input: choose another --output"
+    return None
+
+
 def collect(cleaner: Cleaner, args: argparse.Namespace) -> list[ReportDocument]:
     """Every document of the inputs, in input order."""
     documents: list[ReportDocument] = []
@@ -109,6 +121,9 @@ def collect(cleaner: Cleaner, args: argparse.Namespace) -> list[ReportDocument]:
 def cmd_report(args: argparse.Namespace) -> int:
     """Clean the inputs and write the HTML report; exit 1 when some document had an error."""
     cleaner = Cleaner(args.rules, detect_language=not args.no_language)
+    if problem := unknown_site(args, cleaner) or _overwrites_input(args):
+        print(f"cleaner: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     documents = collect(cleaner, args)
     if not documents:
         print("cleaner: no documents found in the input", file=sys.stderr)

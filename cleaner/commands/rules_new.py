@@ -179,15 +179,15 @@ Next steps:
      until it is the article alone: the headline, a blank line, then each body paragraph
      on one line with a blank line between.
   2. See every line's verdict (kept / removed by rule X / captured):
-       cleaner explain {case_input} --site {domain}
+       cleaner explain {case_input} --site {domain} --rules {rule_path.parent}
   3. Add rules to {rule_path} (start from the commented suggestions), then
        cleaner rules test {domain}
      until the text diff is gone.
   4. Accept the removals and metadata the rules now record, and read that diff:
        cleaner rules test {domain} --update
   5. Check the whole set and look at it:
-       cleaner rules check
-       cleaner report golden/{domain} -o report.html
+       cleaner rules check {rule_path.parent}
+       cleaner report golden/{domain} --rules {rule_path.parent} -o report.html
 """
 
 
