@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -372,3 +373,70 @@ def test_skip_existing_with_every_output_present_is_not_an_error(tmp_path, capsy
     assert capsys.readouterr().err == (
         "cleaner: nothing to do: every output exists already (--skip-existing skipped 1)\n"
     )
+
+
+GLUED = GOLDEN / "english.aawsat.com" / "002_0441c39100e03f10.txt"  # the seed with a glued story
+
+
+def test_output_through_a_link_writes_its_file_and_keeps_the_link(tmp_path, capsys):
+    target, link = tmp_path / "target.txt", tmp_path / "link.txt"
+    target.write_text("old\n")
+    link.symlink_to(target.name)
+    assert main(["clean", str(SEED), "-o", str(link)]) == 0
+    assert link.is_symlink() and target.read_text() == EXPECTED.read_text()
+
+
+def test_output_into_a_named_pipe_is_written_to_it(tmp_path, capsys):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()))
+    reader.start()
+    assert main(["clean", str(SEED), "-o", str(pipe)]) == 0
+    reader.join(timeout=30)
+    assert got == [EXPECTED.read_bytes()]
+    assert pipe.is_fifo()
+
+
+def test_stats_file_may_not_overwrite_an_output(tmp_path, capsys):
+    out = tmp_path / "same.json"
+    assert main(["clean", str(SEED), "--format", "json", "-o", str(out), "--stats", str(out)]) == 2
+    assert "--stats would overwrite the output of" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_report_may_not_overwrite_an_input_and_explain_refuses_an_unknown_site(tmp_path, capsys):
+    copy = tmp_path / "in.txt"
+    copy.write_bytes(SEED.read_bytes())
+    assert main(["report", str(copy), "-o", str(copy)]) == 2
+    assert "the report would overwrite this input" in capsys.readouterr().err
+    assert copy.read_bytes() == SEED.read_bytes()
+    for argv in (["explain", str(SEED)], ["report", str(SEED), "-o", str(tmp_path / "r.html")]):
+        assert main([*argv, "--site", "bogus"]) == 2
+        assert "unknown site 'bogus'" in capsys.readouterr().err
+
+
+def test_linked_folders_are_read_and_the_output_folder_is_not_read_back(tmp_path, capsys):
+    inputs, elsewhere = tmp_path / "in", tmp_path / "elsewhere"
+    inputs.mkdir()
+    elsewhere.mkdir()
+    (inputs / "a.txt").write_bytes(SEED.read_bytes())
+    (elsewhere / "b.txt").write_bytes(SEED.read_bytes())
+    (inputs / "linked").symlink_to(elsewhere)
+    (elsewhere / "back").symlink_to(inputs)  # a loop: reported, not followed
+    out = inputs / "clean"
+    assert main(["clean", str(inputs), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "a link to a folder already read" in err
+    assert (out / "a.txt").exists() and (out / "linked" / "b.txt").exists()
+    (elsewhere / "back").unlink()
+    assert main(["clean", str(inputs), "-o", str(out)]) == 0  # the outputs are not inputs
+    assert "clean/a.txt" not in capsys.readouterr().err
+
+
+def test_warnings_of_a_file_go_to_stderr_unless_quiet(capsys):
+    assert main(["clean", str(GLUED)]) == 0
+    err = capsys.readouterr().err
+    assert f"cleaner: {GLUED}: warning glued_story: removed a glued story" in err
+    assert main(["clean", "--quiet", str(GLUED)]) == 0
+    assert capsys.readouterr().err == ""
