@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import subprocess
@@ -10,6 +11,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import dask
+import dask.bag
 import dask.distributed as distributed
 import pytest
 from itemadapter import ItemAdapter
@@ -19,7 +22,7 @@ from scrapy.utils.test import get_crawler
 
 from cleaner.batch import CleanerConfig, clean_line, cleaner_for
 from cleaner.golden import discover
-from cleaner.integrations.dask import clean_jsonl
+from cleaner.integrations.dask import clean_bag, clean_jsonl
 from cleaner.integrations.scrapy import CleanerPipeline
 
 from conftest import GOLDEN
@@ -191,3 +194,26 @@ def test_dask_local_cluster_equals_single_process(tmp_path):
     got = [line + "\n" for p in written for line in Path(p).read_text().splitlines()]
     assert got == expected
     assert json.loads(got[8])["error"]["line"] == 3  # the broken line of the second file
+
+
+def test_dask_bad_bytes_and_a_truncated_gzip_end_one_record_not_the_job(tmp_path):
+    text = _seed_cases()[0].input_path.read_text()
+    good = json.dumps({"id": 1, "text": text}).encode()
+    plain = tmp_path / "a.jsonl"
+    plain.write_bytes(good + b"\n" + b'{"id": 2, "text": "caf\xe9"}\n' + good + b"\n")
+    packed = gzip.compress(good + b"\n" + good + b"\n" + good + b"\n")
+    broken = tmp_path / "b.jsonl.gz"
+    broken.write_bytes(packed[: len(packed) // 2])
+    config = CleanerConfig(detect_language=False)
+    with dask.config.set(scheduler="sync"):
+        written = clean_jsonl([str(plain), str(broken)], str(tmp_path / "out"), config)
+        bag = clean_bag(dask.bag.from_sequence([{"text": text}, "not a record"]), config)
+        records = bag.compute()
+    first = [json.loads(line) for line in Path(written[0]).read_text().splitlines()]
+    assert len(first) == 3 and first[1]["error"]["code"] == "bad_record"
+    assert "error" not in first[0] and "error" not in first[2]
+    second = [json.loads(line) for line in Path(written[1]).read_text().splitlines()]
+    assert second[-1]["error"]["code"] == "bad_gzip"
+    assert "b.jsonl.gz: cannot read past line" in second[-1]["error"]["message"]
+    assert all("error" not in record for record in second[:-1])
+    assert "error" not in records[0] and records[1]["error"]["code"] == "bad_record"

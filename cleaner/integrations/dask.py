@@ -13,35 +13,74 @@ what `cleaner clean --format jsonl` writes for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import dask.bag as db
+import fsspec
 
 from ..batch import CleanerConfig, clean_line, cleaner_for
-from ..records import clean_record
+from ..inputs import READ_ERRORS
+from ..records import clean_record, error_record
 
 DEFAULT_CONFIG = CleanerConfig()
 PART_NAME = "part-{:05d}"  # output partitions: part-00000.jsonl, part-00001.jsonl, ...
 
 
 def _clean_lines(lines: Iterable[str], config: CleanerConfig, numbered: bool) -> list[str]:
-    """One partition of raw JSONL lines to cleaned JSONL lines (no trailing newline)."""
+    """One partition of raw JSONL lines to cleaned JSONL lines (no trailing newline). Lines
+    read with errors="surrogateescape" get their bytes back, so a line that is not UTF-8 is
+    an error record, as `cleaner clean` makes it."""
     out = []
     for line_no, line in enumerate(lines, start=1):
         if line.strip():
-            result = clean_line(config, line_no if numbered else None, line)
+            raw = line.encode("utf-8", "surrogateescape")
+            result = clean_line(config, line_no if numbered else None, raw)
             out.append(result.output.rstrip("\n"))
     return out
 
 
-def _clean_records(records: Iterable[dict[str, Any]], config: CleanerConfig) -> list[dict]:
+def _clean_files(files: Iterable[Any], config: CleanerConfig) -> list[str]:
+    """Whole JSONL files (fsspec OpenFiles) to cleaned JSONL lines, numbered in their file.
+
+    A file that cannot be read to its end (a truncated gzip, a lost connection) keeps the
+    records read before the damage and ends with an error record naming the file and line.
+    """
+    return [line for file in files for line in _clean_file(file, config)]
+
+
+def _clean_file(file: Any, config: CleanerConfig) -> Iterator[str]:
+    line_no = 0
+    try:
+        with file as handle:
+            for line_no, raw in enumerate(handle, start=1):
+                if raw.strip():
+                    yield clean_line(config, line_no, raw).output.rstrip("\n")
+    except READ_ERRORS as exc:
+        code = "unreadable" if isinstance(exc, OSError) else "bad_gzip"
+        message = f"{file.path}: cannot read past line {line_no}: {exc}"
+        yield clean_line_error(code, message, line_no + 1)
+
+
+def clean_line_error(code: str, message: str, line: int) -> str:
+    """The error record of an input that could not be read (no record to pass through)."""
+    return json.dumps(error_record({}, code, message, line), ensure_ascii=False)
+
+
+def _clean_records(records: Iterable[Any], config: CleanerConfig) -> list[dict]:
     cleaner = cleaner_for(config)
-    return [clean_record(cleaner, record, config.fields) for record in records]
+    return [
+        clean_record(cleaner, record, config.fields)
+        if isinstance(record, dict)
+        else error_record({}, "bad_record", f"a record must be a dict, not {type(record).__name__}")
+        for record in records
+    ]
 
 
 def clean_bag(bag: db.Bag, config: CleanerConfig = DEFAULT_CONFIG) -> db.Bag:
-    """A bag of record dicts to a bag of cleaned record dicts (errors as `error` fields)."""
+    """A bag of record dicts to a bag of cleaned record dicts (errors as `error` fields; an
+    element that is not a dict is an error record too)."""
     return bag.map_partitions(_clean_records, config)
 
 
@@ -67,16 +106,26 @@ def clean_jsonl(
 ) -> list[str]:
     """Clean JSONL files (paths or globs, local or any fsspec URL) into JSONL partitions.
 
-    One partition per input file by default (`blocksize=None`), so outputs pair with inputs
-    and error records carry the input line; a `blocksize` such as "64MiB" splits big plain
-    files across workers instead (gzip files cannot be split). `compression="gzip"` writes
-    `part-NNNNN.jsonl.gz`. Runs on the current Dask scheduler (a `Client` if one is open) and
-    returns the paths written.
+    One partition per input file by default (`blocksize=None`), so outputs pair with inputs,
+    error records carry the input line, and a file that breaks off (a truncated gzip) keeps
+    what was read before the damage, then an error record; a `blocksize` such as "64MiB"
+    splits big plain files across workers instead (gzip files cannot be split).
+    `compression="gzip"` writes `part-NNNNN.jsonl.gz`. Runs on the current Dask scheduler
+    (a `Client` if one is open) and returns the paths written.
     """
-    lines = db.read_text(
-        inputs, blocksize=blocksize, compression="infer", storage_options=storage_options
-    )
-    cleaned = clean_text_bag(lines, config, numbered=blocksize is None)
+    options = storage_options or {}
+    if blocksize is None:
+        files = fsspec.open_files(inputs, mode="rb", compression="infer", **options)
+        cleaned = db.from_sequence(files, partition_size=1).map_partitions(_clean_files, config)
+    else:
+        lines = db.read_text(
+            inputs,
+            blocksize=blocksize,
+            compression="infer",
+            errors="surrogateescape",
+            storage_options=storage_options,
+        )
+        cleaned = clean_text_bag(lines, config, numbered=False)
     suffix = ".jsonl.gz" if compression == "gzip" else ".jsonl"
     target = output.rstrip("/") + "/*" + suffix
     return db.to_textfiles(
