@@ -36,7 +36,7 @@ from .normalize import comparable, normalize_line, split_lines, word_count
 from .prefilter import LineScreen, ScreenCache
 from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex, url_host
-from .text import HEAD_LINES, TAIL_LINES, Budget, Doc, is_body_like
+from .text import HEAD_LINES, TAIL_LINES, Budget, Doc, is_body_like, is_long_text
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
@@ -587,7 +587,7 @@ def _overcleaned(lines: list[Line], kept: Sequence[int]) -> bool:
         return False
     total = sum(word_count(line.text) for line in lines)
     body = sum(word_count(lines[i].text) for i in kept[1:])
-    has_prose = any(is_body_like(line.text) for line in lines)
+    has_prose = any(is_body_like(line.text) or is_long_text(line.text) for line in lines)
     return has_prose and (not kept or body < OVERCLEAN_SHARE * total)
 
 

@@ -25,6 +25,7 @@ from .text import (
     ends_like_sentence,
     is_body_like,
     is_headline_like,
+    is_long_text,
     looks_like_caption,
 )
 
@@ -187,7 +188,10 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
         # A repeated paragraph or the headline keeps its first copy; furniture goes entirely.
-        keep_first = first == first_kept or is_body_like(text)
+        # A long line may be a paragraph that lost its final stop, unless a rule removed
+        # another copy of it as a caption.
+        long_text = is_long_text(text) and all(_kind_at(doc, i) != "caption" for i in indices)
+        keep_first = first == first_kept or is_body_like(text) or long_text
         gone = copies[1:] if keep_first else copies
         if first == first_kept and not ends_like_sentence(text):
             # "Enough is enough." under the headline "Enough is enough" is a sentence of the text

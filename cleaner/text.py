@@ -21,8 +21,13 @@ LIST_BULLETS = "-–•*·"  # the marks of a bulleted list's items
 HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines above the prose
 TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
 BODY_MIN_WORDS = 8  # a body paragraph has at least this many words...
-_SENTENCE_ENDS = (".", "!", "?", "…")  # ...and ends like a sentence,
-_CLOSERS = "\"”’'»)"  # maybe followed by closing quotes or a bracket
+BODY_MIN_CHARS_UNSPACED = 25  # (or characters, in a script written without spaces)
+_SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？")  # ...and ends like a sentence,
+_CLOSERS = "\"”’'»)」』）"  # maybe followed by closing quotes or a bracket
+# Scripts written without spaces between words: Chinese, Japanese, Thai, Lao, Myanmar, Khmer.
+_UNSPACED = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
+)
 
 # Credit shapes that mark a line as a photo caption rather than prose.
 _CAPTION_SIGNS = re.compile(
@@ -199,7 +204,17 @@ class Doc:
 def is_body_like(text: str) -> bool:
     """A line that reads like a paragraph of prose: long enough and ends like a sentence."""
     # Splitting off the first words only: a paragraph need not be split whole to be counted.
-    return ends_like_sentence(text) and len(text.split(None, BODY_MIN_WORDS - 1)) == BODY_MIN_WORDS
+    if not ends_like_sentence(text):
+        return False
+    if len(text.split(None, BODY_MIN_WORDS - 1)) == BODY_MIN_WORDS:
+        return True
+    return len(text) >= BODY_MIN_CHARS_UNSPACED and bool(_UNSPACED.search(text))
+
+
+def is_long_text(text: str) -> bool:
+    """A line as long as two short paragraphs and no photo caption: text of the article even
+    without a final stop (a scrape may cut it), never to be removed as a mere repeat."""
+    return word_count(text) >= 2 * BODY_MIN_WORDS and not looks_like_caption(text)
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)

@@ -45,6 +45,22 @@ def test_repeated_prose_keeps_first_copy(generic):
     assert _kinds(result) == [(P1, "generic.repeated-line")]
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # no final stop (a scrape cut it), and a script written without spaces
+        "Heavy rain and strong winds lashed the coast on Tuesday as the storm moved inland "
+        "and cut power to thousands of homes",
+        "台风周二袭击沿海地区，强风和暴雨造成多处停电，当局已疏散数千名居民。",
+        "台風は火曜日に沿岸部を襲い、強風と大雨で各地が停電し、数千人が避難した。",
+    ],
+)
+def test_a_paragraph_shown_twice_keeps_one_copy_whatever_it_ends_with(generic, paragraph):
+    result = generic.clean(f"Headline\n\n{paragraph}\n\n{paragraph}\n")
+    assert result.paragraphs == [paragraph]
+    assert [r.rule for r in result.removed] == ["generic.repeated-line"]
+
+
 def test_identical_adjacent_prose_without_credit_is_not_a_caption(generic):
     result = generic.clean(f"Headline\n\n{P1}\n{P1}\n\n{P2}")
     assert result.paragraphs == [P1, P2]  # one copy survives: it is body text
