@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 
 from .model import Removal
 from .normalize import word_count
-from .text import Doc, ends_like_sentence, is_body_like
+from .text import CleanTimeout, Doc, ends_like_sentence, is_body_like
 
 if TYPE_CHECKING:
+    import regex
+
     from .rules import Rule
 
 LineCapture = tuple[tuple[str, str], ...]
@@ -50,7 +52,7 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         groups = {}
     else:
         for pattern in rule.patterns:
-            found = pattern.search(text, timeout=doc.budget.remaining())
+            found = _search(rule, pattern, text, doc)
             if found:
                 groups = {k: v.strip() for k, v in found.groupdict().items() if v and v.strip()}
                 break
@@ -61,9 +63,20 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
             continue
         if not 0 <= neighbour < len(doc.lines):
             return None
-        if not pattern.search(doc.lines[neighbour].text, timeout=doc.budget.remaining()):
+        if not _search(rule, pattern, doc.lines[neighbour].text, doc):
             return None
     return groups
+
+
+def _search(
+    rule: Rule, pattern: regex.Pattern[str], text: str, doc: Doc
+) -> regex.Match[str] | None:
+    """A rule regex's search, timed out when the document's budget runs out (naming the rule:
+    a regex that runs away is a rule to fix)."""
+    try:
+        return pattern.search(text, timeout=doc.budget.remaining())
+    except TimeoutError:
+        raise CleanTimeout(f"rule {rule.id} ran past the document's time budget") from None
 
 
 def drop(rule: Rule, doc: Doc, index: int, groups: dict[str, str]) -> LineCapture:

@@ -161,6 +161,7 @@ class Cleaner:
         Bytes are decoded first (BOM, UTF-8, then detection; see inputs.decode_bytes) and the
         result's `encoding` says which encoding was used.
         """
+        _check_hints(url, site)
         if isinstance(text, bytes | bytearray):
             decoded = _decode(bytes(text), decode_bytes)
             return _with_encoding(self.clean(decoded.text, url, site), decoded)
@@ -185,6 +186,7 @@ class Cleaner:
         # trafilatura is imported only when HTML is cleaned
         from .html import TEXT_ONLY_DETECTORS, HtmlError, extract, split_caption
 
+        _check_hints(url, site)
         decoded = None
         if isinstance(html, bytes | bytearray):
             decoded = _decode(bytes(html), decode_html_bytes)
@@ -553,6 +555,13 @@ def _run_phase(doc: Doc, steps: tuple[Step, ...], override: bool) -> list[CleanW
         for index, removal in removals:
             doc.remove(index, removal, override=override)
     return warnings
+
+
+def _check_hints(url: object, site: object) -> None:
+    """A URL or site hint must be a string (or None), as the text must."""
+    for name, value in (("url", url), ("site", site)):
+        if value is not None and not isinstance(value, str):
+            raise CleanError("bad_type", f"{name} must be a string, got {type(value).__name__}")
 
 
 def _has(result: CleanResult, code: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import decimal
 import gzip
+import io
 import json
 import math
 import os
@@ -397,6 +398,8 @@ def files_under(folder: Path, skip: Path | None = None) -> Iterator[tuple[Path, 
     yield from walk(folder)
 
 
+GZIP_MAGIC = b"\x1f\x8b"  # the first two bytes of gzip data
+
 # What reading a file can raise: OS errors, and truncated or corrupt gzip data.
 READ_ERRORS = (OSError, EOFError, zlib.error)
 
@@ -429,14 +432,14 @@ def read_bytes(path: str) -> bytes:
 
 
 def open_lines(path: str) -> IO[bytes]:
-    """A binary line stream for a JSONL file (gzip-aware); '-' is standard input."""
-    if path == "-":
-        import sys
-
-        return sys.stdin.buffer
+    """A binary line stream for a JSONL file; '-' is standard input. gzip data is read
+    decompressed, whatever the name (`zcat` output piped in, a .gz file renamed)."""
     if path.lower().endswith(".gz"):
         return cast(IO[bytes], gzip.open(path, "rb"))
-    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 - the caller closes it
+    if isinstance(stream, io.BufferedReader) and stream.peek(2)[:2] == GZIP_MAGIC:
+        return cast(IO[bytes], gzip.GzipFile(fileobj=stream, mode="rb"))
+    return stream
 
 
 @dataclass(frozen=True, slots=True)
@@ -530,7 +533,7 @@ def _scrubbed(item: Any, stack: list[Any]) -> Any:
 
 def parse_json_line(raw: bytes, line_no: int) -> JsonRecord:
     """One JSONL line as a record, or as the one-line reason it is not one (with the line)."""
-    line = raw.rstrip(b"\r\n")
+    line = raw.rstrip(b"\r\n").removeprefix(codecs.BOM_UTF8)  # a Windows tool's mark
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -544,7 +547,8 @@ def parse_json_line(raw: bytes, line_no: int) -> JsonRecord:
         record = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         near = _excerpt(text, exc.pos)
-        message = f"invalid JSON: {exc.msg} at column {exc.colno}, near {near}"
+        problem = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
+        message = f"invalid JSON: {problem} at column {exc.colno}, near {near}"
         return JsonRecord(line_no, None, message, text)
     except _BadNumber as exc:
         return JsonRecord(line_no, None, f"invalid JSON: {exc}", text)

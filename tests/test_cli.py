@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -440,3 +441,42 @@ def test_warnings_of_a_file_go_to_stderr_unless_quiet(capsys):
     assert f"cleaner: {GLUED}: warning glued_story: removed a glued story" in err
     assert main(["clean", "--quiet", str(GLUED)]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_gzip_on_standard_input_and_a_byte_order_mark_are_read(tmp_path):
+    lines = _record_line(id=1) + _record_line(id=2)
+    for data in (gzip.compress(lines.encode()), b"\xef\xbb\xbf" + lines.encode()):
+        proc = subprocess.run(
+            [sys.executable, "-m", "cleaner.cli", "clean", "--format", "jsonl", "--jobs", "1"],
+            input=data,
+            capture_output=True,
+            check=True,
+        )
+        records = [json.loads(line) for line in proc.stdout.splitlines()]
+        assert [r["id"] for r in records] == [1, 2]
+        assert all("error" not in r for r in records)
+
+
+def test_invalid_json_is_named_once(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "abc\n')
+    assert main(["clean", "--format", "jsonl", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "invalid JSON: Unterminated string starting at column 10" in err
+
+
+def test_an_empty_jsonl_shard_is_no_error_but_an_empty_folder_is(tmp_path, capsys):
+    shard = tmp_path / "part-0.jsonl"
+    shard.write_text("")
+    assert main(["clean", "--format", "jsonl", str(shard)]) == 0
+    assert capsys.readouterr().err == "cleaner: the input holds no records\n"
+    (tmp_path / "empty").mkdir()
+    assert main(["clean", str(tmp_path / "empty")]) == 1
+    assert "no documents found" in capsys.readouterr().err
+
+
+def test_output_dash_is_standard_output(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["clean", str(SEED), "-o", "-"]) == 0
+    assert capsys.readouterr().out == EXPECTED.read_text()
+    assert not (tmp_path / "-").exists()

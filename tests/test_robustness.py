@@ -355,6 +355,11 @@ def test_wrong_types_through_the_api(plain):
         with pytest.raises(CleanError) as caught:
             plain.clean_html(value)
         assert caught.value.code == "bad_type"
+    for hints in ({"url": 123}, {"site": ["dawn.com"]}):
+        for method in (plain.clean, plain.clean_html):
+            with pytest.raises(CleanError, match="must be a string, got") as caught:
+                method(ARTICLE, **hints)
+            assert caught.value.code == "bad_type"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -808,6 +813,7 @@ def test_catastrophic_regex_times_out_one_document(tmp_path):
     with pytest.raises(CleanError) as caught:
         evil.clean(f"Headline\n\n{PARA}\n\n{REDOS_LINE}\n", site="evil.example")
     assert caught.value.code == "timeout"
+    assert "rule evil.redos ran past the document's time budget" in str(caught.value)
     assert time.monotonic() - started < 10
     # The same Cleaner goes on with the next document.
     assert evil.clean(ARTICLE, site="evil.example").paragraphs

@@ -434,10 +434,16 @@ def _run_clean(args: argparse.Namespace, inputs: list[Input], repeats: list[Repe
                 sys.stdout.flush()
             except OSError:
                 silence_stdout()
+            to_files = any(item.target is not None for item in inputs)
+            resume = (
+                "; an output file being written was not created: re-run with --skip-existing "
+                "to resume"
+                if to_files
+                else ""
+            )
             print(
                 f"cleaner: interrupted after {run.written} records were written whole "
-                f"({run.documents} cleaned, {run.errors} with errors); an output file being "
-                "written was not created: re-run with --skip-existing to resume",
+                f"({run.documents} cleaned, {run.errors} with errors){resume}",
                 file=sys.stderr,
             )
             code = EXIT_INTERRUPTED
@@ -483,6 +489,10 @@ def _clean_all(run: Run, inputs: list[Input]) -> int:
                 file=sys.stderr,
             )
             return EXIT_OK
+        if inputs and all(item.kind == "jsonl" for item in inputs):
+            # An empty shard of a pipeline: no records in, none out, nothing went wrong.
+            print("cleaner: the input holds no records", file=sys.stderr)
+            return EXIT_OK
         print("cleaner: no documents found in the input", file=sys.stderr)
         return EXIT_DOC_ERRORS
     return EXIT_DOC_ERRORS if run.errors else EXIT_OK
@@ -522,8 +532,9 @@ def register(
         "--output",
         "-o",
         metavar="PATH",
+        type=lambda path: None if path == "-" else path,
         help="a folder for one output file per input, or the output file of a single input "
-        "(inputs are never overwritten)",
+        "(inputs are never overwritten; '-': standard output)",
     )
     clean.add_argument(
         "--in-place", action="store_true", help="overwrite text inputs with their cleaned text"
