@@ -316,7 +316,7 @@ class Cleaner:
                 CleanWarning(
                     "overcleaned",
                     f"rules would keep {len(kept)} of {len(lines)} lines; "
-                    "returning the input unchanged",
+                    "keeping every input line",
                 )
             )
             kept, doc.removed = tuple(range(len(lines))), {}

@@ -31,32 +31,52 @@ def _preview(text: str) -> str:
     return text if len(text) <= _PREVIEW else text[: _PREVIEW - 1] + "…"
 
 
+# How the site of a result was found (CleanResult.site_source), as a reader would say it.
+_SITE_SOURCES = {
+    "option": "as given",
+    "url": "from the URL",
+    "fingerprint": "recognized from the text",
+}
+
+
+def site_phrase(result: CleanResult) -> str:
+    """ "site dawn.com (from the URL)", or "no site rules" when only the generic ones ran."""
+    if result.site is None:
+        return "no site rules (generic rules only)"
+    how = _SITE_SOURCES.get(result.site_source, result.site_source)
+    return f"site {result.site} ({how})"
+
+
 def explain(
     result: CleanResult, rules: Mapping[str, Rule], name: str = "", color: bool = False
 ) -> str:
-    """One line per removed input line: line number, kind, rule id and the rule's reason."""
-    site = result.site or "no site rules"
+    """One line per removed input line, in line order: line number, kind, rule id and the
+    rule's reason (once per rule)."""
     head = f"{name}: " if name else ""
     out = [
-        f"{head}{len(result.removed)} line(s) removed; "
-        f"site {site} (found by {result.site_source}); "
+        f"{head}{len(result.removed)} line(s) removed; {site_phrase(result)}; "
         f"language {result.language or 'unknown'}"
     ]
     hits: list[tuple[str, Removal | Note]] = [("removed", r) for r in result.removed]
     hits += [("meta", n) for n in result.noted]
+    hits.sort(key=lambda hit: hit[1].line)
+    labels = [hit.kind if style == "removed" else "kept, noted" for style, hit in hits]
     width = max((len(hit.rule) for _, hit in hits), default=0)
-    for style, hit in hits:
+    label_width = max((len(label) for label in labels), default=0)
+    explained: set[str] = set()
+    for (style, hit), label in zip(hits, labels, strict=True):
         rule = rules.get(hit.rule)
-        why = rule.description if rule else ""
-        label = hit.kind if style == "removed" else "kept, noted"
+        why = rule.description if rule and hit.rule not in explained else ""
+        explained.add(hit.rule)
         out.append(
-            f"  L{hit.line:<4} {_paint(f'{label:<11}', style, color)} "
+            f"  L{hit.line:<4} {_paint(label.ljust(label_width), style, color)} "
             f"{_paint(hit.rule.ljust(width), 'rule', color)}  {_preview(hit.text)}"
         )
+        indent = " " * (8 + label_width)
         if why:
-            out.append(_paint(f"        {'':11} why: {why}", "dim", color))
+            out.append(_paint(f"{indent} why: {why}", "dim", color))
         for field, value in hit.captured:
-            out.append(_paint(f"        {'':11} -> {field}: {_preview(value)}", "meta", color))
+            out.append(_paint(f"{indent} -> {field}: {_preview(value)}", "meta", color))
     meta = {k: v for k, v in result.metadata.to_dict().items() if v}
     for field, value in meta.items():
         shown = value if field != "captions" else f"{len(value)} caption(s)"
@@ -141,10 +161,9 @@ def explain_lines(
     `lines` are the input lines the removals refer to; None for HTML input, whose extracted
     lines the result does not carry: then the removed lines are listed, then the kept text.
     """
-    site = result.site or "no site rules"
     head = f"{name}: " if name else ""
     out = [
-        f"{head}site {site} (found by {result.site_source}), "
+        f"{head}{site_phrase(result)}, "
         f"language {result.language or 'unknown'}, {len(result.removed)} line(s) removed"
     ]
 

@@ -170,7 +170,7 @@ def test_explain_gives_each_line_its_verdict(tmp_path, capsys):
     status, out = _explain(tmp_path, capsys, "--color", "never", "--full")
     assert status == 0
     lines = out.splitlines()
-    assert "site explain.example (found by option)" in lines[0]
+    assert "site explain.example (as given)" in lines[0]
     assert "    1  headline  Harbour council approves new ferry timetable" in lines
     byline = lines.index(f"    3  captured  {BYLINE}")
     assert lines[byline + 1].strip() == (

@@ -480,3 +480,12 @@ def test_output_dash_is_standard_output(tmp_path, capsys, monkeypatch):
     assert main(["clean", str(SEED), "-o", "-"]) == 0
     assert capsys.readouterr().out == EXPECTED.read_text()
     assert not (tmp_path / "-").exists()
+
+
+def test_a_file_named_twice_is_cleaned_once(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(SEED.read_bytes())
+    assert main(["clean", str(folder / "a.txt"), str(folder), "-o", str(tmp_path / "out")]) == 0
+    assert f"{folder / 'a.txt'}: given twice; cleaned once" in capsys.readouterr().err
+    assert (tmp_path / "out" / "a.txt").read_text() == EXPECTED.read_text()

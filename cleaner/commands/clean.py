@@ -412,6 +412,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if not args.quiet:
         for note in notes:
             print(note, file=sys.stderr)
+        if [item.path for item in inputs] == ["-"] and sys.stdin.isatty():
+            print("cleaner: reading standard input (end it with Ctrl-D)", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="cleaner-") as spool_dir:
         repeats: list[RepeatedLine] = []
         if args.learn_repeats:

@@ -79,8 +79,10 @@ def plan(args: argparse.Namespace) -> tuple[list[Input], list[str]]:
                 f"{others[0].path}: --in-place rewrites text files only, and this is "
                 f"{KIND_NAMES[others[0].kind]}{more}: write it elsewhere with --output DIR"
             )
+    inputs, twice = _once_each(inputs)
     inputs = [replace(i, target=_target(args, i, single_file)) for i in inputs]
     inputs, notes = _rename_collisions(args, inputs)
+    notes = twice + notes
     _check_overwrites(args, inputs)
     return inputs, notes
 
@@ -203,6 +205,22 @@ def _rename_collisions(
                 "clean them separately"
             )
     return inputs, notes
+
+
+def _once_each(inputs: list[Input]) -> tuple[list[Input], list[str]]:
+    """The inputs without a path named a second time (`a/ a/x.txt`), and a note for each (a
+    link and its file are two names: each is written)."""
+    seen: dict[str, str] = {}
+    once, notes = [], []
+    for item in inputs:
+        key = os.path.abspath(item.path) if item.path != "-" else "-"
+        if key in seen:
+            also = f" (as {seen[key]})" if seen[key] != item.path else ""
+            notes.append(f"cleaner: {item.path}: given twice{also}; cleaned once")
+            continue
+        seen[key] = item.path
+        once.append(item)
+    return once, notes
 
 
 def _identity(path: Path) -> tuple[object, ...]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..inputs import InputError, decode_bytes, expand_paths, input_kind, iter_jsonl, read_bytes
 from ..outputs import write_atomic
 from ..suggest import apply_draft, draft_rules, report_text
+from .rules_new import ScaffoldError, normalize_domain
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 DEFAULT_FOLDER = "rules"
@@ -45,6 +46,11 @@ def target_path(site: str, output: str | None) -> Path:
 
 def cmd_rules_suggest(args: argparse.Namespace) -> int:
     """Draft rules for one site from its samples; write the YAML and print the report."""
+    try:
+        args.site = normalize_domain(args.site)
+    except ScaffoldError as exc:
+        print(f"cleaner: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     texts, problems = read_samples(args.samples, args.text_field)
     for problem in problems:
         print(f"cleaner: {problem}", file=sys.stderr)
