@@ -315,8 +315,7 @@ class Cleaner:
             warnings.append(
                 CleanWarning(
                     "overcleaned",
-                    f"rules would keep {len(kept)} of {len(lines)} lines; "
-                    "keeping every input line",
+                    f"rules would keep {len(kept)} of {len(lines)} lines; keeping every input line",
                 )
             )
             kept, doc.removed = tuple(range(len(lines))), {}

@@ -145,6 +145,12 @@ def test_scrapy_pipeline_drops_or_flags_bad_items():
     flagged = _pipeline(CLEANER_ON_ERROR="flag").process_item(ArticleItem(text=""))
     assert flagged["error"]["code"] == "empty"
 
+    class BareItem(Item):  # no `error` field: it cannot be flagged, so it is dropped
+        text = Field()
+
+    with pytest.raises(DropItem, match="needs an 'error' field on BareItem"):
+        _pipeline(CLEANER_ON_ERROR="flag").process_item(BareItem(text="   "))
+
 
 def test_scrapy_pipeline_error_field_of_the_input_never_hides_the_outcome():
     stale = {"code": "fetch", "message": "an earlier step failed"}

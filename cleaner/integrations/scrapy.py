@@ -85,11 +85,19 @@ class CleanerPipeline:
         summary = summarize(out, self.fields.text)
         self.batch.add(summary)
         self._count(summary.error, summary.site, summary.warnings)
+        declared = None if isinstance(adapter.item, dict) else set(adapter.field_names())
         if ERROR_FIELD in out:  # a cleaned record never carries one (an input's is moved)
             error = out[ERROR_FIELD]
+            reason = f"cleaner: {error['code']}: {error['message']}"
             if self.on_error == "drop":
-                raise DropItem(f"cleaner: {error['code']}: {error['message']}")
-        declared = None if isinstance(adapter.item, dict) else set(adapter.field_names())
+                raise DropItem(reason)
+            if declared is not None and ERROR_FIELD not in declared:
+                # An item class without the field cannot be flagged: dropped, never passed on
+                # as if it were cleaned.
+                raise DropItem(
+                    f"{reason} (CLEANER_ON_ERROR = 'flag' needs an {ERROR_FIELD!r} field on "
+                    f"{type(adapter.item).__name__})"
+                )
         for key, value in out.items():
             if declared is not None and key not in declared:
                 continue
