@@ -436,10 +436,13 @@ def open_lines(path: str) -> IO[bytes]:
     decompressed, whatever the name (`zcat` output piped in, a .gz file renamed)."""
     if path.lower().endswith(".gz"):
         return cast(IO[bytes], gzip.open(path, "rb"))
-    stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 - the caller closes it
-    if isinstance(stream, io.BufferedReader) and stream.peek(2)[:2] == GZIP_MAGIC:
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+    if not (isinstance(stream, io.BufferedReader) and stream.peek(2)[:2] == GZIP_MAGIC):
+        return stream  # the caller closes it
+    if path == "-":
         return cast(IO[bytes], gzip.GzipFile(fileobj=stream, mode="rb"))
-    return stream
+    stream.close()  # a GzipFile would leave the file it reads open
+    return cast(IO[bytes], gzip.open(path, "rb"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -489,3 +489,18 @@ def test_a_file_named_twice_is_cleaned_once(tmp_path, capsys):
     assert main(["clean", str(folder / "a.txt"), str(folder), "-o", str(tmp_path / "out")]) == 0
     assert f"{folder / 'a.txt'}: given twice; cleaned once" in capsys.readouterr().err
     assert (tmp_path / "out" / "a.txt").read_text() == EXPECTED.read_text()
+
+
+def test_stats_file_may_not_be_where_standard_output_goes(tmp_path):
+    records = tmp_path / "in.jsonl"
+    records.write_text(_record_line(id=1))
+    same = tmp_path / "out.jsonl"
+    with same.open("wb") as stdout:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cleaner.cli", "clean", "--format", "jsonl", str(records)]
+            + ["--stats", str(same)],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+        )
+    assert proc.returncode == 2
+    assert b"--stats would overwrite the output of" in proc.stderr

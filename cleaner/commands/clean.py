@@ -93,8 +93,8 @@ class Run:
             self.stopped = where
 
     def warn(self, where: str, warnings: list[CleanWarning]) -> None:
-        """Say what cleaning one file was unsure about or noticed (a glued story removed, the
-        input returned as it was), one line each; JSONL records carry theirs in `warnings`."""
+        """Say what cleaning one file was unsure about or noticed (a glued story removed, every
+        input line kept), one line each; JSONL records carry theirs in `warnings`."""
         if warnings and self.progress is not None:
             self.progress.clear()
         for warning in warnings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -223,6 +224,15 @@ def _once_each(inputs: list[Input]) -> tuple[list[Input], list[str]]:
     return once, notes
 
 
+def _stdout_identity() -> tuple[object, ...] | None:
+    """The identity of the file standard output is redirected to (`> out.jsonl`), if any."""
+    try:
+        info = os.fstat(1)
+    except OSError:
+        return None
+    return ("inode", info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
+
 def _identity(path: Path) -> tuple[object, ...]:
     """What makes two paths the same file: device and inode when it exists, else the path."""
     try:
@@ -240,7 +250,8 @@ def _check_overwrites(args: argparse.Namespace, inputs: list[Input]) -> None:
     if args.stats:
         stats = _identity(Path(args.stats))
         for item in inputs:
-            if item.target is not None and _identity(item.target) == stats:
+            target = _identity(item.target) if item.target is not None else _stdout_identity()
+            if target == stats:
                 raise UsageError(f"{args.stats}: --stats would overwrite the output of {item.path}")
     if args.in_place:
         return
