@@ -160,8 +160,13 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     two lists) stay every time; "TT" shown twice goes entirely.
     """
     # Copies are counted over every line, removed ones too: a banner whose other copy went
-    # with a glued story or a caption is still a repeated line.
-    keys = [comparable(line.text) for line in doc.lines]
+    # with a caption is still a repeated line. Not a glued story's lines (each is a key of
+    # its own): a crosshead the article shares with the next story, or with its own copy on
+    # a page returned twice, is the article's text, and the other copy is gone already.
+    keys = [
+        f"\0{i}" if _kind_at(doc, i) == "other-story" else comparable(line.text)
+        for i, line in enumerate(doc.lines)
+    ]
     if len(set(keys)) == len(keys):
         return [], []  # most documents: no line is shown twice
     groups: dict[str, list[int]] = defaultdict(list)
@@ -175,11 +180,13 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         (indices for indices in groups.values() if len(indices) > 1),
         key=lambda indices: not is_body_like(doc.lines[indices[0]].text),
     )
-    going: set[int] = set()
-    found: Removals = []
+    # A block the page returned twice in a row goes once, whole: its crossheads and list
+    # items are text, however short.
+    protected, going = _doubled_block(doc, kept, keys)
+    found: Removals = [_removal(doc, i, rule) for i in sorted(going)]
     for indices in repeated:
-        copies = [i for i in indices if doc.is_kept(i)]
-        if not copies:
+        copies = [i for i in indices if doc.is_kept(i) and i not in going]
+        if not copies or any(i in protected for i in copies):
             continue
         first = copies[0]
         text = doc.lines[first].text
@@ -203,6 +210,38 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         going.update(gone)
         found += [_removal(doc, i, rule) for i in gone]
     return sorted(found, key=lambda removal: removal[0]), []
+
+
+def _doubled_block(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> tuple[set[int], set[int]]:
+    """The lines of each block of kept lines shown twice in a row (a page's body, or part of
+    it, returned again right under itself), as (the first copy's lines, the second's).
+
+    A block is two lines or more: three or more, or two with a paragraph among them (two
+    short lines said twice are a caption and its credit, not the text).
+    """
+    first: set[int] = set()
+    second: set[int] = set()
+    where: dict[str, list[int]] = defaultdict(list)  # key -> positions in `kept`
+    for position, index in enumerate(kept):
+        where[keys[index]].append(position)
+    position = 0
+    while position < len(kept):
+        key = keys[kept[position]]
+        for later in where[key]:
+            size = later - position
+            if size < 2 or later + size > len(kept):
+                continue
+            block = [keys[i] for i in kept[position:later]]
+            if block != [keys[i] for i in kept[later : later + size]]:
+                continue
+            if size == 2 and not any(is_body_like(doc.lines[i].text) for i in kept[position:later]):
+                continue
+            first.update(kept[position:later])
+            second.update(kept[later : later + size])
+            position = later + size - 1
+            break
+        position += 1
+    return first, second
 
 
 def _refrain(doc: Doc, copies: list[int], going: set[int]) -> bool:

@@ -61,6 +61,15 @@ def test_a_paragraph_shown_twice_keeps_one_copy_whatever_it_ends_with(generic, p
     assert [r.rule for r in result.removed] == ["generic.repeated-line"]
 
 
+def test_a_block_returned_twice_goes_once_whole(generic):
+    block = ["Stocks running low", P2, "The companies are:", "Square Pharmaceuticals", "Renata"]
+    text = "\n\n".join(["Headline", P1, *block, *block, P3])
+    result = generic.clean(text)
+    assert result.paragraphs == [P1, *block, P3]  # its crosshead and list items stay once
+    assert {r.rule for r in result.removed} == {"generic.repeated-line"}
+    assert len(result.removed) == len(block)
+
+
 def test_identical_adjacent_prose_without_credit_is_not_a_caption(generic):
     result = generic.clean(f"Headline\n\n{P1}\n{P1}\n\n{P2}")
     assert result.paragraphs == [P1, P2]  # one copy survives: it is body text
