@@ -533,7 +533,8 @@ def _structural(
         removals = action(rule, doc)
         if not removals or rule.kind != "other-story":
             return removals, []
-        first = removals[0][1]
+        # The story opens under a cut's marker (a footer), at a boundary's first line.
+        first = removals[1 if rule.action == "cut" and len(removals) > 1 else 0][1]
         warning = CleanWarning(
             "glued_story",
             f"removed a glued story {first.text!r} from line {first.line} ({rule.id})",
