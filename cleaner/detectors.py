@@ -186,8 +186,8 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     found: Removals = [_removal(doc, i, rule) for i in sorted(going)]
     for indices in repeated:
         copies = [i for i in indices if doc.is_kept(i) and i not in going]
-        if not copies or any(i in protected for i in copies):
-            continue
+        if not copies or (len(copies) == 1 and copies[0] in protected):
+            continue  # the first copy of a doubled block, alone now (a later pass sees it so)
         first = copies[0]
         text = doc.lines[first].text
         if first != first_kept and not is_body_like(text) and ends_like_sentence(text):
@@ -216,8 +216,8 @@ def _doubled_block(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> tuple[se
     """The lines of each block of kept lines shown twice in a row (a page's body, or part of
     it, returned again right under itself), as (the first copy's lines, the second's).
 
-    A block is two lines or more: three or more, or two with a paragraph among them (two
-    short lines said twice are a caption and its credit, not the text).
+    A block is two different lines or more: three or more, or two with a paragraph among
+    them (two short lines said twice are a caption and its credit, not the text).
     """
     first: set[int] = set()
     second: set[int] = set()
@@ -232,8 +232,8 @@ def _doubled_block(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> tuple[se
             if size < 2 or later + size > len(kept):
                 continue
             block = [keys[i] for i in kept[position:later]]
-            if block != [keys[i] for i in kept[later : later + size]]:
-                continue
+            if len(set(block)) < size or block != [keys[i] for i in kept[later : later + size]]:
+                continue  # a block holds each line once; a line said four times is no block
             if size == 2 and not any(is_body_like(doc.lines[i].text) for i in kept[position:later]):
                 continue
             first.update(kept[position:later])

@@ -70,6 +70,13 @@ def test_a_block_returned_twice_goes_once_whole(generic):
     assert len(result.removed) == len(block)
 
 
+def test_a_paragraph_said_four_times_is_no_doubled_block(generic):
+    """Found by the idempotence property: [P, P] twice kept two copies, a second run one."""
+    result = generic.clean("\n".join(["Headline", P1, P1, P1, P1]))
+    assert result.paragraphs == [P1]
+    assert generic.clean(result.text).text == result.text
+
+
 def test_identical_adjacent_prose_without_credit_is_not_a_caption(generic):
     result = generic.clean(f"Headline\n\n{P1}\n{P1}\n\n{P2}")
     assert result.paragraphs == [P1, P2]  # one copy survives: it is body text
