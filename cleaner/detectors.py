@@ -154,10 +154,12 @@ def _echo_removals(doc: Doc, rule: Rule, short: int, long: int) -> Removals:
 def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     """What: a line that occurs more than once survives once at most, and only as body text.
 
-    Why: scrapers repeat headlines, captions, logos and counters from several page regions.
+    Why: scrapers repeat headlines, captions, logos and counters from several page regions,
+    and sometimes a whole block of the text.
     Example: the headline shown again under the photo is removed; the first copy of a repeated
     paragraph stays; a short sentence (an interview's "Yes.") and a list item ("- China" in
-    two lists) stay every time; "TT" shown twice goes entirely.
+    two lists) stay every time; "TT" shown twice goes entirely; a block returned twice in a
+    row (paragraphs, a crosshead, a list) keeps its first copy whole.
     """
     # Copies are counted over every line, removed ones too: a banner whose other copy went
     # with a caption is still a repeated line. Not a glued story's lines (each is a key of
