@@ -86,7 +86,8 @@ class LineResult:
     message: str | None = None  # the one-line error for standard error, when it failed
 
 
-def _dump(record: dict[str, Any]) -> str:
+def dump_record(record: dict[str, Any]) -> str:
+    """One JSONL output line (with its line break), as every output of cleaner writes it."""
     return _ENCODER.encode(record) + "\n"
 
 
@@ -95,17 +96,17 @@ def clean_line(config: CleanerConfig, line_no: int | None, raw: bytes | str) -> 
     parsed = next(iter_jsonl((raw.encode("utf-8") if isinstance(raw, str) else raw,)), None)
     if parsed is None:  # a blank line (callers skip them; kept total for safety)
         record = error_record({}, "bad_record", "blank line", line_no)
-        return LineResult(line_no, _dump(record), summarize(record), "blank line")
+        return LineResult(line_no, dump_record(record), summarize(record), "blank line")
     if parsed.record is None:
         message = parsed.error or "bad record"
         record = error_record({}, "bad_record", message, line_no, raw=parsed.raw)
-        return LineResult(line_no, _dump(record), summarize(record), message)
+        return LineResult(line_no, dump_record(record), summarize(record), message)
     out = clean_record(cleaner_for(config), parsed.record, config.fields, line_no)
     if config.repeated:
         out = strip_record(out, parsed.record, dict(config.repeated))
     failed = ERROR_FIELD in out  # a cleaned record never keeps an input's own `error` field
     failure: str | None = out[ERROR_FIELD]["message"] if failed else None
-    return LineResult(line_no, _dump(out), summarize(out, config.fields.text), failure)
+    return LineResult(line_no, dump_record(out), summarize(out, config.fields.text), failure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,7 @@ def crashed_line(item: tuple[int, bytes], reason: str) -> ChunkResult:
     parsed = next(iter_jsonl((raw,)), None)
     original = parsed.record if parsed is not None and parsed.record is not None else {}
     record = error_record(original, CRASH_CODE, reason, line_no)
-    return ChunkResult.of([LineResult(line_no, _dump(record), summarize(record), reason)])
+    return ChunkResult.of([LineResult(line_no, dump_record(record), summarize(record), reason)])
 
 
 def numbered_lines(stream: IO[bytes] | Iterable[bytes]) -> Iterator[tuple[int, bytes]]:

@@ -165,10 +165,10 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     # with a caption is still a repeated line. Not a glued story's lines (each is a key of
     # its own): a crosshead the article shares with the next story, or with its own copy on
     # a page returned twice, is the article's text, and the other copy is gone already.
-    keys = [
-        f"\0{i}" if _kind_at(doc, i) == "other-story" else comparable(line.text)
-        for i, line in enumerate(doc.lines)
-    ]
+    keys = [comparable(line.text) for line in doc.lines]
+    for i, removal in doc.removed.items():
+        if removal.kind == "other-story":
+            keys[i] = f"\0{i}"
     if len(set(keys)) == len(keys):
         return [], []  # most documents: no line is shown twice
     groups: dict[str, list[int]] = defaultdict(list)

@@ -381,10 +381,11 @@ def files_under(folder: Path, skip: Path | None = None) -> Iterator[tuple[Path, 
     def walk(directory: Path) -> Iterator[tuple[Path, str | None]]:
         seen.add(os.path.realpath(directory))
         for child in sorted(directory.iterdir()):
-            if child.name.startswith(".") or os.path.realpath(child) == skipped:
+            real = os.path.realpath(child)
+            if child.name.startswith(".") or real == skipped:
                 continue
             if child.is_dir():
-                if os.path.realpath(child) in seen:
+                if real in seen:
                     yield child, "a link to a folder already read"
                 else:
                     yield from walk(child)

@@ -24,6 +24,7 @@ from ..batch import (
     clean_chunk,
     cleaner_for,
     default_jobs,
+    dump_record,
     jsonl_pool,
     numbered_lines,
     steady_malloc,
@@ -46,10 +47,6 @@ PROGRESS_INTERVAL = 0.5  # seconds between progress bar redraws
 Subparsers = argparse._SubParsersAction  # what add_subparsers() returns
 
 
-def _dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=False)
-
-
 def render(result: CleanResult, fmt: str, path: str | None = None) -> str:
     """The output of one document in the chosen format."""
     if fmt == "text":
@@ -59,7 +56,7 @@ def render(result: CleanResult, fmt: str, path: str | None = None) -> str:
         data = {"path": path, **data}
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return _dump(data) + "\n"
+    return dump_record(data)
 
 
 class OutputError(Exception):
@@ -165,7 +162,7 @@ def clean_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
         run.fail(item.path, str(exc))
         if fmt == "jsonl" and target is None:
             _to_stdout(
-                out.write, _dump(error_record({"path": item.path}, exc.code, str(exc))) + "\n"
+                out.write, dump_record(error_record({"path": item.path}, exc.code, str(exc)))
             )
             run.written += 1
         return

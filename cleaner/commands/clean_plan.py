@@ -233,7 +233,7 @@ def _stdout_identity() -> tuple[object, ...] | None:
     return ("inode", info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
-def _identity(path: Path) -> tuple[object, ...]:
+def file_identity(path: Path) -> tuple[object, ...]:
     """What makes two paths the same file: device and inode when it exists, else the path."""
     try:
         info = path.stat()
@@ -244,19 +244,20 @@ def _identity(path: Path) -> tuple[object, ...]:
 
 def _check_overwrites(args: argparse.Namespace, inputs: list[Input]) -> None:
     """Refuse any output (or --stats file) that is an input, unless --in-place asks for it."""
-    sources = {_identity(Path(i.path)): i.path for i in inputs if i.path != "-"}
-    if args.stats and (hit := sources.get(_identity(Path(args.stats)))):
-        raise UsageError(f"{hit}: --stats would overwrite this input")
+    sources = {file_identity(Path(i.path)): i.path for i in inputs if i.path != "-"}
     if args.stats:
-        stats = _identity(Path(args.stats))
+        stats = file_identity(Path(args.stats))
+        if hit := sources.get(stats):
+            raise UsageError(f"{hit}: --stats would overwrite this input")
+        stdout = _stdout_identity()
         for item in inputs:
-            target = _identity(item.target) if item.target is not None else _stdout_identity()
+            target = file_identity(item.target) if item.target is not None else stdout
             if target == stats:
                 raise UsageError(f"{args.stats}: --stats would overwrite the output of {item.path}")
     if args.in_place:
         return
     for item in inputs:
-        hit = sources.get(_identity(item.target)) if item.target is not None else None
+        hit = sources.get(file_identity(item.target)) if item.target is not None else None
         if hit is None:
             continue
         if hit == item.path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from ..outputs import write_atomic
 from ..records import ORIGINAL_FIELD, RecordFields, clean_record
 from ..report import ReportDocument, build_report
 from . import add_site_options, unknown_site
+from .clean_plan import file_identity
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 # Golden case folders can be reported as they are: their expected and option files are skipped.
@@ -96,11 +96,9 @@ def report_records(
 
 def _overwrites_input(args: argparse.Namespace) -> str | None:
     """Why --output cannot be written: it is one of the inputs."""
-    output = Path(args.output)
-    if not output.exists():
-        return None
+    output = file_identity(Path(args.output))
     for path, _base in expand_paths(args.paths):
-        if path != "-" and Path(path).exists() and os.path.samefile(path, output):
+        if path != "-" and file_identity(Path(path)) == output:
             return f"{path}: the report would overwrite this input: choose another --output"
     return None
 

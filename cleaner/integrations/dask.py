@@ -13,14 +13,13 @@ what `cleaner clean --format jsonl` writes for it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import dask.bag as db
 import fsspec
 
-from ..batch import CleanerConfig, clean_line, cleaner_for
+from ..batch import CleanerConfig, clean_line, cleaner_for, dump_record
 from ..inputs import READ_ERRORS
 from ..records import clean_record, error_record
 
@@ -60,12 +59,7 @@ def _clean_file(file: Any, config: CleanerConfig) -> Iterator[str]:
     except READ_ERRORS as exc:
         code = "unreadable" if isinstance(exc, OSError) else "bad_gzip"
         message = f"{file.path}: cannot read past line {line_no}: {exc}"
-        yield clean_line_error(code, message, line_no + 1)
-
-
-def clean_line_error(code: str, message: str, line: int) -> str:
-    """The error record of an input that could not be read (no record to pass through)."""
-    return json.dumps(error_record({}, code, message, line), ensure_ascii=False)
+        yield dump_record(error_record({}, code, message, line_no + 1)).rstrip("\n")
 
 
 def _clean_records(records: Iterable[Any], config: CleanerConfig) -> list[dict]:
