@@ -8,16 +8,14 @@ from the kept lines, for the fields no removal set).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
-from .actions import LINE_ACTIONS, STRUCTURAL_ACTIONS, Removals, line_matches
 from .dates import parse_date
-from .detectors import DETECTORS, SETTLED_DETECTORS
+from .detectors import SETTLED_DETECTORS
+from .engine import LineContext, Plan, make_plan, overcleaned, read_notes, run_plan
 from .inputs import Decoded, InputError, decode_bytes, decode_html_bytes
 from .language import LanguageDetector
 from .model import (
@@ -33,44 +31,16 @@ from .model import (
     Removal,
 )
 from .normalize import comparable, normalize_line, split_lines, word_count
-from .prefilter import LineScreen, ScreenCache
+from .prefilter import ScreenCache
 from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex, url_host
-from .text import HEAD_LINES, TAIL_LINES, Budget, Doc, is_body_like, is_long_text
+from .text import Budget, Doc, is_body_like
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
-# A line's text and blank lines after it, whether it is in the head, lead and tail zones, the
-# opening and the closing, and a list (see Doc), and its two neighbours.
-LineContext = tuple[str, int, bool, bool, bool, bool, bool, bool, str | None, str | None]
 MAX_PASSES = 4  # cleaning the kept lines again until stable (usually 1 or 2 passes)
-PHASES = ("structure", "headline", "repeats")  # after the line rules, in this order
-OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
 NO_HEADLINE_WORDS = 40  # a first line this long is a paragraph, not a headline
 _AUTHOR_SPLIT = (" and ", ", ", " & ")
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One structural action or detector of a plan, with its parameters merged once."""
-
-    rule: Rule
-    run: Callable[[Rule, Doc, Mapping[str, Any]], tuple[Removals, list[CleanWarning]]]
-    params: Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What cleaning runs for one site, language and input kind, worked out once.
-
-    The line screen of its line rules (site rules first), per phase ("structure",
-    "headline", "repeats") its structural actions and detectors in rule order, and its note
-    rules (read on the kept lines at the end).
-    """
-
-    screen: LineScreen
-    phases: tuple[tuple[str, tuple[Step, ...]], ...]
-    notes: tuple[Rule, ...] = ()
 
 
 class CleanError(ValueError):
@@ -148,8 +118,7 @@ class Cleaner:
                 r for r in self.rules_for(rule_file, language) if r.detector not in skip_detectors
             ]
             screen = self._screens.get([r for r in rules if r.is_line_rule or r.patterns])
-            phases = tuple((phase, _steps(rules, phase)) for phase in PHASES)
-            plan = Plan(screen, phases, tuple(r for r in rules if r.is_note))
+            plan = make_plan(screen, rules)
             self._plans[key] = plan  # a race only builds the same plan twice
         return plan
 
@@ -290,16 +259,10 @@ class Cleaner:
         self, plan: Plan, lines: list[Line], budget: Budget, unmatched: set[LineContext] | None
     ) -> tuple[Doc, list[CleanWarning]]:
         """Run the line rules and the phases of a plan; the Doc holds what they removed."""
-        screen = plan.screen
-        doc = Doc(lines, budget, screen=screen)
-        warnings: list[CleanWarning] = []
         try:
-            _apply_line_rules(doc, screen, unmatched if unmatched is not None else set())
-            for phase, steps in plan.phases:
-                warnings += _run_phase(doc, steps, override=phase == "structure")
+            return run_plan(plan, lines, budget, unmatched if unmatched is not None else set())
         except TimeoutError as exc:  # regex's timeout and our Budget both end up here
             raise CleanError("timeout", f"cleaning took too long: {exc}") from None
-        return doc, warnings
 
     def _result(
         self,
@@ -311,7 +274,7 @@ class Cleaner:
     ) -> CleanResult:
         """The result of one pass: kept lines, removals and the metadata they captured."""
         kept = doc.kept()
-        if _overcleaned(lines, kept):
+        if overcleaned(lines, kept):
             warnings.append(
                 CleanWarning(
                     "overcleaned",
@@ -396,7 +359,10 @@ class Cleaner:
             return result
         gone = {removal.line for removal in result.removed}
         kept = [line for line in lines if line.no not in gone]
-        result.noted = _read_notes(plan, kept, budget)
+        try:
+            result.noted = read_notes(plan, kept, budget)
+        except TimeoutError as exc:
+            raise CleanError("timeout", f"cleaning took too long: {exc}") from None
         if not result.noted:
             return result
         found, warnings = self._metadata(result.noted)
@@ -448,115 +414,6 @@ class Cleaner:
         return meta, warnings
 
 
-def _apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext]) -> None:
-    """Each line is removed by the first line rule that matches it (site rules come first).
-
-    A line rule sees a line's text, its zone and its neighbours; a line whose context is in
-    `unmatched` was already tried by an earlier pass and matched nothing. The screen runs in
-    linear time; the time budget is checked before each rule's regex runs (`line_matches`).
-    """
-    lines = doc.lines
-    for index, line in enumerate(lines):
-        found = screen.candidates(line.text)
-        if not found.rules:  # most body paragraphs
-            continue
-        context = (
-            line.text,
-            line.blank_after,
-            found.head and doc.in_head(index),
-            found.lead and doc.is_lead(index),
-            found.span and doc.in_opening(index),
-            found.span and doc.in_closing(index),
-            found.list and doc.in_list(index),
-            found.tail and doc.in_tail(index),
-            lines[index - 1].text if found.previous and index else None,
-            lines[index + 1].text if found.next and index + 1 < len(lines) else None,
-        )
-        if context in unmatched:
-            continue
-        for rule in found.rules:
-            groups = line_matches(rule, doc, index)
-            if groups is not None:
-                captured = LINE_ACTIONS[rule.action](rule, doc, index, groups)
-                doc.remove(index, Removal(line.no, line.text, rule.id, rule.kind, captured))
-                break
-        else:
-            unmatched.add(context)
-
-
-def _read_notes(plan: Plan, kept: list[Line], budget: Budget) -> list[Note]:
-    """The notes a plan's note rules read on the kept lines: its lead and its last lines."""
-    # The lead is among the first lines; the screen answered for these lines when the line
-    # rules ran (cache hits), so most documents stop here, with no line to read.
-    near = {*range(1, HEAD_LINES + 1), *range(len(kept) - TAIL_LINES, len(kept))}
-    found = [
-        (index, notes)
-        for index in sorted(near)
-        if 0 <= index < len(kept) and (notes := plan.screen.candidates(kept[index].text).notes)
-    ]
-    if not found:
-        return []
-    doc = Doc(kept, budget)
-    read = []
-    try:
-        for index, notes in found:
-            line = kept[index]
-            for rule in notes:
-                groups = line_matches(rule, doc, index)  # zone lead or tail: checked here
-                if groups:
-                    captured = tuple(sorted(groups.items()))
-                    read.append(Note(line.no, line.text, rule.id, rule.kind, captured))
-    except TimeoutError as exc:
-        raise CleanError("timeout", f"cleaning took too long: {exc}") from None
-    return read
-
-
-def _steps(rules: list[Rule], phase: str) -> tuple[Step, ...]:
-    """The structural actions and detectors of one phase, in rule order."""
-    steps = []
-    for rule in rules:
-        if rule.action == "detect" and rule.detector is not None:
-            info = DETECTORS[rule.detector]
-            if info.phase == phase:
-                steps.append(Step(rule, info.func, {**info.defaults, **dict(rule.params)}))
-        elif rule.action in STRUCTURAL_ACTIONS and phase == "structure":
-            steps.append(Step(rule, _structural(STRUCTURAL_ACTIONS[rule.action]), {}))
-    return tuple(steps)
-
-
-def _structural(
-    action: Callable[[Rule, Doc], Removals],
-) -> Callable[[Rule, Doc, Mapping[str, Any]], tuple[Removals, list[CleanWarning]]]:
-    """A structural action as a step: a story it cuts off is also reported as a warning."""
-
-    def run(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> tuple[Removals, list[CleanWarning]]:
-        removals = action(rule, doc)
-        if not removals or rule.kind != "other-story":
-            return removals, []
-        # The story opens under a cut's marker (a footer), at a boundary's first line.
-        first = removals[1 if rule.action == "cut" and len(removals) > 1 else 0][1]
-        warning = CleanWarning(
-            "glued_story",
-            f"removed a glued story {first.text!r} from line {first.line} ({rule.id})",
-        )
-        return removals, [warning]
-
-    return run
-
-
-def _run_phase(doc: Doc, steps: tuple[Step, ...], override: bool) -> list[CleanWarning]:
-    """Run the steps of one phase in order, recording their removals. With `override` (the
-    structure phase: a cut or glued story takes over its lines, so captions inside it leave
-    no metadata) they replace earlier removals of the same lines."""
-    warnings: list[CleanWarning] = []
-    for step in steps:
-        removals, more = step.run(step.rule, doc, step.params)
-        warnings += more
-        for index, removal in removals:
-            doc.remove(index, removal, override=override)
-    return warnings
-
-
 def _check_hints(url: object, site: object) -> None:
     """A URL or site hint must be a string (or None), as the text must."""
     for name, value in (("url", url), ("site", site)):
@@ -586,18 +443,6 @@ def _with_encoding(result: CleanResult, decoded: Decoded) -> CleanResult:
             )
         )
     return result
-
-
-def _overcleaned(lines: list[Line], kept: Sequence[int]) -> bool:
-    """Whether the rules took (almost) everything: nothing kept, or prose cut to a sliver."""
-    if lines and not kept:
-        return True  # never silently empty, even when the input holds no prose
-    if len(lines) < 2:
-        return False
-    total = sum(word_count(line.text) for line in lines)
-    body = sum(word_count(lines[i].text) for i in kept[1:])
-    has_prose = any(is_body_like(line.text) or is_long_text(line.text) for line in lines)
-    return has_prose and (not kept or body < OVERCLEAN_SHARE * total)
 
 
 def _split_names(value: str) -> list[str]:
