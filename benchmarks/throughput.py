@@ -12,7 +12,7 @@ Sections (each prints a table; every figure is a ratio against its baseline in t
   memory    peak PSS of a --jobs 2 run over a large JSONL file vs one a tenth of its size,
             and vs its own peak by the half-way point (flat: no growth in the second half)
   language  the bounded language sample vs naive full-text langdetect: cost and agreement
-Needs the bench extra: pip install -e '.[bench]'.
+Needs the bench extra: pip install '.[bench]' (an editable install runs pure Python, slower).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402 - the sibling module, found through the line above
 
-from cleaner import Cleaner  # noqa: E402
+from cleaner import COMPILED, Cleaner  # noqa: E402
 
 SECTIONS = ("text", "jobs", "html", "memory", "language")
 DEFAULT_RECORDS = 20_000
@@ -467,7 +467,8 @@ def machine() -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (
         f"machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average {load:.1f} at start"
+        f"load average {load:.1f} at start\n"
+        f"cleaner: {'compiled with mypyc' if COMPILED else 'pure Python'}"
     )
 
 

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .model import Removal
+from .model import CleanTimeout, Removal
 from .normalize import word_count
-from .text import CleanTimeout, Doc, ends_like_sentence, is_body_like
+from .text import Doc, ends_like_sentence, is_body_like
 
 if TYPE_CHECKING:
     import regex
@@ -219,21 +219,23 @@ STRUCTURAL_ACTIONS: dict[str, Callable[[Rule, Doc], Removals]] = {
 
 @dataclass(frozen=True, slots=True)
 class ActionInfo:
-    """Registry entry: the action's name and the first line of its docstring."""
+    """Registry entry: the action's name and what it does, in one line."""
 
     name: str
     summary: str
 
 
-def _summary(func: Callable[..., object]) -> str:
-    return (func.__doc__ or "").strip().splitlines()[0].removeprefix("What: ")
-
-
+# Written out, not read from the functions' docstrings: a module compiled with mypyc keeps none.
 ACTIONS: dict[str, ActionInfo] = {
-    **{name: ActionInfo(name, _summary(f)) for name, f in LINE_ACTIONS.items()},
-    **{name: ActionInfo(name, _summary(f)) for name, f in STRUCTURAL_ACTIONS.items()},
-    "detect": ActionInfo("detect", "run a named detector (see detectors.py) with parameters"),
-    "note": ActionInfo("note", "keep the matched line; its named groups become metadata"),
+    info.name: info
+    for info in (
+        ActionInfo("drop", "remove the matched line; named groups become metadata fields"),
+        ActionInfo("caption", "remove a photo caption; it goes to metadata.captions"),
+        ActionInfo("cut", "remove the marker line and everything after it"),
+        ActionInfo("boundary", "a marker opening every story's header; a second story goes"),
+        ActionInfo("detect", "run a named detector (see detectors.py) with parameters"),
+        ActionInfo("note", "keep the matched line; its named groups become metadata"),
+    )
 }
 # `note` rules read metadata from the lines cleaning kept, after every removal (see
 # Cleaner._noted): an agency that credits the whole story in its lead or its last lines.

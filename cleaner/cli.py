@@ -7,7 +7,7 @@ import functools
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from . import COMPILED, __version__
 from .commands import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERRUPTED,
@@ -23,6 +23,7 @@ from .outputs import silence_stdout
 from .rules import RuleError
 
 EXIT_OK, EXIT_USAGE = 0, 2
+BUILD = "compiled with mypyc" if COMPILED else "pure Python"
 # Each module adds its commands with `register(commands, rule_commands)`.
 COMMAND_MODULES = (clean, rules_check, report, explain, rules_new, rules_test, rules_suggest)
 
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cleaner",
         description="Remove site furniture from scraped news articles, and say what was removed.",
     )
-    parser.add_argument("--version", action="version", version=f"cleaner {__version__}")
+    parser.add_argument("--version", action="version", version=f"cleaner {__version__} ({BUILD})")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     rules = commands.add_parser("rules", help="work with rule files")
     rule_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .model import Line, Removal
+from .model import CleanTimeout, Line, Removal
 from .normalize import LINE_CACHE_SIZE, comparable, word_count
 
 if TYPE_CHECKING:
@@ -37,10 +37,6 @@ _CAPTION_SIGNS = re.compile(
     r"|\bGetty Images\b|\bAP Photo\b",
     re.IGNORECASE,
 )
-
-
-class CleanTimeout(TimeoutError):
-    """A document used up its time budget (e.g. a catastrophic rule regex)."""
 
 
 @dataclass(slots=True)

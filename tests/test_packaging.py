@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
+import cleaner
 from cleaner.rules import builtin_rules_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,3 +29,48 @@ def test_every_subpackage_is_listed_in_pyproject():
 def test_builtin_rules_are_found():
     names = {p.name for p in builtin_rules_dir().glob("*.yaml")}
     assert "_generic.yaml" in names and "dawn.com.yaml" in names
+
+
+def _setup_module():
+    """setup.py as a module (its setup() call runs only as a script)."""
+    spec = importlib.util.spec_from_file_location("cleaner_setup", ROOT / "setup.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_compiled_modules_exist_and_are_typed_python():
+    for path in _setup_module().COMPILED:
+        assert (ROOT / path).is_file(), path
+
+
+def test_the_build_says_why_it_stays_pure_python(monkeypatch):
+    setup = _setup_module()
+    monkeypatch.setenv("CLEANER_PURE_PYTHON", "1")
+    assert setup.why_pure() == "CLEANER_PURE_PYTHON is set"
+    monkeypatch.delenv("CLEANER_PURE_PYTHON")
+    monkeypatch.setattr(sys, "argv", ["setup.py", "editable_wheel", "--dist-info-dir", "x"])
+    assert "editable" in setup.why_pure()
+    monkeypatch.setattr(sys, "argv", ["setup.py", "bdist_wheel"])
+    monkeypatch.setattr(setup.shutil, "which", lambda name: None)
+    assert setup.why_pure().startswith("no C compiler")
+
+
+def test_an_installed_build_is_compiled_where_it_can_be(tmp_path):
+    """CI installs the package (not editable) on a machine with a compiler: the tests must run
+    the compiled modules, or a silent fallback to pure Python would leave them untested."""
+    installed = ROOT not in Path(cleaner.__file__).resolve().parents
+    reason = _setup_module().why_pure()
+    if not installed or reason is not None:
+        pytest.skip("tests run the sources, or this machine builds pure Python: " + str(reason))
+    assert cleaner.COMPILED, "the installed cleaner is pure Python; the build fell back"
+    assert (
+        "compiled with mypyc"
+        in subprocess.run(
+            [sys.executable, "-m", "cleaner.cli", "--version"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,  # not the checkout, whose sources `-m` would find first
+        ).stdout
+    )
