@@ -1,7 +1,7 @@
 """Build step: compile the modules cleaning runs per line with mypyc, when this machine can.
 
 Everything else about the package is in pyproject.toml. The modules listed in COMPILED are
-ordinary typed Python; mypyc turns them into C extensions, about 1.4 times as fast on a batch
+ordinary typed Python; mypyc turns them into C extensions, about 1.3 times as fast on a batch
 (benchmarks/README.md). Without a C compiler or Python's headers, with CLEANER_PURE_PYTHON=1,
 for an editable install (which runs the sources as they are), or when a compilation step
 fails, the package installs as pure Python and behaves the same. `cleaner --version` says

@@ -124,7 +124,9 @@ def bench_text(records: list[dict]) -> str:
 
 
 def _cli(args: list[str]) -> list[str]:
-    return [sys.executable, "-m", "cleaner.cli", "clean", "--format", "jsonl", "-q", *args]
+    """The CLI command of the cleaner this script imported: `-P` keeps a checkout in the
+    current folder (pure Python sources) from shadowing the installed, compiled package."""
+    return [sys.executable, "-P", "-m", "cleaner.cli", "clean", "--format", "jsonl", "-q", *args]
 
 
 def _run_cli(*runs: list[str]) -> float:
@@ -329,20 +331,7 @@ def bench_memory(workdir: Path, megabytes: int) -> str:
         size = max(1, int(megabytes * share))
         source = workdir / f"mem{size}.jsonl"
         count = _big_jsonl(source, size)
-        command = [
-            sys.executable,
-            "-m",
-            "cleaner.cli",
-            "clean",
-            "--format",
-            "jsonl",
-            "-q",
-            "--jobs",
-            "2",
-            str(source),
-            "-o",
-            str(workdir / f"mem{size}-out"),
-        ]
+        command = _cli(["--jobs", "2", str(source), "-o", str(workdir / f"mem{size}-out")])
         seconds, main, worker, total, pss, half = _peak_rss(command)
         base_total = base_total or pss
         ok = pss < TARGETS["memory_mb"]

@@ -43,6 +43,7 @@ from .stats import BatchStats, RecordSummary, summarize
 # per 20k records with 16, 0.67 s with 64).
 CHUNK_SIZE = 64
 IN_FLIGHT_PER_JOB = 4  # chunks queued per worker: keeps workers busy, bounds memory
+TRIM_EVERY = 16  # chunks sent between two returns of freed memory to the system (see map)
 CRASH_CODE = "worker_crashed"
 # What a fork server imports once before it forks workers (see start_method).
 PRELOAD = ["cleaner.batch"]
@@ -298,7 +299,9 @@ class OrderedPool(Generic[T, R]):
                 yield from self._inline(func, chunk)
             return
         pending: deque[tuple[list[T], Future[R]]] = deque()
-        for chunk in chain([first, second], chunks):
+        for sent, chunk in enumerate(chain([first, second], chunks), 1):
+            if sent % TRIM_EVERY == 0:
+                release_free_memory()
             pending.append((chunk, self._pool().submit(func, chunk)))
             while len(pending) >= self.in_flight:
                 yield from self._collect(func, pending)
@@ -371,6 +374,33 @@ def steady_malloc() -> bool:
     except (OSError, AttributeError):  # not glibc (or no mallopt)
         return False
     return bool(mallopt(_M_ARENA_MAX, 1))
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the allocator is not glibc's."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+def release_free_memory() -> None:
+    """Give the free pages inside the heap back to the system (glibc's malloc_trim).
+
+    The main process of a batch passes 100-400 KB blocks (chunks of records, their cleaned
+    output) between its threads; freed, they leave holes in the heap that later blocks only
+    partly fill, and its resident size crept up by 14-24 MB over a 1 GB run once the compiled
+    workers sent their results faster. Called every TRIM_EVERY chunks (a walk over the free
+    lists, microseconds), it keeps the main process flat: 113 MB at the end of that run
+    instead of 129-143. Changes no allocator setting, so the API may call it too.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _worker_init(config: CleanerConfig) -> None:

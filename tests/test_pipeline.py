@@ -392,6 +392,18 @@ def test_steady_malloc_on_glibc():
     assert steady_malloc() is (sys.platform.startswith("linux") and _has_glibc())
 
 
+def test_the_pool_returns_freed_memory_as_it_goes(monkeypatch):
+    """The main process gives its heap's free pages back every TRIM_EVERY chunks it sends."""
+    calls = []
+    monkeypatch.setattr(batch, "release_free_memory", lambda: calls.append(1))
+    with OrderedPool(_double, 2, _crashed, chunk_size=1) as pool:
+        assert [v for chunk in pool.map(range(40)) for v in chunk] == list(range(0, 80, 2))
+    assert len(calls) == 40 // batch.TRIM_EVERY
+    monkeypatch.undo()
+    batch.release_free_memory()  # on glibc it trims; elsewhere it does nothing; never raises
+    assert (batch._malloc_trim() is not None) is (sys.platform.startswith("linux") and _has_glibc())
+
+
 def _has_glibc() -> bool:
     import platform
 
