@@ -13,6 +13,7 @@ import pytest
 
 from cleaner import batch
 from cleaner.batch import (
+    CHUNK_SIZE,
     CleanerConfig,
     OrderedPool,
     clean_line,
@@ -108,7 +109,8 @@ def test_gzip_output_is_compressed_by_the_workers_and_reproducible(tmp_path):
     """A .jsonl.gz output is one gzip member per chunk, compressed in the worker that cleaned
     it: the same bytes with one or two workers, and one valid gzip file."""
     source = tmp_path / "batch.jsonl.gz"
-    _write_jsonl(source, _golden_records(3 * 64 + 5))  # several chunks and a short last one
+    count = 3 * CHUNK_SIZE + 5  # several chunks and a short last one
+    _write_jsonl(source, _golden_records(count))
     outputs = []
     for jobs in ("1", "2"):
         out_dir = tmp_path / f"out{jobs}"
@@ -118,7 +120,7 @@ def test_gzip_output_is_compressed_by_the_workers_and_reproducible(tmp_path):
     assert outputs[0] == outputs[1]
     assert outputs[0].count(b"\x1f\x8b\x08") >= 4  # a gzip member per chunk
     with gzip.open(tmp_path / "out2" / "batch.jsonl.gz", "rt", encoding="utf-8") as handle:
-        assert len(handle.readlines()) == 3 * 64 + 5
+        assert len(handle.readlines()) == count
 
 
 def test_gzip_output_without_records_is_a_valid_empty_file(tmp_path):
