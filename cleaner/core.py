@@ -3,7 +3,8 @@
 Phases: segment -> resolve site -> tag language -> line rules -> structure (cuts, story
 boundaries, glued stories) -> headline copies -> repeats (caption echoes, repeated lines) ->
 overclean guard -> assemble (metadata from what the rules captured) -> notes (metadata read
-from the kept lines, for the fields no removal set).
+from the kept lines, for the fields no removal set). The line rules, the three rule phases and
+the notes run in engine.py; this module plans them, settles the passes and assembles results.
 """
 
 from __future__ import annotations

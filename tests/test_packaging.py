@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -74,3 +76,43 @@ def test_an_installed_build_is_compiled_where_it_can_be(tmp_path):
             cwd=tmp_path,  # not the checkout, whose sources `-m` would find first
         ).stdout
     )
+
+
+_PURE_RUN = """
+import json, sys
+from pathlib import Path
+import cleaner
+from cleaner.golden import discover, run_case, summary
+assert not cleaner.COMPILED, cleaner.__file__
+runner = cleaner.Cleaner()
+out = {}
+for case in discover(Path(sys.argv[1])):
+    result = run_case(runner, case)
+    out[case.id] = [result.text, summary(result)]
+json.dump(out, sys.stdout)
+"""
+
+
+def test_the_compiled_build_cleans_like_pure_python(tmp_path):
+    """A machine without a compiler installs the pure Python modules: every golden case must
+    come out the same, byte for byte, from both builds (CI runs the compiled one)."""
+    if not cleaner.COMPILED:
+        pytest.skip("these tests run pure Python: there is no compiled build to compare")
+    from cleaner.golden import discover, run_case, summary
+
+    from conftest import GOLDEN
+
+    pure = subprocess.run(
+        [sys.executable, "-c", _PURE_RUN, str(GOLDEN)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},  # the checkout's sources, not compiled
+        check=True,
+    )
+    runner = cleaner.Cleaner()
+    compiled = {}
+    for case in discover(GOLDEN):
+        result = run_case(runner, case)
+        compiled[case.id] = [result.text, summary(result)]
+    assert json.loads(pure.stdout) == compiled
