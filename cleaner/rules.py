@@ -345,7 +345,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         if not isinstance(params, dict):
             raise RuleError(path, line, f"'params' in {what} must be a mapping")
         allowed = DETECTORS[detector].defaults
-        for key in params:
+        for key, value in params.items():
             if key not in allowed:
                 raise RuleError(
                     path,
@@ -353,6 +353,9 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
                     f"unknown parameter {key!r} for detector {detector}",
                     "allowed: " + ", ".join(sorted(allowed)),
                 )
+            problem = _param_problem(value, allowed[key])
+            if problem:
+                raise RuleError(path, line, f"parameter {key!r} of detector {detector} {problem}")
     elif detector is not None or params:
         raise RuleError(path, line, f"'detector'/'params' only go with action 'detect' in {what}")
     elif not exact and not patterns:
@@ -625,3 +628,16 @@ def _check_cross_file(files: dict[str, RuleFile]) -> None:
             raise RuleError(
                 rule_file.path, None, f"'disable' names unknown generic rule {rule_id!r}"
             )
+
+
+def _param_problem(value: object, default: object) -> str | None:
+    """What is wrong with a detector parameter, judged by its default: a count must be a
+    whole number, a share or a measure a number, and neither below zero (the detectors compare
+    them with counts and lengths, and a string there would fail on the first document)."""
+    whole = isinstance(default, int)
+    if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+        kind = "a whole number" if whole else "a number"
+        return f"must be {kind}, not {value!r}"
+    if value < 0:
+        return f"must not be negative, not {value!r}"
+    return None

@@ -105,6 +105,24 @@ def _parse(body: str, name: str = "x.com.yaml"):
             3,
         ),
         (
+            "site: x.com\nrules:\n  - id: a\n    kind: duplicate\n    action: detect\n"
+            "    description: d\n    detector: repeated_line\n    params: {min_chars: five}\n",
+            "parameter 'min_chars' of detector repeated_line must be a whole number, not 'five'",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: other\n    action: detect\n"
+            "    description: d\n    detector: glued_story\n    params: {max_overlap: -0.5}\n",
+            "parameter 'max_overlap' of detector glued_story must not be negative, not -0.5",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: other\n    action: detect\n"
+            "    description: d\n    detector: glued_story\n    params: {window: 2.5}\n",
+            "parameter 'window' of detector glued_story must be a whole number, not 2.5",
+            3,
+        ),
+        (
             "site: x.com\nrules:\n  - id: a\n    kind: credit\n    action: note\n"
             "    description: d\n    regex: '(?P<agency>AFP)'\n",
             "a note rule needs 'zone: lead' or 'zone: tail'",
