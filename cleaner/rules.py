@@ -378,7 +378,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
             path, line, f"'blank_after' in {what} must be a positive integer", "e.g. blank_after: 2"
         )
     flags = {key: data.get(key, False) for key in _FLAGS}
-    for key, value in flags.items():
+    for key, value in [*flags.items(), ("dayfirst", data.get("dayfirst", True))]:
         if not isinstance(value, bool):
             raise RuleError(path, line, f"{key!r} in {what} must be true or false")
     neighbours = {
@@ -405,7 +405,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         followed_by=neighbours.get("followed_by"),
         preceded_by=neighbours.get("preceded_by"),
         blank_after=blank_after,
-        dayfirst=bool(data.get("dayfirst", True)),
+        dayfirst=data.get("dayfirst", True),
         detector=detector,
         params=tuple(sorted(params.items())),
         languages=_languages(data.get("languages", []), path, line, f"'languages' in {what}"),

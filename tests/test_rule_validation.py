@@ -117,6 +117,12 @@ def _parse(body: str, name: str = "x.com.yaml"):
             3,
         ),
         (
+            "site: x.com\nrules:\n  - id: a\n    kind: dateline\n    action: drop\n"
+            "    description: d\n    regex: '^(?P<published>.+ 2024)$'\n    dayfirst: maybe\n",
+            "'dayfirst' in rule 'a' must be true or false",
+            3,
+        ),
+        (
             "site: x.com\nrules:\n  - id: a\n    kind: other\n    action: detect\n"
             "    description: d\n    detector: glued_story\n    params: {window: 2.5}\n",
             "parameter 'window' of detector glued_story must be a whole number, not 2.5",
