@@ -42,7 +42,7 @@ def _setup_module():
     return module
 
 
-def test_compiled_modules_exist_and_are_typed_python():
+def test_every_compiled_module_exists():
     for path in _setup_module().COMPILED:
         assert (ROOT / path).is_file(), path
 
@@ -78,19 +78,36 @@ def test_an_installed_build_is_compiled_where_it_can_be(tmp_path):
     )
 
 
-_PURE_RUN = """
+_GOLDEN_RUN = """
 import json, sys
 from pathlib import Path
 import cleaner
 from cleaner.golden import discover, run_case, summary
-assert not cleaner.COMPILED, cleaner.__file__
 runner = cleaner.Cleaner()
-out = {}
+cases = {}
 for case in discover(Path(sys.argv[1])):
     result = run_case(runner, case)
-    out[case.id] = [result.text, summary(result)]
-json.dump(out, sys.stdout)
+    cases[case.id] = [result.text, summary(result)]
+json.dump({"compiled": cleaner.COMPILED, "cases": cases}, sys.stdout)
 """
+
+
+def _golden_run(cwd: Path, pythonpath: str | None) -> dict:
+    """Every golden case's text and summary, cleaned in a fresh process."""
+    from conftest import GOLDEN
+
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    done = subprocess.run(
+        [sys.executable, "-c", _GOLDEN_RUN, str(GOLDEN)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,  # not the checkout, whose sources would be found first
+        env=env,
+        check=True,
+    )
+    return json.loads(done.stdout)
 
 
 def test_the_compiled_build_cleans_like_pure_python(tmp_path):
@@ -98,21 +115,7 @@ def test_the_compiled_build_cleans_like_pure_python(tmp_path):
     come out the same, byte for byte, from both builds (CI runs the compiled one)."""
     if not cleaner.COMPILED:
         pytest.skip("these tests run pure Python: there is no compiled build to compare")
-    from cleaner.golden import discover, run_case, summary
-
-    from conftest import GOLDEN
-
-    pure = subprocess.run(
-        [sys.executable, "-c", _PURE_RUN, str(GOLDEN)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},  # the checkout's sources, not compiled
-        check=True,
-    )
-    runner = cleaner.Cleaner()
-    compiled = {}
-    for case in discover(GOLDEN):
-        result = run_case(runner, case)
-        compiled[case.id] = [result.text, summary(result)]
-    assert json.loads(pure.stdout) == compiled
+    compiled = _golden_run(tmp_path, None)
+    pure = _golden_run(tmp_path, str(ROOT))  # the checkout's sources, not compiled
+    assert (compiled["compiled"], pure["compiled"]) == (True, False)
+    assert pure["cases"] == compiled["cases"]
