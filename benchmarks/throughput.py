@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402 - the sibling module, found through the line above
 
-from cleaner import COMPILED, Cleaner  # noqa: E402
+from cleaner import Cleaner  # noqa: E402
+from cleaner.cli import BUILD  # noqa: E402
 
 SECTIONS = ("text", "jobs", "html", "memory", "language")
 DEFAULT_RECORDS = 20_000
@@ -457,7 +458,7 @@ def machine() -> str:
     return (
         f"machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average {load:.1f} at start\n"
-        f"cleaner: {'compiled with mypyc' if COMPILED else 'pure Python'}"
+        f"cleaner: {BUILD}"
     )
 
 

@@ -368,25 +368,21 @@ def steady_malloc() -> bool:
     threads start. The CLI calls this (it owns its processes); the Python API leaves the
     host process's allocator alone.
     """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # not glibc (or no mallopt)
-        return False
-    return bool(mallopt(_M_ARENA_MAX, 1))
+    mallopt = _glibc("mallopt")
+    return mallopt is not None and bool(mallopt(_M_ARENA_MAX, 1))
 
 
 @functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, or None where the allocator is not glibc's."""
+def _glibc(name: str) -> Callable[..., int] | None:
+    """A function of glibc's allocator (`mallopt`, `malloc_trim`), or None where the
+    allocator is not glibc's."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
+        function: Callable[..., int] = getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):  # not glibc (or no such function)
         return None
-    return trim
+    return function
 
 
 def release_free_memory() -> None:
@@ -399,7 +395,7 @@ def release_free_memory() -> None:
     lists, microseconds), it keeps the main process flat: 113 MB at the end of that run
     instead of 129-143. Changes no allocator setting, so the API may call it too.
     """
-    trim = _malloc_trim()
+    trim = _glibc("malloc_trim")
     if trim is not None:
         trim(0)
 

@@ -403,7 +403,9 @@ def test_the_pool_returns_freed_memory_as_it_goes(monkeypatch):
     assert len(calls) == 40 // batch.TRIM_EVERY
     monkeypatch.undo()
     batch.release_free_memory()  # on glibc it trims; elsewhere it does nothing; never raises
-    assert (batch._malloc_trim() is not None) is (sys.platform.startswith("linux") and _has_glibc())
+    assert (batch._glibc("malloc_trim") is not None) is (
+        sys.platform.startswith("linux") and _has_glibc()
+    )
 
 
 def _has_glibc() -> bool:
