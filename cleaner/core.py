@@ -17,7 +17,13 @@ from lxml import etree
 from .dates import parse_date
 from .detectors import SETTLED_DETECTORS
 from .engine import LineContext, Plan, make_plan, overcleaned, read_notes, run_plan
-from .inputs import Decoded, InputError, decode_bytes, decode_html_bytes
+from .inputs import (
+    Decoded,
+    InputError,
+    decode_bytes,
+    decode_html_bytes,
+    replace_lone_surrogates,
+)
 from .language import LanguageDetector
 from .model import (
     DATE_FIELDS,
@@ -139,6 +145,7 @@ class Cleaner:
             raise CleanError("bad_type", f"text must be a string, got {type(text).__name__}")
         if "\x00" in text:
             text = text.replace("\x00", "")
+        text = replace_lone_surrogates(text)
         lines = split_lines(text)
         if not lines:
             raise CleanError("empty", "input is empty (no text after whitespace)")
@@ -163,7 +170,7 @@ class Cleaner:
             html = decoded.text
         if not isinstance(html, str):
             raise CleanError("bad_type", f"html must be a string, got {type(html).__name__}")
-        html = html.replace("\x00", "")
+        html = replace_lone_surrogates(html.replace("\x00", ""))
         if not html.strip():
             raise CleanError("empty", "input is empty (no HTML)")
         known = self.sites.resolve("", url, site)

@@ -507,6 +507,15 @@ def _excerpt(text: str, at: int, width: int = EXCERPT_CHARS) -> str:
     return ("..." if start else "") + repr(piece) + ("..." if start + width < len(text) else "")
 
 
+def replace_lone_surrogates(text: str) -> str:
+    """`text` with each unpaired UTF-16 surrogate (half an emoji) replaced by U+FFFD.
+
+    A Python string can hold one (from a JSON escape such as '\\ud83d', or a str built from
+    UTF-16 code units), but no UTF-8 output can, and the rule engine reads lines as UTF-8.
+    """
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
 def _without_lone_surrogates(value: Any) -> Any:
     """Strings with each unpaired UTF-16 surrogate (half an emoji) replaced by U+FFFD.
 
@@ -514,14 +523,14 @@ def _without_lone_surrogates(value: Any) -> Any:
     it is read as U+FFFD. Iterative, so any nesting that json accepted is walked.
     """
     if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
+        return replace_lone_surrogates(value)
     stack: list[Any] = [value]
     while stack:
         container = stack.pop()
         if isinstance(container, dict):
             for key in list(container):
                 item = container.pop(key) if _LONE_SURROGATE.search(key) else container[key]
-                container[_LONE_SURROGATE.sub("\ufffd", key)] = _scrubbed(item, stack)
+                container[replace_lone_surrogates(key)] = _scrubbed(item, stack)
         else:
             container[:] = [_scrubbed(item, stack) for item in container]
     return value
@@ -529,7 +538,7 @@ def _without_lone_surrogates(value: Any) -> Any:
 
 def _scrubbed(item: Any, stack: list[Any]) -> Any:
     if isinstance(item, str):
-        return _LONE_SURROGATE.sub("\ufffd", item)
+        return replace_lone_surrogates(item)
     if isinstance(item, dict | list):
         stack.append(item)
     return item

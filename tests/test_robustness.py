@@ -131,6 +131,17 @@ def test_nul_bytes_inside_text_are_dropped_not_fatal(plain):
     assert "\x00" not in result.text
 
 
+def test_unpaired_surrogates_in_api_text_become_replacement_characters(plain):
+    """A str can hold half an emoji (json.loads of '"\\ud83d"'); UTF-8 cannot. The API reads
+    it as U+FFFD, as the JSONL mode does, instead of failing on the encoding."""
+    result = plain.clean(f"Budget raises spending \ud83d\n\n{PARA} \ude00\n")
+    assert result.title == "Budget raises spending \ufffd"
+    assert result.paragraphs == [f"{PARA} \ufffd"]
+    result.text.encode("utf-8")
+    page = f"<html><body><h1>Budget raises spending</h1><p>{PARA} \ud83d</p></body></html>"
+    assert plain.clean_html(page).paragraphs[-1].endswith(" \ufffd")
+
+
 def test_every_whitespace_character_is_collapsed_as_normalize_line_does():
     """Segmenting only strips a printable line's ends (see normalize._collapse): that holds
     because the space is the one printable whitespace character of every script."""
