@@ -372,23 +372,23 @@ def files_under(folder: Path, skip: Path | None = None) -> Iterator[tuple[Path, 
     be read (None for a regular file, read by its suffix, anything else as text).
 
     Hidden files and folders (names starting with a dot) are left out, and so is `skip` (an
-    output folder inside the input folder). A linked folder is read like any other, once: a
-    link to a folder already read (a loop) is an entry that cannot be read.
+    output folder inside the input folder). A linked folder is read like any other, under its
+    own name (as `cp -rL` copies it), even when its folder is read under another name too;
+    a link back to a folder the walk is inside (a loop) is an entry that cannot be read.
     """
-    seen: set[str] = set()
     skipped = os.path.realpath(skip) if skip is not None else None
 
-    def walk(directory: Path) -> Iterator[tuple[Path, str | None]]:
-        seen.add(os.path.realpath(directory))
+    def walk(directory: Path, above: frozenset[str]) -> Iterator[tuple[Path, str | None]]:
+        above = above | {os.path.realpath(directory)}
         for child in sorted(directory.iterdir()):
             real = os.path.realpath(child)
             if child.name.startswith(".") or real == skipped:
                 continue
             if child.is_dir():
-                if real in seen:
-                    yield child, "a link to a folder already read"
+                if real in above:
+                    yield child, "a link back to a folder above it (a loop)"
                 else:
-                    yield from walk(child)
+                    yield from walk(child, above)
             elif child.is_file():
                 yield child, None
             elif child.is_symlink() and not child.exists():
@@ -396,7 +396,7 @@ def files_under(folder: Path, skip: Path | None = None) -> Iterator[tuple[Path, 
             else:
                 yield child, "not a regular file"
 
-    yield from walk(folder)
+    yield from walk(folder, frozenset())
 
 
 GZIP_MAGIC = b"\x1f\x8b"  # the first two bytes of gzip data

@@ -428,11 +428,26 @@ def test_linked_folders_are_read_and_the_output_folder_is_not_read_back(tmp_path
     out = inputs / "clean"
     assert main(["clean", str(inputs), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "a link to a folder already read" in err
+    assert (
+        f"cleaner: {inputs / 'linked' / 'back'}: a link back to a folder above it (a loop)" in err
+    )
     assert (out / "a.txt").exists() and (out / "linked" / "b.txt").exists()
     (elsewhere / "back").unlink()
     assert main(["clean", str(inputs), "-o", str(out)]) == 0  # the outputs are not inputs
     assert "clean/a.txt" not in capsys.readouterr().err
+
+
+def test_a_folder_linked_under_a_second_name_is_read_under_both(tmp_path, capsys):
+    """A "latest" link to a dated folder beside it is no loop: both names are read (whichever
+    sorts first), and the folder's own files are never reported as a link."""
+    for link_name in ("0-latest", "latest"):
+        inputs = tmp_path / link_name / "in"
+        (inputs / "2025-11-26").mkdir(parents=True)
+        (inputs / "2025-11-26" / "a.txt").write_bytes(SEED.read_bytes())
+        (inputs / link_name).symlink_to(inputs / "2025-11-26")
+        out = tmp_path / link_name / "out"
+        assert main(["clean", str(inputs), "-o", str(out)]) == 0, capsys.readouterr().err
+        assert (out / "2025-11-26" / "a.txt").exists() and (out / link_name / "a.txt").exists()
 
 
 def test_warnings_of_a_file_go_to_stderr_unless_quiet(capsys):
