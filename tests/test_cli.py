@@ -207,6 +207,24 @@ def test_in_place_with_output_or_json_is_a_usage_error(tmp_path, capsys):
     assert article.read_text() == SEED.read_text() and not (tmp_path / "x").exists()
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--skip-existing"], "--skip-existing skips inputs whose output file exists: it needs"),
+        (["--in-place", "-"], "--in-place rewrites files: standard input has no file to rewrite"),
+        (["--learn-repeats"], "--learn-repeats reads a batch of JSONL records, and no input is"),
+    ],
+)
+def test_an_option_the_run_cannot_use_is_a_usage_error_not_ignored(
+    tmp_path, capsys, options, message
+):
+    article = tmp_path / "a.txt"
+    article.write_text(SEED.read_text())
+    assert main(["clean", *options, str(article)]) == 2
+    assert capsys.readouterr().err.startswith(f"cleaner: {message}")
+    assert article.read_text() == SEED.read_text()
+
+
 def test_outputs_with_the_same_name_are_both_kept(tmp_path, capsys):
     """story.txt and story.html both clean to story.txt: the one whose name differs keeps
     its full name (story.html.txt), the same in every run."""

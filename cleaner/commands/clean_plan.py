@@ -55,7 +55,8 @@ def plan(args: argparse.Namespace) -> tuple[list[Input], list[str]]:
     written yet).
 
     Raises UsageError for a command line that would overwrite an input, write two outputs
-    to one file, or ask --in-place to rewrite what is not a text file.
+    to one file, ask --in-place to rewrite what is not a text file, or ask for what no input
+    of the run has (--skip-existing without --output, --learn-repeats without JSONL).
     """
     if args.in_place and args.output:
         raise UsageError("--in-place and --output cannot be used together")
@@ -63,13 +64,22 @@ def plan(args: argparse.Namespace) -> tuple[list[Input], list[str]]:
         raise UsageError(
             f"--in-place writes cleaned text: it cannot be used with --format {args.format}"
         )
+    if args.skip_existing and not args.output:
+        raise UsageError("--skip-existing skips inputs whose output file exists: it needs --output")
     paths = args.paths or ["-"]
+    if args.in_place and "-" in paths:
+        raise UsageError("--in-place rewrites files: standard input has no file to rewrite")
     single_file = bool(args.output) and _output_is_file(args.output, paths)
     out_folder = Path(args.output) if args.output and not single_file else None
     inputs = [
         Input(path, base, _kind(args, path), problem=problem)
         for path, base, problem in _expand(paths, out_folder)
     ]
+    if args.learn_repeats and not any(i.kind == "jsonl" for i in inputs):
+        raise UsageError(
+            "--learn-repeats reads a batch of JSONL records, and no input is JSONL "
+            "(standard input is with --format jsonl)"
+        )
     if len(inputs) > 1 and args.format == "json" and not args.output:
         raise UsageError("several inputs: use --format jsonl or --output DIR")
     if args.in_place:
