@@ -256,8 +256,10 @@ def test_rules_check_warns_about_overlapping_rules(tmp_path, capsys):
     text = SAMPLE.replace(BYLINE, "Zebra crossing notice\nZebra stripes repainted")
     out = _rules_check(tmp_path, capsys, "overlap.example", OVERLAP_RULES, text)
     assert (
-        "warning: rules overlap.example.exact and overlap.example.regex remove the same "
-        "1 line(s) in every golden case where they fire (1 case(s))"
+        "warning: rules overlap.example.exact and overlap.example.regex, each tried on its "
+        "own, match the same 1 line(s) in every golden case where either matches (1 case(s)); "
+        "overlap.example.regex never fires, since the other comes first; one of them may be "
+        "redundant\n"
     ) in out
     assert "overlap.example.wider and" not in out and "and overlap.example.wider" not in out
     # The first rule takes the line in a run, so the second one shows up as unexercised too.

@@ -51,10 +51,17 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
             print(f"error: {case.id}: {exc}")
     for first, second in overlaps(matches):
         cases = matches[first]
-        removed = sum(len(v) for v in cases.values())
+        matched = sum(len(v) for v in cases.values())
+        shadowed = [rule_id for rule_id in (first, second) if rule_id not in fired]
+        why = (
+            f"; {shadowed[0]} never fires, since the other comes first"
+            if len(shadowed) == 1
+            else ""
+        )
         print(
-            f"warning: rules {first} and {second} remove the same {removed} line(s) in every "
-            f"golden case where they fire ({len(cases)} case(s)); one of them may be redundant"
+            f"warning: rules {first} and {second}, each tried on its own, match the same "
+            f"{matched} line(s) in every golden case where either matches ({len(cases)} "
+            f"case(s)){why}; one of them may be redundant"
         )
     for rule_id, share in unscreened(cleaner, bodies):
         print(

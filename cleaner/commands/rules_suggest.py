@@ -85,7 +85,7 @@ def register(
         "--min-support",
         type=int,
         metavar="N",
-        help="documents a line must recur in (default: 3 or 30%% of the sample)",
+        help="documents a line must recur in (default: 3, and 30%% of the sample)",
     )
     suggest.add_argument(
         "--text-field", default="text", help="JSONL field holding the text (default: text)"
