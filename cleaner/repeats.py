@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .model import CleanResult, Removal
 from .normalize import split_lines
 
 MIN_DOCUMENTS = 5  # a line must recur in at least this many documents of one site...
@@ -72,34 +71,11 @@ def find_repeats(
 
 
 def repeated_set(repeats: Iterable[RepeatedLine]) -> dict[str, frozenset[str]]:
-    """The repeated lines of each site, for `strip_repeats`."""
+    """The repeated lines of each site, for `strip_record`."""
     by_site: dict[str, set[str]] = defaultdict(set)
     for repeat in repeats:
         by_site[repeat.site].add(repeat.text)
     return {site: frozenset(lines) for site, lines in by_site.items()}
-
-
-def strip_repeats(result: CleanResult, original: str, lines: frozenset[str]) -> CleanResult:
-    """The result without paragraphs in `lines`, each recorded as a removal.
-
-    The headline is never removed, and at least one paragraph is always kept: a batch-wide
-    count must not empty an article.
-    """
-    drop = [p for p in result.paragraphs if p in lines]
-    if not drop or len(drop) == len(result.paragraphs):
-        return result
-    numbers: dict[str, list[int]] = defaultdict(list)
-    for line in split_lines(original):
-        numbers[line.text].append(line.no)
-    removed = list(result.removed)
-    for text in drop:
-        free = [n for n in numbers[text] if n not in {r.line for r in removed}]
-        removed.append(Removal(free[0] if free else 0, text, RULE_ID, KIND))
-    return replace(
-        result,
-        paragraphs=[p for p in result.paragraphs if p not in lines],
-        removed=sorted(removed, key=lambda r: r.line),
-    )
 
 
 def summary_lines(repeats: list[RepeatedLine], limit: int = 20) -> list[str]:
@@ -138,14 +114,34 @@ def strip_record(
     kept = [p for p in paragraphs if p not in lines]
     if len(kept) == len(paragraphs) or not kept:
         return out
+    removed = list(out.get("removed") or [])
+    original = out.get("original_text")
+    numbers = _line_numbers(
+        original if isinstance(original, str) else "",
+        [p for p in paragraphs if p in lines],
+        {r.get("line") for r in removed if isinstance(r, dict)},
+    )
+    removed += [
+        {"line": no, "text": p, "rule": RULE_ID, "kind": KIND}
+        for p, no in zip([p for p in paragraphs if p in lines], numbers, strict=True)
+    ]
     new = dict(out)
     new["paragraphs"] = kept
     new["body"] = "\n\n".join(kept)
     new["text"] = "\n\n".join([out.get("title") or "", *kept]).lstrip("\n") + "\n"
-    new["removed"] = list(out.get("removed") or []) + [
-        {"line": 0, "text": p, "rule": RULE_ID, "kind": KIND} for p in paragraphs if p in lines
-    ]
+    new["removed"] = sorted(removed, key=lambda r: r.get("line") or 0)
     return new
+
+
+def _line_numbers(original: str, texts: list[str], taken: set[Any]) -> list[int]:
+    """The input line of each kept paragraph in `texts`, in order: the first line of the
+    original text with that text that no removal holds yet (0 when the input text is not in
+    the record: an HTML page's lines are those extracted from it)."""
+    numbers: dict[str, list[int]] = defaultdict(list)
+    for line in split_lines(original):
+        if line.no not in taken:
+            numbers[line.text].append(line.no)
+    return [numbers[text].pop(0) if numbers[text] else 0 for text in texts]
 
 
 def _str(value: Any) -> str | None:

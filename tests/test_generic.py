@@ -17,7 +17,6 @@ from cleaner.repeats import (
     scan_records,
     site_key,
     strip_record,
-    strip_repeats,
 )
 
 # Body paragraphs long enough for the language detector, one article per language.
@@ -194,19 +193,22 @@ def test_site_key_prefers_site_then_host():
     assert site_key(None, None) == "(unknown site)"
 
 
-def test_strip_repeats_from_results_and_records(cleaner):
+def test_strip_record_numbers_each_repeated_line_by_its_input_line(cleaner):
     records = batch()
     by_site = repeated_set(scan_records(records))
     record = records[0]
     result = cleaner.clean(record["text"], url=record["url"])
     assert FOOTER in result.paragraphs
-    stripped = strip_repeats(result, record["text"], by_site["example.com"])
-    assert FOOTER not in stripped.paragraphs and stripped.paragraphs
-    assert stripped.removed[-1].rule == RULE_ID and stripped.removed[-1].line == 9
-    out = {**record, **result.to_dict()}
+    out = {**record, **result.to_dict(), "original_text": record["text"]}
     new = strip_record(out, record, by_site)
-    assert FOOTER not in new["text"] and new["paragraphs"] == stripped.paragraphs
-    assert new["removed"][-1]["rule"] == RULE_ID
+    assert FOOTER not in new["text"] and new["paragraphs"]
+    assert new["paragraphs"] == [p for p in result.paragraphs if p != FOOTER]
+    # Numbered by its input line, in line order among the rules' removals.
+    assert {"line": 9, "text": FOOTER, "rule": RULE_ID, "kind": "footer"} in new["removed"]
+    lines = [r["line"] for r in new["removed"]]
+    assert lines == sorted(lines) and 0 not in lines
+    html = strip_record({k: v for k, v in out.items() if k != "original_text"}, record, by_site)
+    assert {"line": 0, "text": FOOTER, "rule": RULE_ID, "kind": "footer"} in html["removed"]
 
 
 def test_find_repeats_never_counts_headlines():
