@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from cleaner.cli import main
+from cleaner.inputs import input_kind
 
 from conftest import GOLDEN
 
@@ -537,3 +538,19 @@ def test_stats_file_may_not_be_where_standard_output_goes(tmp_path):
         )
     assert proc.returncode == 2
     assert b"--stats would overwrite the output of" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("a.jsonl", "jsonl"),
+        ("a.NDJSON.gz", "jsonl"),
+        ("a.htm", "html"),
+        ("a.xhtml.gz", "html"),
+        ("a.txt.gz", "text"),
+        ("a.md", "text"),
+        ("noext", "text"),
+    ],
+)
+def test_an_input_is_read_by_its_name_gzipped_or_not(name, kind):
+    assert input_kind(name) == kind
