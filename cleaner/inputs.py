@@ -414,6 +414,21 @@ def file_error(exc: OSError) -> InputError:
     return InputError("unreadable", exc.strerror or str(exc))
 
 
+def record_field(data: bytes) -> str | None:
+    """The text field ("text" or "html") when the first line of `data` is a JSON object with
+    one: JSONL records, which a text file never starts with; else None."""
+    first = data.lstrip(codecs.BOM_UTF8 + b" \t\r\n").split(b"\n", 1)[0]
+    if not first.startswith(b"{"):
+        return None
+    try:
+        record = json.loads(first)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    return next((f for f in ("text", "html") if isinstance(record.get(f), str)), None)
+
+
 def read_bytes(path: str) -> bytes:
     """The bytes of a file ('-' reads standard input); .gz files are decompressed."""
     if path == "-":

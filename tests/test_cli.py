@@ -140,6 +140,28 @@ def test_stdin(seed):
     assert out.stdout.decode() == seed.with_name(seed.stem + ".expected.txt").read_text()
 
 
+def test_jsonl_records_read_as_an_article_are_an_error_naming_the_option(tmp_path, capsys):
+    """Piped in without --format jsonl, records would come out as one article's paragraphs
+    with exit 0; they are a one-line error instead. --input-format text still reads them."""
+    records = _record_line(id=1) + _record_line(id=2)
+    out = subprocess.run(
+        [sys.executable, "-m", "cleaner.cli", "clean"],
+        input=records.encode(),
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 1 and out.stdout == b""
+    assert out.stderr.decode().startswith(
+        "cleaner: -: these are JSONL records (line 1 is a JSON object with a 'text' field), "
+        "not an article: clean them with --format jsonl\n"
+    )
+    named = tmp_path / "records.txt"
+    named.write_text(records)
+    assert main(["clean", str(named)]) == 1
+    assert "clean them with --input-format jsonl" in capsys.readouterr().err
+    assert main(["clean", "--input-format", "text", str(named)]) == 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Inputs are never overwritten, outputs never collide, output errors are one line
 

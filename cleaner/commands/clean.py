@@ -31,7 +31,15 @@ from ..batch import (
 )
 from ..core import TIME_BUDGET_SECONDS, Cleaner, CleanError
 from ..explain import explain
-from ..inputs import READ_ERRORS, InputError, file_error, iter_jsonl, open_lines, read_bytes
+from ..inputs import (
+    READ_ERRORS,
+    InputError,
+    file_error,
+    iter_jsonl,
+    open_lines,
+    read_bytes,
+    record_field,
+)
 from ..model import CleanResult, CleanWarning
 from ..outputs import GZIP_SUFFIX, atomic_writer, gzip_member, silence_stdout, write_atomic
 from ..records import RecordFields, error_record
@@ -133,6 +141,14 @@ def _to_stdout(write: Callable[[Any], object], data: Any) -> None:
 
 def _clean_document(run: Run, item: Input) -> CleanResult:
     data = read_bytes(item.source or item.path)
+    if run.args.input_format == "auto" and (field := record_field(data)):
+        # Cleaned as one article, every record would come out as a paragraph, with exit 0.
+        how = "--format jsonl" if item.path == "-" else "--input-format jsonl"
+        raise InputError(
+            "records_as_text",
+            f"these are JSONL records (line 1 is a JSON object with a {field!r} field), not an "
+            f"article: clean them with {how}",
+        )
     if item.kind == "html":
         return run.cleaner.clean_html(data, url=run.args.url, site=run.args.site)
     return run.cleaner.clean(data, url=run.args.url, site=run.args.site)  # decodes bytes
