@@ -342,6 +342,24 @@ def test_closed_pipe_stops_quietly(tmp_path):
     assert err == ""
 
 
+def test_standard_output_redirected_onto_an_input_is_refused(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_bytes(SEED.read_bytes())
+    with article.open("ab") as stdout:  # '>>': with '>' the shell has emptied it already
+        out = subprocess.run(
+            [sys.executable, "-m", "cleaner.cli", "clean", str(article)],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+        )
+    assert out.returncode == 2
+    assert out.stderr.decode() == (
+        f"cleaner: {article}: standard output is this input file (with '>', the shell emptied "
+        "it before cleaner started): write to another file, or use --in-place\n"
+    )
+    assert article.read_bytes() == SEED.read_bytes()
+
+
 def test_standard_input_into_an_output_folder_is_named_stdin(tmp_path):
     out = tmp_path / "out"
     for fmt, stdin, name in (

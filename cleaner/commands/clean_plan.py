@@ -266,6 +266,16 @@ def _check_overwrites(args: argparse.Namespace, inputs: list[Input]) -> None:
                 raise UsageError(f"{args.stats}: --stats would overwrite the output of {item.path}")
     if args.in_place:
         return
+    stdout = _stdout_identity()
+    if (
+        stdout is not None
+        and any(i.target is None for i in inputs)
+        and (hit := sources.get(stdout))
+    ):
+        raise UsageError(
+            f"{hit}: standard output is this input file (with '>', the shell emptied it before "
+            "cleaner started): write to another file, or use --in-place"
+        )
     for item in inputs:
         hit = sources.get(file_identity(item.target)) if item.target is not None else None
         if hit is None:
