@@ -298,9 +298,13 @@ def test_output_errors_are_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err == (
         f"cleaner: {afile}: --output is a file, but a folder or several inputs give several "
-        "outputs: name a folder\n"
+        "outputs: name a folder (a name ending in '/' is one)\n"
     )
     assert afile.read_text() == "mine\n"
+    assert main(["clean", str(SEED), "-o", str(afile / "sub.txt")]) == 2
+    assert capsys.readouterr().err == (
+        f"cleaner: {afile / 'sub.txt'}: cannot write there: {afile} is a file, not a folder\n"
+    )
     assert main(["clean", str(SEED), "-o", str(afile / "sub")]) == 2
     assert capsys.readouterr().err == (
         f"cleaner: {afile / 'sub'}: cannot create the output folder: Not a directory\n"
@@ -340,6 +344,19 @@ def test_closed_pipe_stops_quietly(tmp_path):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141  # 128 + SIGPIPE, as a shell reports it
     assert err == ""
+
+
+def test_output_with_a_suffix_is_a_file_for_one_input_and_a_folder_otherwise(tmp_path, capsys):
+    """`-o result.md` is a file, as `cp` reads its target; a name without a suffix or ending
+    in '/' is a folder, and so is any name for a folder of inputs."""
+    assert main(["clean", str(SEED), "-o", str(tmp_path / "result.md")]) == 0
+    assert (tmp_path / "result.md").read_text() == EXPECTED.read_text()
+    assert main(["clean", str(SEED), "-o", str(tmp_path / "cleaned")]) == 0
+    assert (tmp_path / "cleaned" / SEED.name).read_text() == EXPECTED.read_text()
+    assert main(["clean", str(SEED), "-o", f"{tmp_path / 'v1.2'}/"]) == 0
+    assert (tmp_path / "v1.2" / SEED.name).exists()
+    assert main(["clean", str(SEED.parent), "-o", str(tmp_path / "out.d"), "-q"]) == 0
+    assert (tmp_path / "out.d" / SEED.name).exists()
 
 
 def test_standard_output_redirected_onto_an_input_is_refused(tmp_path):

@@ -95,7 +95,19 @@ def plan(args: argparse.Namespace) -> tuple[list[Input], list[str]]:
     inputs, notes = _rename_collisions(args, inputs)
     notes = twice + notes
     _check_overwrites(args, inputs)
+    if single_file:
+        _check_file_folder(Path(args.output))
     return inputs, notes
+
+
+def _check_file_folder(output: Path) -> None:
+    """Refuse an output file under a file (`-o notes.txt/out.txt`); missing folders above it
+    are created when it is written."""
+    for above in output.parents:
+        if above.exists():
+            if not above.is_dir():
+                raise UsageError(f"{output}: cannot write there: {above} is a file, not a folder")
+            return
 
 
 def make_output_folder(args: argparse.Namespace, inputs: list[Input]) -> None:
@@ -136,21 +148,24 @@ def _kind(args: argparse.Namespace, path: str) -> str:
 def _output_is_file(output: str, paths: list[str]) -> bool:
     """Whether --output names one output file rather than a folder.
 
-    It does when it is an existing file, or a new name ending like an output file
-    (`result.txt`); then there must be exactly one input, a file or standard input.
+    With one input (a file or standard input) it does when it is an existing file or a new
+    name with a suffix (`result.txt`, `result.md`). A new name without one (`cleaned`), an
+    existing folder and a name ending in '/' are folders. With a folder or several inputs,
+    an existing file or a new name ending like an output file (`result.txt`) is refused.
     """
     where = Path(output)
-    if where.is_dir():
+    if where.is_dir() or output.endswith(("/", os.sep)):
         return False
-    if not where.exists() and not where.name.lower().endswith(OUTPUT_FILE_SUFFIXES):
-        return False
-    if len(paths) != 1 or (paths[0] != "-" and Path(paths[0]).is_dir()):
+    single = len(paths) == 1 and (paths[0] == "-" or not Path(paths[0]).is_dir())
+    if single:
+        return where.exists() or bool(where.suffix)
+    if where.exists() or where.name.lower().endswith(OUTPUT_FILE_SUFFIXES):
         what = "is a file" if where.exists() else "looks like a file name"
         raise UsageError(
             f"{output}: --output {what}, but a folder or several inputs give several "
-            "outputs: name a folder"
+            "outputs: name a folder (a name ending in '/' is one)"
         )
-    return True
+    return False
 
 
 def _output_suffix(args: argparse.Namespace, item: Input) -> str:
