@@ -264,6 +264,9 @@ def test_rules_check_warns_about_overlapping_rules(tmp_path, capsys):
     assert "overlap.example.wider and" not in out and "and overlap.example.wider" not in out
     # The first rule takes the line in a run, so the second one shows up as unexercised too.
     assert "no golden case exercises rule overlap.example.regex" in out
+    # The built-in rules, loaded beside the named folder, are not this golden folder's to
+    # exercise: nothing is said about them.
+    assert all("overlap.example" in line for line in out.splitlines()[1:]), out
 
 
 UNSCREENED_RULES = """site: unscreened.example

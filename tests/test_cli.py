@@ -493,6 +493,21 @@ def test_report_may_not_overwrite_an_input_and_explain_refuses_an_unknown_site(t
         assert "unknown site 'bogus'" in capsys.readouterr().err
 
 
+def test_unknown_site_whose_file_sits_in_the_rules_folder_says_to_load_it(
+    tmp_path, capsys, monkeypatch
+):
+    """`rules new` and `rules test` use ./rules; cleaning loads only what --rules names."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["rules", "new", "harbour.example", "--from", str(SEED)]) == 0
+    capsys.readouterr()
+    assert main(["explain", str(SEED), "--site", "harbour.example"]) == 2
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith("; rules/harbour.example.yaml is not loaded: add --rules rules"), (
+        err
+    )
+    assert main(["explain", str(SEED), "--site", "harbour.example", "--rules", "rules"]) == 0
+
+
 def test_linked_folders_are_read_and_the_output_folder_is_not_read_back(tmp_path, capsys):
     inputs, elsewhere = tmp_path / "in", tmp_path / "elsewhere"
     inputs.mkdir()

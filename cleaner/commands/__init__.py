@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..sites import GENERIC_SITE_NAMES
@@ -36,7 +37,11 @@ def unknown_site(args: argparse.Namespace, cleaner: Cleaner) -> str | None:
     if cleaner.sites.resolve("", site=site).source == "option":
         return None
     known = ", ".join(sorted(cleaner.sites.sites))
+    # The rule commands (rules new, rules test) keep a site's file in ./rules; cleaning
+    # loads only the built-in rules and the --rules folders.
+    local = Path("rules") / f"{site.lower()}.yaml"
+    hint = f"; {local} is not loaded: add --rules rules" if local.is_file() else ""
     return (
         f"unknown site {site!r} (--site): known sites are {known}, "
-        "or 'generic' for the generic rules alone"
+        f"or 'generic' for the generic rules alone{hint}"
     )
