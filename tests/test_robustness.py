@@ -992,7 +992,33 @@ def test_interrupted_jsonl_run_leaves_whole_lines(sig):
     assert all(line.endswith("\n") for line in lines)
     ids = [json.loads(line)["id"] for line in lines]
     assert ids == list(range(len(ids)))
-    assert f"interrupted after {len(ids)} records" in text, text
+    assert f"interrupted after {len(ids)} records were written whole to standard output" in text
+
+
+def test_interrupted_run_into_a_folder_counts_the_files_written_whole(tmp_path):
+    """Into --output, the count is of whole files: the one being written is not created."""
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cleaner.cli", "clean", "--no-language", "-o", str(out)]
+        + [str(article), "-"],
+        stdin=subprocess.PIPE,  # left open: the run waits on it once a.txt is written
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    proc.stdin.write(b"Headline\n\nA paragraph of the second article.\n")
+    proc.stdin.flush()
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=CLI_TIMEOUT)
+    assert proc.returncode == 130, err
+    assert err.decode().endswith(
+        "cleaner: interrupted after 1 output file(s) were written whole; the one being written "
+        "was not created: re-run with --skip-existing to resume\n"
+    ), err
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt"]
 
 
 def test_gzip_inputs_in_any_case_and_corrupt_streams(tmp_path):

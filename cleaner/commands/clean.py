@@ -82,6 +82,7 @@ class Run:
     errors: int = 0
     documents: int = 0
     written: int = 0  # outputs written whole (records or documents)
+    files: int = 0  # output files written whole (with --output)
     skipped: int = 0  # inputs skipped because their output exists (--skip-existing)
     stats: BatchStats = field(default_factory=BatchStats)
     progress: Any = None  # a tqdm bar, or None
@@ -198,6 +199,7 @@ def clean_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
             run.stats.errors[WRITE_FAILED] += 1
             run.fail(str(target), f"cannot write: {exc.strerror or exc}")
             return
+        run.files += 1
     run.documents += 1
     run.counted(summarize(result.to_dict()))
     run.written += 1
@@ -303,6 +305,8 @@ def clean_jsonl_file(run: Run, item: Input, out: IO[str], several: bool) -> None
             lines = _read_lines(run, stream, item.path)
             for chunk in clean_records(run, lines, item.path, gzipped=_gzipped(target)):
                 write(chunk)
+        if target is not None:
+            run.files += 1
     except OSError as exc:
         if target is None:  # standard output: BrokenPipeError
             raise
@@ -449,18 +453,7 @@ def _run_clean(args: argparse.Namespace, inputs: list[Input], repeats: list[Repe
                 sys.stdout.flush()
             except OSError:
                 silence_stdout()
-            to_files = any(item.target is not None for item in inputs)
-            resume = (
-                "; an output file being written was not created: re-run with --skip-existing "
-                "to resume"
-                if to_files
-                else ""
-            )
-            print(
-                f"cleaner: interrupted after {run.written} records were written whole "
-                f"({run.documents} cleaned, {run.errors} with errors){resume}",
-                file=sys.stderr,
-            )
+            print(f"cleaner: {_interrupted(run, inputs)}", file=sys.stderr)
             code = EXIT_INTERRUPTED
         except BrokenPipeError:
             # The reader of standard output left (`| head`): stop quietly, claim no totals.
@@ -476,6 +469,22 @@ def _run_clean(args: argparse.Namespace, inputs: list[Input], repeats: list[Repe
         if not _report(run) and code == EXIT_OK:
             code = EXIT_DOC_ERRORS
         return code
+
+
+def _interrupted(run: Run, inputs: list[Input]) -> str:
+    """What an interrupted run left: whole output files (an output file is renamed into place
+    only when complete), or the records or documents written whole to standard output."""
+    if any(item.target is not None for item in inputs):
+        return (
+            f"interrupted after {run.files} output file(s) were written whole; the one being "
+            "written was not created: re-run with --skip-existing to resume"
+        )
+    records = run.args.format == "jsonl" or all(item.kind == "jsonl" for item in inputs)
+    unit = "records" if records else "documents"
+    return (
+        f"interrupted after {run.written} {unit} were written whole to standard output "
+        f"({run.documents} cleaned, {run.errors} with errors)"
+    )
 
 
 def _clean_all(run: Run, inputs: list[Input]) -> int:
