@@ -931,9 +931,10 @@ def test_outputs_are_atomic_and_skip_existing_resumes(tmp_path, capsys):
     # An interrupted run: one output missing, one output we can recognise if it is rewritten.
     (out / "2.txt").unlink()
     (out / "3.txt").write_text("kept\n")
-    code, _, _ = run_main(
+    code, _, err = run_main(
         capsys, "clean", "--no-language", "--skip-existing", "-o", str(out), str(src)
     )
+    assert "cleaner: --skip-existing skipped 3 input(s) whose output exists\n" in err
     assert (out / "3.txt").read_text() == "kept\n"
     assert (out / "2.txt").read_text().startswith("Budget 2 raises")
     assert not [p for p in out.iterdir() if p.name.startswith(".")]

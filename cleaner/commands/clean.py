@@ -350,6 +350,7 @@ def _report(run: Run) -> bool:
     if run.args.stats:
         data = run.stats.to_dict(run.cleaner)
         data["repeated_lines"] = [asdict(r) for r in run.repeats]
+        data["skipped_existing"] = run.skipped
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         try:
             write_atomic(Path(run.args.stats), text.encode("utf-8"))
@@ -360,6 +361,11 @@ def _report(run: Run) -> bool:
             written = False
     if not run.args.quiet and run.documents + run.errors > 1:
         print(run.stats.format(run.cleaner), file=sys.stderr, end="")
+    if not run.args.quiet and run.skipped and run.documents + run.errors:
+        print(
+            f"cleaner: --skip-existing skipped {run.skipped} input(s) whose output exists",
+            file=sys.stderr,
+        )
     if not run.args.quiet and run.repeats:
         print("\n".join(summary_lines(run.repeats)), file=sys.stderr)
     return written
