@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import functools
+import re
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from . import COMPILED, __version__
 from .commands import (
@@ -28,6 +31,52 @@ BUILD = "compiled with mypyc" if COMPILED else "pure Python"
 COMMAND_MODULES = (clean, rules_check, report, explain, rules_new, rules_test, rules_suggest)
 
 
+# How argparse words an invalid choice (of a command, --format...): it offers no hook.
+_INVALID_CHOICE = re.compile(r"argument .+: invalid choice: '([^']*)' \(choose from (.*)\)$")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse taking whole option names only: an abbreviation (`--in-p` for `--in-place`)
+    is refused, as a typo is, rather than run. Subcommands' parsers are of this class too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        """argparse's error, with the closest choice to an invalid one (`clen`: `clean`)."""
+        invalid = _INVALID_CHOICE.match(message)
+        if invalid:
+            choices = re.findall(r"'([^']*)'", invalid.group(2))
+            close = difflib.get_close_matches(invalid.group(1), choices, n=1)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+        super().error(message)
+
+    def unrecognized(self, extras: list[str]) -> NoReturn:
+        """Exit with this command's usage and the closest option to each unknown one."""
+        names = [name for action in self._actions for name in action.option_strings]
+        unknown = []
+        for extra in extras:
+            close = difflib.get_close_matches(extra.split("=", 1)[0], names, n=1)
+            unknown.append(f"{extra} (did you mean {close[0]}?)" if close else extra)
+        self.error("unrecognized arguments: " + " ".join(unknown))
+
+
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Parser:
+    """The parser of the (sub)command the arguments chose, for its usage in an error."""
+    chosen = parser
+    for dest in ("command", "rules_command"):
+        name = getattr(args, dest, None)
+        commands = next(
+            (a for a in chosen._actions if isinstance(a, argparse._SubParsersAction)), None
+        )
+        if name is None or commands is None:
+            break
+        chosen = commands.choices[name]
+    return chosen if isinstance(chosen, Parser) else Parser()
+
+
 def _help(parser: argparse.ArgumentParser, _args: argparse.Namespace) -> int:
     """`cleaner rules` without a subcommand: its help, and the usage exit code."""
     parser.print_help()
@@ -35,7 +84,7 @@ def _help(parser: argparse.ArgumentParser, _args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cleaner",
         description="Remove site furniture from scraped news articles, and say what was removed.",
     )
@@ -51,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:  # reported by the command they were given to, with its usage
+        _command_parser(parser, args).unrecognized(extras)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

@@ -626,3 +626,37 @@ def test_stats_file_may_not_be_where_standard_output_goes(tmp_path):
 )
 def test_an_input_is_read_by_its_name_gzipped_or_not(name, kind):
     assert input_kind(name) == kind
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage", "message"),
+    [
+        (
+            ["clean", "--explian", "a.txt"],
+            "usage: cleaner clean ",
+            "cleaner clean: error: unrecognized arguments: --explian (did you mean --explain?)",
+        ),
+        (  # an abbreviation is refused, never run: --in-p would rewrite the input
+            ["clean", "--in-p", "a.txt"],
+            "usage: cleaner clean ",
+            "cleaner clean: error: unrecognized arguments: --in-p (did you mean --in-place?)",
+        ),
+        (
+            ["rules", "check", "--strcit"],
+            "usage: cleaner rules check ",
+            "cleaner rules check: error: unrecognized arguments: --strcit (did you mean --strict?)",
+        ),
+        (
+            ["clen", "a.txt"],
+            "usage: cleaner ",
+            "cleaner: error: argument COMMAND: invalid choice: 'clen' (choose from 'rules', "
+            "'clean', 'report', 'explain'); did you mean 'clean'?",
+        ),
+    ],
+)
+def test_a_mistyped_option_or_command_names_the_closest_one(capsys, argv, usage, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(usage) and err.endswith(message + "\n"), err
