@@ -20,6 +20,7 @@ from .rules import HTML_STRIP_RULE  # a hit of a site's strip selectors is its l
 GENERIC_SITE = "(generic)"  # the per-site key for documents that matched no site rule file
 TOP_RULES = 5  # rules listed per site in the text summary
 TOP_UNUSED_GENERIC = 3  # unused generic rule ids named in the text summary (all in --stats)
+HEALTH_MIN_DOCUMENTS = 20  # a site's documents before the summary lists its unused rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,11 +191,14 @@ class BatchStats:
         health = data["rule_health"]
         for name in health["sites_matching_no_rule"]:
             out.append(f"  rule health: {name}: no site rule fired (did the layout change?)")
+        # Which rules did not fire says something only of a site's batch, not of a few pages
+        # (--stats always has the lists).
         for name, rules in health["unused_site_rules"].items():
-            if name not in health["sites_matching_no_rule"]:
+            many = data["sites"][name]["documents"] >= HEALTH_MIN_DOCUMENTS
+            if many and name not in health["sites_matching_no_rule"]:
                 out.append(f"  rule health: {name}: never fired: {', '.join(rules)}")
         generic = health["unused_generic_rules"]
-        if generic:
+        if generic and data["documents"] >= HEALTH_MIN_DOCUMENTS:
             named = ", ".join(generic[:TOP_UNUSED_GENERIC])
             more = ", ..." if len(generic) > TOP_UNUSED_GENERIC else ""
             out.append(

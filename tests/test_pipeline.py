@@ -24,7 +24,7 @@ from cleaner.batch import (
 from cleaner.cli import main
 from cleaner.core import Cleaner
 from cleaner.golden import discover
-from cleaner.stats import BatchStats, RecordSummary
+from cleaner.stats import HEALTH_MIN_DOCUMENTS, BatchStats, RecordSummary
 
 from conftest import GOLDEN
 
@@ -452,7 +452,7 @@ def test_html_selector_hits_count_as_site_rule_hits(tmp_path, capsys):
 
 def test_summary_names_unused_generic_rules_like_the_stats(tmp_path, capsys):
     source = tmp_path / "in.jsonl"
-    _write_jsonl(source, _golden_records(2))
+    _write_jsonl(source, _golden_records(HEALTH_MIN_DOCUMENTS))
     stats_file = tmp_path / "stats.json"
     assert main(["clean", "--format", "jsonl", "--stats", str(stats_file), str(source)]) == 0
     unused = json.loads(stats_file.read_text())["rule_health"]["unused_generic_rules"]
@@ -463,6 +463,18 @@ def test_summary_names_unused_generic_rules_like_the_stats(tmp_path, capsys):
     assert line == (
         f"  rule health: {len(unused)} generic rules never fired: {', '.join(unused[:3])}, ..."
     )
+
+
+def test_a_few_documents_get_no_unused_rule_lists_in_the_summary(tmp_path, capsys):
+    """Rules that did not fire on two pages say nothing of a site: the summary leaves the
+    lists out below HEALTH_MIN_DOCUMENTS documents of a site; --stats still has them."""
+    source = tmp_path / "in.jsonl"
+    _write_jsonl(source, _golden_records(2))
+    stats_file = tmp_path / "stats.json"
+    assert main(["clean", "--format", "jsonl", "--stats", str(stats_file), str(source)]) == 0
+    health = json.loads(stats_file.read_text())["rule_health"]
+    assert health["unused_generic_rules"] and health["unused_site_rules"]
+    assert "never fired" not in capsys.readouterr().err
 
 
 def test_file_errors_are_counted_in_summary_and_stats(tmp_path, capsys):
