@@ -25,13 +25,13 @@ def _scaffold(tmp_path, capsys):
     sample.write_text(SAMPLE, encoding="utf-8")
     rules, golden = tmp_path / "rules", tmp_path / "golden"
     argv = ["rules", "new", DOMAIN, "--from", str(sample)]
-    argv += ["--rules-dir", str(rules), "--golden-dir", str(golden)]
+    argv += ["--rules", str(rules), "--golden", str(golden)]
     assert main(argv) == 0
     return sample, rules, golden, capsys.readouterr().out
 
 
 def _rules_test(rules, golden, *extra):
-    return main(["rules", "test", *extra, "--rules-dir", str(rules), "--golden", str(golden)])
+    return main(["rules", "test", *extra, "--rules", str(rules), "--golden", str(golden)])
 
 
 def test_rules_new_scaffolds_a_valid_site_and_a_passing_case(tmp_path, capsys):

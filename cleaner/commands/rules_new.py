@@ -219,8 +219,21 @@ def register(
     new.add_argument(
         "--from", dest="sample", required=True, metavar="SAMPLE", help="a text or HTML article"
     )
-    new.add_argument("--rules-dir", default="rules", help="where rule files live (default: rules)")
+    # --rules and --golden, as the other commands name them; the -dir names still work.
     new.add_argument(
-        "--golden-dir", default="golden", help="where golden cases live (default: golden)"
+        "--rules",
+        "--rules-dir",
+        dest="rules_dir",
+        default="rules",
+        metavar="DIR",
+        help="where rule files live (default: rules)",
+    )
+    new.add_argument(
+        "--golden",
+        "--golden-dir",
+        dest="golden_dir",
+        default="golden",
+        metavar="DIR",
+        help="where golden cases live (default: golden)",
     )
     new.set_defaults(func=cmd_rules_new)

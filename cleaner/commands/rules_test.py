@@ -93,7 +93,9 @@ def register(
     test.add_argument("site", nargs="?", metavar="SITE", help="only this site's cases")
     test.add_argument("--golden", default="golden", help="golden cases folder (default: ./golden)")
     test.add_argument(
+        "--rules",
         "--rules-dir",
+        dest="rules_dir",
         default=None,
         metavar="DIR",
         help="rule folder loaded over the built-ins (default: ./rules when it exists)",
