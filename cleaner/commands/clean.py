@@ -450,6 +450,12 @@ def _run_clean(args: argparse.Namespace, inputs: list[Input], repeats: list[Repe
     config = replace(_config(args), repeated=tuple(sorted(repeated_set(repeats).items())))
     cleaner = cleaner_for(config)
     jobs = args.jobs or default_jobs()
+    if jobs > default_jobs() and not args.quiet and sys.stderr.isatty():  # a hint for people
+        print(
+            f"cleaner: note: --jobs {jobs} is more than the {default_jobs()} core(s) this run may "
+            "use; the extra workers only add start-up time",
+            file=sys.stderr,
+        )
     with jsonl_pool(config, jobs) as pool, _sigterm_interrupts():
         run = Run(args, cleaner, pool, config, progress=_progress_bar(args), repeats=repeats)
         try:
