@@ -660,3 +660,14 @@ def test_a_mistyped_option_or_command_names_the_closest_one(capsys, argv, usage,
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith(usage) and err.endswith(message + "\n"), err
+
+
+def test_more_jobs_than_cores_gets_a_note_on_a_terminal(capsys, monkeypatch):
+    from cleaner.commands import clean
+
+    monkeypatch.setattr(clean, "default_jobs", lambda: 2)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["clean", "--jobs", "3", str(SEED)]) == 0
+    assert capsys.readouterr().err.startswith(
+        "cleaner: note: --jobs 3 is more than the 2 core(s) this run may use"
+    )
