@@ -20,7 +20,7 @@ from .actions import line_matches
 from .language import LanguageDetector
 from .normalize import split_lines, word_count
 from .rules import RuleFile, parse_rule_file
-from .text import HEAD_LINES, TAIL_LINES, Budget, Doc, is_body_like
+from .text import Budget, Doc, is_body_like
 
 MIN_SUPPORT = 3  # a candidate must appear in at least this many documents...
 MIN_SHARE = 0.3  # ...and in at least this share of them
@@ -50,6 +50,7 @@ _MASKS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 _PLACEHOLDER = re.compile("|".join(re.escape(token) for token, _, _ in _MASKS))
 _KIND_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^By\b", re.I), "byline"),  # "By <NAME> | <NUM> <MONTH> <NUM>" too
     (
         re.compile(r"<NUM>.*(?:<MONTH>|:<NUM>)|<MONTH>.*<NUM>|<NUM>[./-]<NUM>[./-]<NUM>"),
         "timestamp",
@@ -58,7 +59,6 @@ _KIND_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bshare\b|facebook|twitter|whatsapp|telegram", re.I), "share"),
     (re.compile(r"newsletter|subscribe|sign up", re.I), "newsletter"),
     (re.compile(r"advert|sponsor", re.I), "advertisement"),
-    (re.compile(r"^By\b", re.I), "byline"),
     (re.compile(r"related|read more|also read|more from", re.I), "related"),
 )
 
@@ -108,11 +108,12 @@ def shape_regex(shape: str) -> str:
     return "^" + "".join(parts).replace("\\ ", " ") + "$"
 
 
-def _zone(positions: list[tuple[int, int]]) -> str:
-    """`head` or `tail` when every occurrence sits there, else `any`."""
-    if all(index < HEAD_LINES for index, _ in positions):
+def _zone(positions: list[tuple[bool, bool]]) -> str:
+    """`head` or `tail` when every occurrence (in the head, in the tail) sits there, as a
+    rule's zone reads it (text.Doc), else `any`."""
+    if all(head for head, _ in positions):
         return "head"
-    if all(index >= total - TAIL_LINES for index, total in positions):
+    if all(tail for _, tail in positions):
         return "tail"
     return "any"
 
@@ -129,14 +130,15 @@ def find_candidates(documents: list[str], min_support: int | None = None) -> lis
     needed = min_support or max(MIN_SUPPORT, math.ceil(MIN_SHARE * len(documents)))
     verbatim: dict[str, set[int]] = defaultdict(set)
     shaped: dict[str, set[int]] = defaultdict(set)
-    positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    positions: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     variants: dict[str, Counter[str]] = defaultdict(Counter)
     for doc_no, text in enumerate(documents):
-        lines = [line.text for line in split_lines(text)]
+        doc = Doc(split_lines(text), Budget(REPORT_BUDGET_SECONDS))
+        lines = [line.text for line in doc.lines]
         # The first line is the headline: it varies by nature and is never a rule.
         for index, line in enumerate(lines[1:], start=1):
             verbatim[line].add(doc_no)
-            positions[line].append((index, len(lines)))
+            positions[line].append((doc.in_head(index), doc.in_tail(index)))
             if word_count(line) <= SHAPE_MAX_WORDS and not is_body_like(line):
                 shape = mask(line)
                 if shape != line:
@@ -202,8 +204,10 @@ def render_yaml(
     if language:
         out.append(f"language: {language}")
     out += ["match:", f"  domains: [{site}]"]
-    prints = [c for c in candidates if c.exact is not None and c.zone != "any"][:MAX_FINGERPRINTS]
-    prints = prints or [c for c in candidates if c.exact is not None][:MAX_FINGERPRINTS]
+    # A fingerprint is a line only the site prints: furniture, never a sentence of prose
+    # (that several sample pages share one is a coincidence of the sample).
+    lines = [c for c in candidates if c.exact is not None and not is_body_like(c.exact)]
+    prints = [c for c in lines if c.zone != "any"][:MAX_FINGERPRINTS] or lines[:MAX_FINGERPRINTS]
     if prints:
         out.append("  fingerprints:")
         for number, cand in enumerate(prints, start=1):

@@ -141,3 +141,30 @@ def test_samples_of_a_folder_include_every_file_and_report_what_is_not_text(tmp_
     texts, problems = read_samples([str(tmp_path)], "text")
     assert texts == ["A headline\n\nSome text of the first page.\n"]
     assert len(problems) == 1 and problems[0].startswith(str(tmp_path / "photo.png"))
+
+
+def short_page(n: int) -> str:
+    """A short page: a dated byline above the prose, a stamp and a copyright line below it,
+    and one sentence of prose that every sample page happens to share."""
+    return (
+        f"Harbour story number {n} about council business\n\n"
+        f"By Reporter{n} Name | {n} March 2024\n"
+        f"The council met on day {n} to discuss the ferries, the fish market and the quay.\n"
+        "Residents who spoke at the meeting raised concerns about the cost of parking.\n"
+        f"Last modified Fri, 0{n} Feb 2024 09:21:0{n} GMT\n"
+        "© 2024 Harbour Times\n"
+    )
+
+
+def test_a_draft_of_short_pages_removes_its_lines_from_the_sample_with_their_zones():
+    """Zones are the ones a rule reads (head: above the first prose), so each drafted rule
+    removes its lines from the pages it came from; a dated byline is a byline; a shared
+    sentence of prose is drafted with a warning, never made a fingerprint."""
+    pages = [short_page(n) for n in range(1, 6)]
+    draft = apply_draft(draft_rules("harbour.example", pages), pages)
+    by_example = {c.examples[0].split(" ")[0]: c for c in draft.candidates}
+    assert (by_example["By"].kind, by_example["By"].zone) == ("byline", "head")
+    assert by_example["Last"].zone == by_example["©"].zone == "tail"
+    assert all(draft.removals[f"harbour.example.recurring-{n}"] == 5 for n in range(1, 5))
+    assert draft.prose_removals and "raised concerns" in draft.prose_removals[0]
+    assert "fp.recurring" in draft.yaml_text and "regex: '^Residents" not in draft.yaml_text
