@@ -112,8 +112,16 @@ def clean_record(
             for name in (fields.text, fields.html):
                 if name in record:
                     raise CleanError("bad_type", f"field {name!r} is null, not a string")
+            # The longest string field is where the article most likely is.
+            strings = [
+                (len(value), key)
+                for key, value in record.items()
+                if isinstance(value, str) and value and key not in (fields.url, fields.site)
+            ]
+            name = max(strings)[1] if strings else None
+            hint = f"; its longest string is {name!r} (--text-field {name})" if name else ""
             raise CleanError(
-                "missing_text", f"record has neither {fields.text!r} nor {fields.html!r}"
+                "missing_text", f"record has neither {fields.text!r} nor {fields.html!r}{hint}"
             )
         if html is not None and text is None:
             if not isinstance(html, str | bytes):  # bytes are decoded by clean_html

@@ -656,6 +656,16 @@ def test_jsonl_null_text_is_a_bad_type_not_missing_text(tmp_path, capsys):
     errors = [r.get("error", {}).get("code") for r in records]
     assert errors == ["bad_type", "bad_type", None, "missing_text"]
     assert records[0]["error"]["message"] == "field 'text' is null, not a string"
+    assert records[3]["error"]["message"] == "record has neither 'text' nor 'html'"
+
+
+def test_missing_text_names_the_field_the_article_is_likely_in(tmp_path, capsys):
+    record = {"id": 1, "url": "https://example.org/" + "x" * 300, "title": "T", "body": ARTICLE}
+    code, records, _ = _clean_jsonl(capsys, tmp_path, [json.dumps(record).encode()])
+    assert code == 1
+    assert records[0]["error"]["message"] == (
+        "record has neither 'text' nor 'html'; its longest string is 'body' (--text-field body)"
+    )
 
 
 def test_jsonl_field_clashes_keep_the_input_values(tmp_path, capsys):
