@@ -118,8 +118,8 @@ def clean_record(
                 for key, value in record.items()
                 if isinstance(value, str) and value and key not in (fields.url, fields.site)
             ]
-            name = max(strings)[1] if strings else None
-            hint = f"; its longest string is {name!r} (--text-field {name})" if name else ""
+            likely = max(strings)[1] if strings else None
+            hint = f"; its longest string is {likely!r} (--text-field {likely})" if likely else ""
             raise CleanError(
                 "missing_text", f"record has neither {fields.text!r} nor {fields.html!r}{hint}"
             )
