@@ -936,7 +936,7 @@ def test_outputs_are_atomic_and_skip_existing_resumes(tmp_path, capsys):
     (src / "bad.txt").write_bytes(_png())
     out = tmp_path / "out"
     code, _, _ = run_main(capsys, "clean", "--no-language", "-o", str(out), str(src))
-    assert code == 1  # the PNG
+    assert code == 0  # the PNG is no article: left out (see the test below)
     assert sorted(p.name for p in out.iterdir()) == ["0.txt", "1.txt", "2.txt", "3.txt"]
     # An interrupted run: one output missing, one output we can recognise if it is rewritten.
     (out / "2.txt").unlink()
@@ -948,6 +948,27 @@ def test_outputs_are_atomic_and_skip_existing_resumes(tmp_path, capsys):
     assert (out / "3.txt").read_text() == "kept\n"
     assert (out / "2.txt").read_text().startswith("Budget 2 raises")
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_images_in_an_input_folder_are_left_out_and_listed_named_ones_are_errors(tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(ARTICLE)
+    for name in ("p1.png", "p2.jpg", "p3.txt", "p4.gif"):
+        (src / name).write_bytes(_png())
+    stats = tmp_path / "stats.json"
+    code, out, err = run_main(capsys, "clean", "--no-language", "--stats", str(stats), str(src))
+    assert code == 0 and "Budget raises school spending" in out
+    assert (
+        f"cleaner: left out 4 file(s) of the input folders that are not text (images, "
+        f"archives): {src / 'p1.png'}, {src / 'p2.jpg'}, {src / 'p3.txt'} and 1 more\n"
+    ) in err
+    assert len(json.loads(stats.read_text())["skipped_not_text"]) == 4
+    code, _, err = run_main(capsys, "clean", "--no-language", str(src / "p1.png"))
+    assert code == 1 and f"cleaner: {src / 'p1.png'}: binary data" in err
+    (src / "a.txt").unlink()
+    code, _, err = run_main(capsys, "clean", "--no-language", str(src))
+    assert code == 1 and "no documents found in the input" in err  # never silently empty
 
 
 def test_no_half_written_file_when_writing_fails(tmp_path, monkeypatch):

@@ -50,6 +50,7 @@ from .clean_plan import Input, UsageError, make_output_folder, plan
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 WRITE_FAILED = "write_failed"  # the error code of an output file that could not be written
+NOT_TEXT_SHOWN = 3  # binary files of the input folders named in the summary (all in --stats)
 PROGRESS_INTERVAL = 0.5  # seconds between progress bar redraws
 
 Subparsers = argparse._SubParsersAction  # what add_subparsers() returns
@@ -84,6 +85,7 @@ class Run:
     written: int = 0  # outputs written whole (records or documents)
     files: int = 0  # output files written whole (with --output)
     skipped: int = 0  # inputs skipped because their output exists (--skip-existing)
+    not_text: list[str] = field(default_factory=list)  # binary files found in input folders
     stats: BatchStats = field(default_factory=BatchStats)
     progress: Any = None  # a tqdm bar, or None
     repeats: list[RepeatedLine] = field(default_factory=list)  # found by --learn-repeats
@@ -175,6 +177,11 @@ def clean_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
             raise InputError("unreadable", item.problem)
         result = _clean_document(run, item)
     except (InputError, CleanError) as exc:
+        if exc.code == "binary" and item.base is not None:
+            # An image or archive beside the articles of a folder is no article: left out
+            # and listed at the end. Named on the command line, it is an error.
+            run.not_text.append(item.path)
+            return
         run.stats.errors[exc.code] += 1
         run.fail(item.path, str(exc))
         if fmt == "jsonl" and target is None:
@@ -351,6 +358,7 @@ def _report(run: Run) -> bool:
         data = run.stats.to_dict(run.cleaner)
         data["repeated_lines"] = [asdict(r) for r in run.repeats]
         data["skipped_existing"] = run.skipped
+        data["skipped_not_text"] = run.not_text
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         try:
             write_atomic(Path(run.args.stats), text.encode("utf-8"))
@@ -361,6 +369,18 @@ def _report(run: Run) -> bool:
             written = False
     if not run.args.quiet and run.documents + run.errors > 1:
         print(run.stats.format(run.cleaner), file=sys.stderr, end="")
+    if run.not_text and not run.args.quiet:
+        shown = ", ".join(run.not_text[:NOT_TEXT_SHOWN])
+        more = (
+            f" and {len(run.not_text) - NOT_TEXT_SHOWN} more"
+            if len(run.not_text) > NOT_TEXT_SHOWN
+            else ""
+        )
+        print(
+            f"cleaner: left out {len(run.not_text)} file(s) of the input folders that are not "
+            f"text (images, archives): {shown}{more}",
+            file=sys.stderr,
+        )
     if not run.args.quiet and run.skipped and run.documents + run.errors:
         print(
             f"cleaner: --skip-existing skipped {run.skipped} input(s) whose output exists",
