@@ -124,9 +124,17 @@ class Doc:
     def between_prose(self, index: int) -> bool:
         """Whether line `index` sits between two paragraphs of prose (as a timeline's dates,
         a table's figures and crossheads do; page furniture sits above, below or beside
-        captions and labels)."""
+        captions and labels). A caption already removed above it does not count: a crosshead
+        may follow a picture inside the text."""
         last = len(self.lines) - 1
-        return 0 < index < last and self.is_prose(index - 1) and self.is_prose(index + 1)
+        above = index - 1
+        while above > 0 and self._removed_caption(above):  # a caption inside the text
+            above -= 1
+        return 0 < index < last and self.is_prose(above) and self.is_prose(index + 1)
+
+    def _removed_caption(self, index: int) -> bool:
+        removal = self.removed.get(index)
+        return removal is not None and removal.kind == "caption"
 
     def in_list(self, index: int, going: Collection[int] = ()) -> bool:
         """Whether line `index` is an item of an unmarked list: one of the short lines under a
