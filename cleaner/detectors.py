@@ -47,6 +47,9 @@ _PAREN_CREDIT = re.compile(
 )
 _CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" -> "AFP"
 _LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # "- China", "2. Iran"
+# A picture from the archive ("... February 24, 1961. — Dawn/File", "(File photo)"): its date
+# is the picture's, not a story's.
+_FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
@@ -329,8 +332,10 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     Why: infinite-scroll pages append the next article; it is not part of the one asked for.
     A candidate is a headline-like line after body text. Evidence: the line repeats within the
     next few lines or opens a block of captions/credits (structure), header dates well after
-    the article's own, and few words shared with the text above. A repeated headline needs
-    one more; a header block alone (two lines or more) needs both.
+    the article's own (an archive picture's date is not one), and few words shared with the
+    text above. A repeated headline needs a header block or such a date; a header block alone
+    (two lines or more) needs both the date and the unrelated words. A line in a list is no
+    candidate.
     Example: a February 2024 article followed by "Egypt, Jordan and Others Call...", its
     captions dated 17 June 2025 and its repeated headline -> all of it removed as other-story.
     """
@@ -348,6 +353,7 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             or not is_headline_like(text)
             or _LIST_ITEM.match(text)  # "- Opening new markets in Africa"
             or looks_like_caption(text)  # "A convoy waits at the crossing. (File photo)"
+            or doc.in_list(c)  # a song's refrain under "... goes:"
         ):
             continue
         block = range(c + 1, min(c + 1 + window, len(doc.lines)))
@@ -370,7 +376,7 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         later = [
             d
             for j in block
-            if not is_body_like(doc.lines[j].text)
+            if not is_body_like(doc.lines[j].text) and not _FILE_PICTURE.search(doc.lines[j].text)
             for d in find_dates(doc.lines[j].text)
         ]
         # Later, not only distant: a file photo under a crosshead ("taken on June 20, 2019")
@@ -389,7 +395,9 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         # interview's later photo); a glued story's header holds two lines or more (a caption
         # and its copy or credit, a time stamp, a logo).
         full_header = header_lines >= 2
-        if (repeat and (header or far or unrelated)) or (full_header and far and unrelated):
+        # A line said twice among unrelated words is a refrain or a chant as often as a glued
+        # headline: a repeat needs a header block or a later date too.
+        if (repeat and (header or far)) or (full_header and far and unrelated):
             removals = [_removal(doc, i, rule) for i in range(c, len(doc.lines))]
             why = ", ".join(
                 n
