@@ -208,6 +208,13 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if first == first_kept and not ends_like_sentence(text):
             # "Enough is enough." under the headline "Enough is enough" is a sentence of the text
             gone = [i for i in gone if not ends_like_sentence(doc.lines[i].text)]
+        if first == first_kept and not is_body_like(text) and any(c.isalpha() for c in text):
+            gone = [
+                i
+                for i in gone
+                if doc.lines[i].text.casefold() != text.casefold()
+                or not _said_in_text(doc, _kept_above(kept, i), i)
+            ]
         if not gone or _LIST_ITEM.match(text) or all(doc.in_list(i, going) for i in indices):
             continue  # an item of two lists ("- China") belongs to the text each time
         if _refrain(doc, indices, going):
@@ -215,6 +222,11 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         going.update(gone)
         found += [_removal(doc, i, rule) for i in gone]
     return sorted(found, key=lambda removal: removal[0]), []
+
+
+def _kept_above(kept: tuple[int, ...], index: int) -> int:
+    """The kept line just above line `index` (itself when it is the first)."""
+    return max((i for i in kept if i < index), default=index)
 
 
 def _doubled_block(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> tuple[set[int], set[int]]:
@@ -284,14 +296,38 @@ def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     headline = comparable(headline_text)
     # "Enough is enough." under the headline "Enough is enough" is a sentence of the text.
     sentence_only = not ends_like_sentence(headline_text)
+    # A headline, not a paragraph in its place nor a stray label (":").
+    quotable = not is_body_like(headline_text) and any(c.isalpha() for c in headline_text)
     found: Removals = []
-    for i in kept[1:]:
+    for pos, i in enumerate(kept[1:], start=1):
         text = doc.lines[i].text
         if sentence_only and ends_like_sentence(text):
             continue
+        if (
+            quotable
+            and text.casefold() == headline_text.casefold()
+            and _said_in_text(doc, kept[pos - 1], i)
+        ):
+            continue  # the headline's words quoted or asked again by the text, as they are
         if comparable(text) == headline or _without_title_suffix(text) == headline:
             found.append(_removal(doc, i, rule))
     return found, []
+
+
+def _said_in_text(doc: Doc, above: int, index: int) -> bool:
+    """Whether line `index` is the text's own: announced by the kept line `above` ("... the
+    question remains:", a verse under "... a promise:") or standing between two paragraphs
+    (a question headline asked again, between two different paragraphs: when they are one
+    paragraph shown twice, a later pass sees it once). Only a copy word for word (in any
+    case): the page's own copies are bulleted or carry a title's suffix ("X | Site")."""
+    text = doc.lines[index].text
+    if doc.lines[above].text.endswith(":") and not text.endswith(":"):
+        return True  # (a label under a label, "Read more:" twice, is no quotation)
+    return (
+        text.rstrip("\"”’'»)").endswith("?")
+        and doc.between_prose(index)
+        and doc.lines[index - 1].text != doc.lines[index + 1].text
+    )
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
@@ -469,7 +505,8 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     Why: magazine layouts repeat a sentence of the article in large type; a scraper keeps both.
     Only lines that open with a quote mark qualify (crossheads and list items often repeat
     words of a paragraph), and not one in a run of quoted lines (a statement's points, one per
-    line, may repeat what the lead quoted); the paragraph holding the words survives. It must
+    line, may repeat what the lead quoted) nor one the line above announces with a colon
+    ("... right at home:"); the paragraph holding the words survives. It must
     come above the line: a quoted line above the paragraph may be a crosshead opening its
     section with the quote, so it is kept, with a `pull_quote_kept` warning.
     Example: '"Like a second spring for the high street"' under the paragraph that quotes
@@ -490,6 +527,8 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue
         if kept[pos - 1] in quoted or (pos + 1 < len(kept) and kept[pos + 1] in quoted):
             continue  # one of a run of quoted lines: a statement's points, not a pull quote
+        if doc.lines[kept[pos - 1]].text.endswith(":"):
+            continue  # announced by the text ("The statement concluded:"): a quotation of it
         key = _quote_key(text)
         if len(key) < params["min_chars"]:
             continue
