@@ -116,14 +116,15 @@ def strip_record(
         return out
     removed = list(out.get("removed") or [])
     original = out.get("original_text")
+    dropped = [p for p in paragraphs if p in lines]
     numbers = _line_numbers(
         original if isinstance(original, str) else "",
-        [p for p in paragraphs if p in lines],
+        dropped,
         {r.get("line") for r in removed if isinstance(r, dict)},
     )
     removed += [
         {"line": no, "text": p, "rule": RULE_ID, "kind": KIND}
-        for p, no in zip([p for p in paragraphs if p in lines], numbers, strict=True)
+        for p, no in zip(dropped, numbers, strict=True)
     ]
     new = dict(out)
     new["paragraphs"] = kept
