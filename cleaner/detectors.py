@@ -199,6 +199,11 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
+        if first_kept not in indices and any(_alt_text(doc, i) for i in indices):
+            # A picture's alt text ("Ratargul Swamp Forest" above "Ratargul Swamp Forest.
+            # Photo : Collected") names the crosshead it sits under: the caption rules take the
+            # alt text, and the crosshead is text.
+            continue
         # A repeated paragraph or the headline keeps its first copy; furniture goes entirely.
         # A long line may be a paragraph that lost its final stop, unless a rule removed
         # another copy of it as a caption.
@@ -222,6 +227,12 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         going.update(gone)
         found += [_removal(doc, i, rule) for i in gone]
     return sorted(found, key=lambda removal: removal[0]), []
+
+
+def _alt_text(doc: Doc, index: int) -> bool:
+    """Whether line `index` is a picture's alt text: the caption under it repeats it and goes
+    on with the rest of the caption and its credit."""
+    return doc.echoed_below(index) and looks_like_caption(doc.lines[index + 1].text)
 
 
 def _kept_above(kept: tuple[int, ...], index: int) -> int:
