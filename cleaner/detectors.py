@@ -222,7 +222,10 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             ]
         if not gone or _LIST_ITEM.match(text) or all(doc.in_list(i, going) for i in indices):
             continue  # an item of two lists ("- China") belongs to the text each time
-        if _refrain(doc, indices, going):
+        # A copy a rule took as the page's section label ("Politics" above the headline) is
+        # the label's; the copy between paragraphs is then a crosshead of the text.
+        said = [i for i in indices if doc.is_kept(i) or _kind_at(doc, i) != "section"]
+        if said and _refrain(doc, said, going):
             continue  # a slogan ("Dafa ek, dabi ek") said between paragraphs each time
         going.update(gone)
         found += [_removal(doc, i, rule) for i in gone]
