@@ -213,7 +213,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if first == first_kept and not ends_like_sentence(text):
             # "Enough is enough." under the headline "Enough is enough" is a sentence of the text
             gone = [i for i in gone if not ends_like_sentence(doc.lines[i].text)]
-        if first == first_kept and not is_body_like(text) and any(c.isalpha() for c in text):
+        if first == first_kept and not is_body_like(text):  # (it has letters: see above)
             gone = [
                 i
                 for i in gone

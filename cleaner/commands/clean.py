@@ -469,10 +469,11 @@ def _run_clean(args: argparse.Namespace, inputs: list[Input], repeats: list[Repe
     steady_malloc()  # before any worker is forked: they inherit it
     config = replace(_config(args), repeated=tuple(sorted(repeated_set(repeats).items())))
     cleaner = cleaner_for(config)
-    jobs = args.jobs or default_jobs()
-    if jobs > default_jobs() and not args.quiet and sys.stderr.isatty():  # a hint for people
+    cores = default_jobs()
+    jobs = args.jobs or cores
+    if jobs > cores and not args.quiet and sys.stderr.isatty():  # a hint for people
         print(
-            f"cleaner: note: --jobs {jobs} is more than the {default_jobs()} core(s) this run may "
+            f"cleaner: note: --jobs {jobs} is more than the {cores} core(s) this run may "
             "use; the extra workers only add start-up time",
             file=sys.stderr,
         )
