@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from .prefilter import LineScreen
     from .rules import Rule
 
-LIST_ITEMS_MAX = 15  # an unmarked list's items are looked for this far under its intro line
+# An unmarked list's items are looked for this far under its intro line (a state visit's
+# signed agreements run to 18 and more).
+LIST_ITEMS_MAX = 40
 LIST_BULLETS = "-–•*·"  # the marks of a bulleted list's items
 HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines above the prose
 TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
