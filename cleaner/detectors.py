@@ -87,6 +87,8 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     captions = {r.text for r in doc.removed.values() if r.kind == "caption"}  # and pairs found
     for i in range(len(doc.lines) - 1):
         a, b = doc.lines[i].text, doc.lines[i + 1].text
+        if a == b and _crosshead_over_caption(doc, i):
+            continue  # an obituary's "Hassan Youssef" over his portrait, captioned with his name
         if a == b and (
             looks_like_caption(a)
             or _kind_at(doc, i + 1) == "caption"
@@ -199,10 +201,12 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
-        if first_kept not in indices and any(_alt_text(doc, i) for i in indices):
+        if first_kept not in indices and any(
+            _alt_text(doc, i) or _crosshead_over_caption(doc, i) for i in indices
+        ):
             # A picture's alt text ("Ratargul Swamp Forest" above "Ratargul Swamp Forest.
-            # Photo : Collected") names the crosshead it sits under: the caption rules take the
-            # alt text, and the crosshead is text.
+            # Photo : Collected") or its caption names the crosshead it sits under: the caption
+            # rules take those, and the crosshead is text.
             continue
         # A repeated paragraph or the headline keeps its first copy; furniture goes entirely.
         # A long line may be a paragraph that lost its final stop, unless a rule removed
@@ -236,6 +240,24 @@ def _alt_text(doc: Doc, index: int) -> bool:
     """Whether line `index` is a picture's alt text: the caption under it repeats it and goes
     on with the rest of the caption and its credit."""
     return doc.echoed_below(index) and looks_like_caption(doc.lines[index + 1].text)
+
+
+def _crosshead_over_caption(doc: Doc, index: int) -> bool:
+    """Whether line `index` is a crosshead over a picture whose caption a rule took and which
+    says the same ("Hassan Youssef", a blank line, then his portrait's caption "Hassan
+    Youssef"): a short kept line, set off by a blank line as a crosshead is (a picture's alt
+    text sits right above its caption), that is no sentence."""
+    line = doc.lines[index]
+    return (
+        index + 1 < len(doc.lines)
+        and line.blank_after > 0
+        and doc.is_kept(index)
+        and _kind_at(doc, index + 1) == "caption"
+        and doc.lines[index + 1].text == line.text
+        and not is_body_like(line.text)
+        and not ends_like_sentence(line.text)
+        and not looks_like_caption(line.text)
+    )
 
 
 def _kept_above(kept: tuple[int, ...], index: int) -> int:

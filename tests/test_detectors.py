@@ -367,3 +367,21 @@ def test_lines_removed_in_a_later_pass_leave_nothing_for_a_second_run(text):
     plain = Cleaner(detect_language=False)
     first = plain.clean(text)
     assert plain.clean(first.text, site=first.site or "generic").text == first.text
+
+
+@pytest.mark.parametrize(
+    ("between", "kept"),
+    [("\n\n", ["Hassan Youssef"]), ("\n", [])],
+    ids=["crosshead-over-portrait", "alt-text-over-caption"],
+)
+def test_a_crosshead_captioned_alike_stays(between, kept):
+    """A name set off as a crosshead over the portrait captioned with it is text; the same
+    name right above the caption is the picture's alt text."""
+    cleaner = Cleaner(detect_language=False)
+    text = (
+        f"Headline here today\n\nAhram Online , Tuesday 31 Dec 2024\n\n{P1}\n\n"
+        f"Hassan Youssef{between}Hassan Youssef\n\n\n{P2}\n\nShort link:"
+    )
+    result = cleaner.clean(text, site="english.ahram.org.eg")
+    assert result.paragraphs == [P1, *kept, P2]
+    assert cleaner.clean(result.text, site="english.ahram.org.eg").text == result.text
