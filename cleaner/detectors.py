@@ -299,8 +299,9 @@ def _doubled_block(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> tuple[se
 
 def _refrain(doc: Doc, copies: list[int], going: set[int]) -> bool:
     """Whether the copies of a short line are a refrain of the text: each stands apart between
-    two kept sentences of the text (a caption shown twice stands right under itself, a banner
-    under the headline or beside other furniture)."""
+    two kept sentences of the text (the first may be announced: "Crowds chanted:"), or each is
+    a line of a verse quoted between paragraphs. A caption shown twice stands right under
+    itself, a banner under the headline or beside other furniture."""
     text = doc.lines[copies[0]].text
     if is_body_like(text) or looks_like_caption(text):
         return False  # a paragraph said twice keeps its first copy; a caption goes
@@ -310,12 +311,41 @@ def _refrain(doc: Doc, copies: list[int], going: set[int]) -> bool:
     where = [position for position, index in enumerate(kept) if index in copies]
     if len(where) < len(copies):
         return False
+    if all(_in_verse(doc, kept, position) for position in where):
+        return True  # "Gaza is our heart" opening and closing a stanza
     apart = all(later - earlier > 1 for earlier, later in zip(where, where[1:], strict=False))
     return apart and all(
         0 < position < len(kept) - 1
-        and ends_like_sentence(doc.lines[kept[position - 1]].text)
+        and _ends_sentence_or_colon(doc.lines[kept[position - 1]].text)
         and ends_like_sentence(doc.lines[kept[position + 1]].text)
         for position in where
+    )
+
+
+def _ends_sentence_or_colon(text: str) -> bool:
+    return ends_like_sentence(text) or text.endswith(":")
+
+
+def _in_verse(doc: Doc, kept: list[int], position: int) -> bool:
+    """Whether the kept line at `position` is a line of a verse: a run of three short lines or
+    more, two of them different from it, with a paragraph of prose right above and below."""
+
+    def short(at: int) -> bool:
+        text = doc.lines[kept[at]].text
+        return not is_body_like(text) and not looks_like_caption(text)
+
+    start, end = position, position
+    while start > 0 and short(start - 1):
+        start -= 1
+    while end < len(kept) - 1 and short(end + 1):
+        end += 1
+    verse = {doc.lines[i].text for i in kept[start : end + 1]}
+    return (
+        start > 0
+        and end < len(kept) - 1
+        and doc.is_prose(kept[start - 1])
+        and doc.is_prose(kept[end + 1])
+        and len(verse) >= 3
     )
 
 

@@ -385,3 +385,22 @@ def test_a_crosshead_captioned_alike_stays(between, kept):
     result = cleaner.clean(text, site="english.ahram.org.eg")
     assert result.paragraphs == [P1, *kept, P2]
     assert cleaner.clean(result.text, site="english.ahram.org.eg").text == result.text
+
+
+@pytest.mark.parametrize(
+    ("lines", "kept"),
+    [
+        # a stanza whose first line comes back as its last: every line is the text's
+        (["Gaza is our heart", "Gaza is our soul", "Gaza is our heart", "We will return"], 4),
+        # a chant announced by a colon, then quoted again between two paragraphs
+        (["Crowds chanted:", "“We will not kneel”", P2, "“We will not kneel”"], 4),
+        # two copies of a line with one other between: no verse, the copy goes
+        (["Gaza is our heart", "Gaza is our soul", "Gaza is our heart", "Gaza is our soul"], 0),
+    ],
+    ids=["verse", "announced-chant", "no-verse"],
+)
+def test_a_refrain_of_a_verse_or_a_chant_stays(generic, lines, kept):
+    text = "\n".join(["Headline here today", P1, *lines, P3])
+    result = generic.clean(text)
+    assert len([p for p in result.paragraphs if p in lines]) == kept
+    assert generic.clean(result.text, site="generic").text == result.text
