@@ -236,6 +236,7 @@ def test_in_place_with_output_or_json_is_a_usage_error(tmp_path, capsys):
         (["--skip-existing"], "--skip-existing skips inputs whose output file exists: it needs"),
         (["--in-place", "-"], "--in-place rewrites files: standard input has no file to rewrite"),
         (["--learn-repeats"], "--learn-repeats reads a batch of JSONL records, and no input is"),
+        (["--text-field", "body"], "--text-field names the text field of JSONL records, and"),
     ],
 )
 def test_an_option_the_run_cannot_use_is_a_usage_error_not_ignored(

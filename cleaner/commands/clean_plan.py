@@ -56,7 +56,8 @@ def plan(args: argparse.Namespace) -> tuple[list[Input], list[str]]:
 
     Raises UsageError for a command line that would overwrite an input, write two outputs
     to one file, ask --in-place to rewrite what is not a text file, or ask for what no input
-    of the run has (--skip-existing without --output, --learn-repeats without JSONL).
+    of the run has (--skip-existing without --output, --learn-repeats or --text-field
+    without JSONL).
     """
     if args.in_place and args.output:
         raise UsageError("--in-place and --output cannot be used together")
@@ -75,11 +76,15 @@ def plan(args: argparse.Namespace) -> tuple[list[Input], list[str]]:
         Input(path, base, _kind(args, path), problem=problem)
         for path, base, problem in _expand(paths, out_folder)
     ]
-    if args.learn_repeats and not any(i.kind == "jsonl" for i in inputs):
-        raise UsageError(
-            "--learn-repeats reads a batch of JSONL records, and no input is JSONL "
-            "(standard input is with --format jsonl)"
-        )
+    if not any(i.kind == "jsonl" for i in inputs):
+        for given, option in (
+            (args.learn_repeats, "--learn-repeats reads a batch of JSONL records"),
+            (args.text_field != "text", "--text-field names the text field of JSONL records"),
+        ):
+            if given:
+                raise UsageError(
+                    f"{option}, and no input is JSONL (standard input is with --format jsonl)"
+                )
     if len(inputs) > 1 and args.format == "json" and not args.output:
         raise UsageError("several inputs: use --format jsonl or --output DIR")
     if args.in_place:
