@@ -9,10 +9,11 @@ from .model import Line
 
 # Pure per-line functions asked many times per line are memoized. A small cache holds the
 # lines of the document being cleaned and a site's recurring furniture; a larger one only
-# keeps old body paragraphs alive (8192 entries: 50 MB more per process, and slower). 512
-# entries keep a worker 1.8 MB smaller than 1024 after 200,000 documents (122.5 MB, margin
-# for the 1 GB run's 200 MB target) for 2-4% of speed; 256 saved 3 MB for 4-8%.
-LINE_CACHE_SIZE = 512
+# keeps old body paragraphs alive (8192 entries: 50 MB more per process, and slower). 256
+# entries keep a worker 3.3 MB smaller than 512 after 200,000 documents (123.7 MB against
+# 127.0), at no measurable cost in speed since RE2's scans got cheap (prefilter.RE2_MAX_MEM;
+# 512 was worth 4-8% before); 128 saves 0.6 MB more.
+LINE_CACHE_SIZE = 256
 # Zero-width spaces, word joiners, the BOM and soft hyphens carry no text; scrapers leave them
 # everywhere. The zero-width (non-)joiners stay: Persian, Urdu and Bengali words and emoji
 # sequences are spelled with them.
