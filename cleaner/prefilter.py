@@ -244,8 +244,8 @@ class PatternSet:
             rules = [rule for rule in group if rule.patterns]
             for rule in rules:
                 self.group_of[rule.id] = len(self._screens)
-            owner = [rule.id for rule in rules for _ in rule.patterns]  # pattern -> rule id
-            screen = RegexScreen([pattern for rule in rules for pattern in rule.patterns])
+            owner = [rule.id for rule in rules for _ in rule.screened]  # pattern -> rule id
+            screen = RegexScreen([pattern for rule in rules for pattern in rule.screened])
             self._screens.append((screen, owner))
 
     def groups_of(self, rules: Sequence[Rule]) -> tuple[int, ...]:

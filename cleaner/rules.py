@@ -79,6 +79,8 @@ _RULE_KEYS = {
     "description": "one line: what the rule removes and why",
     "exact": "a line (or list of lines) matched exactly",
     "regex": "a regex (or list) searched in each line; named groups capture metadata",
+    "screen": "a cheaper regex the RE2 prefilter looks for instead of 'regex': it must match "
+    "every line the rule's regexes match (`rules check` tries it on the golden cases)",
     "ignore_case": "match exact/regex case-insensitively",
     "zone": "where the line may be: any, head (first lines), lead (first paragraph) or tail "
     "(last lines)",
@@ -162,6 +164,7 @@ class Rule:
     source: str
     exact: frozenset[str] = frozenset()
     patterns: tuple[regex.Pattern[str], ...] = ()
+    screen: regex.Pattern[str] | None = None
     ignore_case: bool = False
     zone: str = "any"
     max_words: int | None = None
@@ -188,6 +191,11 @@ class Rule:
 
     def param(self, name: str, default: Any) -> Any:
         return dict(self.params).get(name, default)
+
+    @property
+    def screened(self) -> tuple[regex.Pattern[str], ...]:
+        """What the RE2 prefilter looks for: the rule's screen, or else its regexes."""
+        return (self.screen,) if self.screen is not None else self.patterns
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +331,11 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         compile_regex(p, path, line, what, ignore_case)
         for p in _as_list(data.get("regex", []), path, line, "regex")
     )
+    screen = None
+    if "screen" in data:
+        if not patterns:
+            raise RuleError(path, line, f"'screen' in {what} goes with 'regex', and it has none")
+        screen = compile_regex(data["screen"], path, line, f"screen of {what}", ignore_case)
     for pattern in patterns:
         unknown = set(pattern.groupindex) - CAPTURE_GROUPS
         if unknown:
@@ -394,6 +407,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         source=f"{path}:{line}",
         exact=exact,
         patterns=patterns,
+        screen=screen,
         ignore_case=ignore_case,
         zone=zone,
         max_words=max_words,

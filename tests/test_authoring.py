@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from cleaner import Cleaner
+import pytest
+
+from cleaner import Cleaner, RuleError
 from cleaner.cli import main
 from cleaner.rules import parse_rule_file
 
@@ -295,3 +297,49 @@ def test_rules_check_warns_about_rules_the_screen_cannot_narrow(tmp_path, capsys
         "of the golden body paragraphs"
     ) in out
     assert "rule unscreened.example.year-line-bounded for" not in out
+
+
+SCREENED_RULES = """site: screen.example
+rules:
+  - id: screen.example.notice
+    kind: other
+    action: drop
+    description: The zebra notice.
+    regex: '^Zebra crossing'
+    screen: '{screen}'
+"""
+
+
+def test_a_rule_is_looked_for_by_its_screen(tmp_path):
+    """The prefilter looks for the screen instead of the regexes: a line the screen does not
+    match is never tried."""
+    text = SAMPLE.replace(BYLINE, "Zebra crossing notice")
+    for screen, removed in (("^Zebra", ["Zebra crossing notice"]), ("^Giraffe", [])):
+        (tmp_path / "screen.example.yaml").write_text(SCREENED_RULES.format(screen=screen))
+        result = Cleaner([tmp_path]).clean(text, site="screen.example")
+        assert [r.text for r in result.removed if r.rule.startswith("screen.")] == removed
+
+
+def test_rules_check_reports_a_screen_that_misses_a_line(tmp_path, capsys):
+    rules, golden = tmp_path / "rules", tmp_path / "golden" / "screen.example"
+    rules.mkdir()
+    golden.mkdir(parents=True)
+    (rules / "screen.example.yaml").write_text(SCREENED_RULES.format(screen="^Giraffe"))
+    (golden / "case.txt").write_text(SAMPLE.replace(BYLINE, "Zebra crossing notice"))
+    (golden / "case.options.json").write_text(json.dumps({"site": "screen.example"}))
+    assert main(["rules", "check", str(rules), "--golden", str(tmp_path / "golden")]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "error: screen.example/case.txt:3: rule screen.example.notice matches the line, and its "
+        "screen does not (the prefilter would skip it): widen the screen\n" in out
+    )
+
+
+def test_a_screen_needs_a_regex(tmp_path):
+    (tmp_path / "screen.example.yaml").write_text(
+        SCREENED_RULES.replace("    regex: '^Zebra crossing'\n", "    exact: Zebra\n").format(
+            screen="^Zebra"
+        )
+    )
+    with pytest.raises(RuleError, match="'screen' in rule 'screen.example.notice' goes with"):
+        Cleaner([tmp_path])

@@ -42,6 +42,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     fired: set[str] = set()
     matches: Matches = defaultdict(dict)
     bodies: list[str] = []
+    misses: list[str] = []
     for case in discover(golden):
         try:
             result = check_case(cleaner, case).result
@@ -50,6 +51,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
             bodies += [p for p in result.paragraphs if is_body_like(p)]
             for rule_id, lines in matched_lines(cleaner, case, result).items():
                 matches[rule_id][case.id] = lines
+            misses += screen_misses(cleaner, case)
         except (InputError, CleanError) as exc:
             print(f"error: {case.id}: {exc}")
     # With rule folders named, only their rules are reported on: the built-in rules are
@@ -79,12 +81,16 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
             "golden body paragraphs, so its regex runs on nearly every line; keep what a line "
             "must contain in the pattern itself (the screen ignores lookarounds) or add max_words"
         )
+    for miss in misses:
+        print(f"error: {miss}")
     unexercised = [r for f in files.values() for r in f.rules if r.id in mine - fired]
     for rule in unexercised:
         print(f"warning: no golden case exercises rule {rule.id} ({rule.source})")
     if not unexercised:
         which = "rule" if not args.dirs else "rule of " + ", ".join(args.dirs)
         print(f"ok: every {which} is exercised by a golden case")
+    if misses:
+        return EXIT_DOC_ERRORS
     return EXIT_DOC_ERRORS if unexercised and args.strict else EXIT_OK
 
 
@@ -124,6 +130,26 @@ def matched_lines(
                 if line_matches(rule, doc, index) is not None:
                     found[rule.id].add(line.no)
     return {rule_id: frozenset(nos) for rule_id, nos in found.items() if nos}
+
+
+def screen_misses(cleaner: Cleaner, case: GoldenCase) -> list[str]:
+    """The lines of a text case that a rule's regexes match and its `screen` does not: the
+    prefilter would never let the rule see them."""
+    if input_kind(str(case.input_path)) != "text":
+        return []
+    screened = [rule for rule in cleaner.rules_by_id.values() if rule.screen is not None]
+    if not screened:
+        return []
+    lines = split_lines(decode_bytes(read_bytes(str(case.input_path))).text)
+    return [
+        f"{case.id}:{line.no}: rule {rule.id} matches the line, and its screen does not "
+        "(the prefilter would skip it): widen the screen"
+        for rule in screened
+        for line in lines
+        if rule.screen is not None
+        and not rule.screen.search(line.text)
+        and any(pattern.search(line.text) for pattern in rule.patterns)
+    ]
 
 
 def unscreened(cleaner: Cleaner, bodies: list[str]) -> list[tuple[str, float]]:
