@@ -160,10 +160,11 @@ class RegexScreen:
 # RE2's memory budget for one set: its program and its lazily built automaton, which holds
 # only the states the text has led it to. With one set per group (generic, each site) the
 # automaton fits; one set of every site's patterns did not, and RE2 fell back to a matcher
-# eight times slower. The generic set outgrew RE2's default of 8 MB: on varied articles its
-# automaton filled up and was rebuilt over and over, and scans took 2.4 times as long (64 us
-# a document instead of 26 on 2,843 probe articles). 32 MB leaves room as rules grow; the
-# process grows by the states used (4 MB there), not by the budget.
+# eight times slower. The generic set once outgrew RE2's default of 8 MB: on varied articles
+# its automaton filled up and was rebuilt over and over, and scans took 2.4 times as long (64
+# us a document instead of 26 on 2,843 probe articles; the cause was one rule, which now has
+# a `screen`). 32 MB leaves room as rules grow; the process grows by the states used, not by
+# the budget (a worker was 2 MB smaller at 32 than at 8 after 200,000 documents).
 RE2_MAX_MEM = 32 << 20
 
 
