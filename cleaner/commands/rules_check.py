@@ -137,17 +137,18 @@ def screen_misses(cleaner: Cleaner, case: GoldenCase) -> list[str]:
     prefilter would never let the rule see them."""
     if input_kind(str(case.input_path)) != "text":
         return []
-    screened = [rule for rule in cleaner.rules_by_id.values() if rule.screen is not None]
+    screened = [
+        (rule, rule.screen) for rule in cleaner.rules_by_id.values() if rule.screen is not None
+    ]
     if not screened:
         return []
     lines = split_lines(decode_bytes(read_bytes(str(case.input_path))).text)
     return [
         f"{case.id}:{line.no}: rule {rule.id} matches the line, and its screen does not "
         "(the prefilter would skip it): widen the screen"
-        for rule in screened
+        for rule, screen in screened
         for line in lines
-        if rule.screen is not None
-        and not rule.screen.search(line.text)
+        if not screen.search(line.text)
         and any(pattern.search(line.text) for pattern in rule.patterns)
     ]
 
