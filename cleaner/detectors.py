@@ -51,6 +51,7 @@ _LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # 
 # is the picture's, not a story's.
 _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
+_NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von"})
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
 _EDGE_PUNCT = " .,;:!?…-–—"
@@ -224,8 +225,15 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
                 if doc.lines[i].text.casefold() != text.casefold()
                 or not _said_in_text(doc, _kept_above(kept, i), i)
             ]
-        if not gone or _LIST_ITEM.match(text) or all(doc.in_list(i, going) for i in indices):
-            continue  # an item of two lists ("- China") belongs to the text each time
+        doubled = len(indices) == 2 and indices[1] == indices[0] + 1
+        if (
+            not gone
+            or _LIST_ITEM.match(text)
+            or (not doubled and all(doc.in_list(i, going) for i in indices))
+        ):
+            # An item of two lists ("- China") belongs to the text each time; a line shown
+            # twice in a row under a list is a caption shown twice, not two of its items.
+            continue
         # A copy a rule took as the page's section label ("Politics" above the headline) is
         # the label's; the copy between paragraphs is then a crosshead of the text.
         said = [i for i in indices if doc.is_kept(i) or _kind_at(doc, i) != "section"]
@@ -245,8 +253,9 @@ def _alt_text(doc: Doc, index: int) -> bool:
 def _crosshead_over_caption(doc: Doc, index: int) -> bool:
     """Whether line `index` is a crosshead over a picture whose caption a rule took and which
     says the same ("Hassan Youssef", a blank line, then his portrait's caption "Hassan
-    Youssef"): a short kept line, set off by a blank line as a crosshead is (a picture's alt
-    text sits right above its caption), that is no sentence."""
+    Youssef"): a kept line set off by a blank line as a crosshead is (a picture's alt text
+    sits right above its caption), shaped as a name is: a few capitalised words. A scene or a
+    role shown twice ("Egyptian striker Omar Marmoush") is a caption shown twice."""
     line = doc.lines[index]
     return (
         index + 1 < len(doc.lines)
@@ -254,9 +263,19 @@ def _crosshead_over_caption(doc: Doc, index: int) -> bool:
         and doc.is_kept(index)
         and _kind_at(doc, index + 1) == "caption"
         and doc.lines[index + 1].text == line.text
-        and not is_body_like(line.text)
-        and not ends_like_sentence(line.text)
-        and not looks_like_caption(line.text)
+        and _name_shaped(line.text)
+    )
+
+
+def _name_shaped(text: str) -> bool:
+    """Two to five capitalised words, maybe with a name's particles ("Hassan Youssef", "Salah
+    El-Saadany", "Mohammed bin Rashid"), and no stop at the end."""
+    words = text.split()
+    return (
+        2 <= len(words) <= 5
+        and words[0][0].isupper()
+        and all(word[0].isupper() or word in _NAME_PARTICLES for word in words)
+        and not ends_like_sentence(text)
     )
 
 
@@ -311,8 +330,9 @@ def _refrain(doc: Doc, copies: list[int], going: set[int]) -> bool:
     where = [position for position, index in enumerate(kept) if index in copies]
     if len(where) < len(copies):
         return False
-    if all(_in_verse(doc, kept, position) for position in where):
-        return True  # "Gaza is our heart" opening and closing a stanza
+    verses = {_verse(doc, kept, position) for position in where}
+    if len(verses) == 1 and None not in verses:
+        return True  # "Gaza is our heart" opening and closing one stanza
     apart = all(later - earlier > 1 for earlier, later in zip(where, where[1:], strict=False))
     return apart and all(
         0 < position < len(kept) - 1
@@ -326,9 +346,11 @@ def _ends_sentence_or_colon(text: str) -> bool:
     return ends_like_sentence(text) or text.endswith(":")
 
 
-def _in_verse(doc: Doc, kept: list[int], position: int) -> bool:
-    """Whether the kept line at `position` is a line of a verse: a run of three short lines or
-    more, two of them different from it, with a paragraph of prose right above and below."""
+def _verse(doc: Doc, kept: list[int], position: int) -> tuple[int, int] | None:
+    """The verse that the kept line at `position` is a line of, as its first and last
+    positions: a run of three short lines or more, two of them different from it, with a
+    paragraph of prose right above and below; None when the line is in no verse. (Copies in
+    two runs are two teaser boxes sharing a title, not a refrain.)"""
 
     def short(at: int) -> bool:
         text = doc.lines[kept[at]].text
@@ -339,14 +361,17 @@ def _in_verse(doc: Doc, kept: list[int], position: int) -> bool:
         start -= 1
     while end < len(kept) - 1 and short(end + 1):
         end += 1
-    verse = {doc.lines[i].text for i in kept[start : end + 1]}
-    return (
+    run = [doc.lines[i].text for i in kept[start : end + 1]]
+    if any(a == b for a, b in zip(run, run[1:], strict=False)):
+        return None  # a caption shown twice in a row: a gallery, not a verse
+    verse = (
         start > 0
         and end < len(kept) - 1
         and doc.is_prose(kept[start - 1])
         and doc.is_prose(kept[end + 1])
-        and len(verse) >= 3
+        and len(set(run)) >= 3
     )
+    return (start, end) if verse else None
 
 
 def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 # signed agreements run to 18 and more).
 LIST_ITEMS_MAX = 40
 LIST_BULLETS = "-–•*·"  # the marks of a bulleted list's items
+_CREDITED_SENTENCE = re.compile(r"[.!?][”\"’']?\s+\([^()]{1,60}\)$")  # "... 2025. (SPA)"
+# Removed lines that end a list above them: a picture's caption, the page's footer or share
+# bar, another story.
+_LIST_ENDS = frozenset({"caption", "footer", "share", "other-story", "signature"})
 HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines above the prose
 TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
 BODY_MIN_WORDS = 8  # a body paragraph has at least this many words...
@@ -143,9 +147,12 @@ class Doc:
         line that introduces them ("Top gainers:", "The signatories included:"). A line under
         a bulleted list is not one of its items; removed lines ("Published :"), and those a
         detector is about to remove (`going`), are not read. A paragraph is no list item."""
-        if is_body_like(self.lines[index].text):
-            return False
+        text = self.lines[index].text
+        if is_body_like(text) or _CREDITED_SENTENCE.search(text):
+            return False  # a paragraph, or a picture's caption under the list ("... 2025. (SPA)")
         for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
+            if above in self.removed and self.removed[above].kind in _LIST_ENDS:
+                return False  # a list does not run past a picture or the page's footer
             if not self.is_kept(above) or above in going:
                 continue
             text = self.lines[above].text
