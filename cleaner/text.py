@@ -146,9 +146,10 @@ class Doc:
         """Whether line `index` is an item of an unmarked list: one of the short lines under a
         line that introduces them ("Top gainers:", "The signatories included:"). A line under
         a bulleted list is not one of its items; removed lines ("Published :"), and those a
-        detector is about to remove (`going`), are not read. A paragraph is no list item."""
-        text = self.lines[index].text
-        if is_body_like(text) or _CREDITED_SENTENCE.search(text):
+        detector is about to remove (`going`), are not read, but a removed caption, footer or
+        share line ends the list. A paragraph, or a credited caption, is no list item."""
+        item = self.lines[index].text
+        if is_body_like(item) or _CREDITED_SENTENCE.search(item):
             return False  # a paragraph, or a picture's caption under the list ("... 2025. (SPA)")
         for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
             if above in self.removed and self.removed[above].kind in _LIST_ENDS:
