@@ -438,8 +438,10 @@ def _repeated_before_prose(doc: Doc, index: int, block: range) -> bool:
     key = comparable(doc.lines[index].text)
     for j in block:  # the block starts right under the line
         if comparable(doc.lines[j].text) == key:
-            # a picture's alt text, the credited caption under it, repeats a crosshead
-            return not doc.echoed_below(j)
+            # A line shown twice in a row is a caption shown twice (a gallery between the
+            # paragraphs); a picture's alt text, the credited caption under it, repeats a
+            # crosshead.
+            return j != index + 1 and not doc.echoed_below(j)
         if doc.is_prose(j):
             return False  # most crossheads: the paragraph under them comes first
     return False
