@@ -92,9 +92,9 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # an obituary's "Hassan Youssef" over his portrait, captioned with his name
         if a == b and (
             looks_like_caption(a)
-            or _kind_at(doc, i + 1) == "caption"
+            or doc.kind_at(i + 1) == "caption"
             or a in captions  # the caption of the header above, shown again under the headline
-            or (_kind_at(doc, i + 2) in UNDER_PICTURE_KINDS and i != first_kept)
+            or (doc.kind_at(i + 2) in UNDER_PICTURE_KINDS and i != first_kept)
         ):
             caption, credit = _split_paren_credit(a)
             found += [
@@ -105,13 +105,13 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             captions.add(a)
         elif len(a) == len(b) or not (b.startswith(a) or a.startswith(b)):
             continue  # most pairs: neither line is the other plus a credit
-        elif _credited_copy(a, b, params, _kind_at(doc, i + 1) == "caption") and i != first_kept:
+        elif _credited_copy(a, b, params, doc.kind_at(i + 1) == "caption") and i != first_kept:
             # "Caption." then "Caption. Photo : X" (a lead paragraph that opens with the
             # headline's words is not one); a short copy only of a line a caption rule took
             # (a portrait's alt text: "Farida Parveen" / "Farida Parveen. Photo : Collected")
             found += _echo_removals(doc, rule, i, i + 1)
         elif _credited_copy(b, a, params) and (
-            looks_like_caption(a) or _kind_at(doc, i) == "caption"
+            looks_like_caption(a) or doc.kind_at(i) == "caption"
         ):
             found += _echo_removals(doc, rule, i + 1, i)  # the credited copy first
     return found, []
@@ -212,7 +212,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         # A repeated paragraph or the headline keeps its first copy; furniture goes entirely.
         # A long line may be a paragraph that lost its final stop, unless a rule removed
         # another copy of it as a caption.
-        long_text = is_long_text(text) and all(_kind_at(doc, i) != "caption" for i in indices)
+        long_text = is_long_text(text) and all(doc.kind_at(i) != "caption" for i in indices)
         keep_first = first == first_kept or is_body_like(text) or long_text
         gone = copies[1:] if keep_first else copies
         if first == first_kept and not ends_like_sentence(text):
@@ -236,7 +236,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue
         # A copy a rule took as the page's section label ("Politics" above the headline) is
         # the label's; the copy between paragraphs is then a crosshead of the text.
-        said = [i for i in indices if doc.is_kept(i) or _kind_at(doc, i) != "section"]
+        said = [i for i in indices if doc.is_kept(i) or doc.kind_at(i) != "section"]
         if said and _refrain(doc, said, going):
             continue  # a slogan ("Dafa ek, dabi ek") said between paragraphs each time
         going.update(gone)
@@ -261,7 +261,7 @@ def _crosshead_over_caption(doc: Doc, index: int) -> bool:
         index + 1 < len(doc.lines)
         and line.blank_after > 0
         and doc.is_kept(index)
-        and _kind_at(doc, index + 1) == "caption"
+        and doc.kind_at(index + 1) == "caption"
         and doc.lines[index + 1].text == line.text
         and _name_shaped(line.text)
     )
@@ -491,7 +491,7 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         # A story's header block sits right under its headline; a caption a few paragraphs
         # below a crosshead is part of the article.
         header_lines = sum(
-            _kind_at(doc, j) in HEADER_KINDS
+            doc.kind_at(j) in HEADER_KINDS
             or (j + 1 < len(doc.lines) and doc.lines[j].text == doc.lines[j + 1].text)
             or looks_like_caption(doc.lines[j].text)
             for j in block[: params["header_lines"]]
@@ -647,12 +647,6 @@ def _story_headline(doc: Doc, block: range, start: int) -> str:
         if is_headline_like(text) and keys.count(comparable(text)) >= (1 if j == start else 2):
             return text
     return doc.lines[start].text
-
-
-def _kind_at(doc: Doc, index: int) -> str:
-    """The kind of the removal of line `index`, or "" when the line is kept."""
-    removal = doc.removed.get(index)
-    return removal.kind if removal else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,13 +134,14 @@ class Doc:
         may follow a picture inside the text."""
         last = len(self.lines) - 1
         above = index - 1
-        while above > 0 and self._removed_caption(above):  # a caption inside the text
+        while above > 0 and self.kind_at(above) == "caption":  # a caption inside the text
             above -= 1
         return 0 < index < last and self.is_prose(above) and self.is_prose(index + 1)
 
-    def _removed_caption(self, index: int) -> bool:
+    def kind_at(self, index: int) -> str:
+        """The kind of the removal of line `index`, or "" when the line is kept."""
         removal = self.removed.get(index)
-        return removal is not None and removal.kind == "caption"
+        return removal.kind if removal else ""
 
     def in_list(self, index: int, going: Collection[int] = ()) -> bool:
         """Whether line `index` is an item of an unmarked list: one of the short lines under a
@@ -152,7 +153,7 @@ class Doc:
         if is_body_like(item) or _CREDITED_SENTENCE.search(item):
             return False  # a paragraph, or a picture's caption under the list ("... 2025. (SPA)")
         for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
-            if above in self.removed and self.removed[above].kind in _LIST_ENDS:
+            if self.kind_at(above) in _LIST_ENDS:
                 return False  # a list does not run past a picture or the page's footer
             if not self.is_kept(above) or above in going:
                 continue

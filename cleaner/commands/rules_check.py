@@ -12,7 +12,7 @@ from ..actions import line_matches
 from ..core import Cleaner, CleanError
 from ..golden import GoldenCase, check_case, discover
 from ..inputs import InputError, decode_bytes, input_kind, read_bytes
-from ..model import CleanResult
+from ..model import CleanResult, Line
 from ..normalize import split_lines, word_count
 from ..rules import RuleFile
 from ..text import Budget, Doc, is_body_like
@@ -49,9 +49,11 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
             fired.update(r.rule for r in result.removed)
             fired.update(n.rule for n in result.noted)
             bodies += [p for p in result.paragraphs if is_body_like(p)]
-            for rule_id, lines in matched_lines(cleaner, case, result).items():
-                matches[rule_id][case.id] = lines
-            misses += screen_misses(cleaner, case)
+            text_lines = _text_lines(case)  # None for an HTML case
+            for rule_id, nos in matched_lines(cleaner, text_lines, result).items():
+                matches[rule_id][case.id] = nos
+            if text_lines is not None:
+                misses += screen_misses(cleaner, case, text_lines)
         except (InputError, CleanError) as exc:
             print(f"error: {case.id}: {exc}")
     # With rule folders named, only their rules are reported on: the built-in rules are
@@ -106,10 +108,18 @@ def _rule_ids_under(files: Iterable[RuleFile], dirs: list[str]) -> set[str]:
     }
 
 
+def _text_lines(case: GoldenCase) -> list[Line] | None:
+    """The input lines of a text case; None for an HTML case (its extracted lines are not
+    kept)."""
+    if input_kind(str(case.input_path)) != "text":
+        return None
+    return split_lines(decode_bytes(read_bytes(str(case.input_path))).text)
+
+
 def matched_lines(
-    cleaner: Cleaner, case: GoldenCase, result: CleanResult
+    cleaner: Cleaner, lines: list[Line] | None, result: CleanResult
 ) -> dict[str, frozenset[int]]:
-    """The input lines each rule would remove in a case.
+    """The input lines each rule would remove in a case (`lines`: a text case's).
 
     A line rule is tried on every line on its own (in a run, the first matching rule takes a
     line, which would hide the overlap); detectors and structural rules count as they fired.
@@ -118,8 +128,7 @@ def matched_lines(
     found: dict[str, set[int]] = defaultdict(set)
     for removal in result.removed:
         found[removal.rule].add(removal.line)
-    if input_kind(str(case.input_path)) == "text":
-        lines = split_lines(decode_bytes(read_bytes(str(case.input_path))).text)
+    if lines is not None:
         rule_file = cleaner.rule_files.get(result.site) if result.site else None
         doc = Doc(lines, Budget(cleaner.time_budget))
         for rule in cleaner.rules_for(rule_file, result.language):
@@ -132,17 +141,12 @@ def matched_lines(
     return {rule_id: frozenset(nos) for rule_id, nos in found.items() if nos}
 
 
-def screen_misses(cleaner: Cleaner, case: GoldenCase) -> list[str]:
+def screen_misses(cleaner: Cleaner, case: GoldenCase, lines: list[Line]) -> list[str]:
     """The lines of a text case that a rule's regexes match and its `screen` does not: the
     prefilter would never let the rule see them."""
-    if input_kind(str(case.input_path)) != "text":
-        return []
     screened = [
         (rule, rule.screen) for rule in cleaner.rules_by_id.values() if rule.screen is not None
     ]
-    if not screened:
-        return []
-    lines = split_lines(decode_bytes(read_bytes(str(case.input_path))).text)
     return [
         f"{case.id}:{line.no}: rule {rule.id} matches the line, and its screen does not "
         "(the prefilter would skip it): widen the screen"
