@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -177,6 +177,8 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             keys[i] = f"\0{i}"
     if len(set(keys)) == len(keys):
         return [], []  # most documents: no line is shown twice
+    counts = Counter(keys)
+    said_where = [counts[key] for key in keys]  # how many lines say what each line says
     groups: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
         if len(key) >= params["min_chars"]:
@@ -237,7 +239,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         # A copy a rule took as the page's section label ("Politics" above the headline) is
         # the label's; the copy between paragraphs is then a crosshead of the text.
         said = [i for i in indices if doc.is_kept(i) or doc.kind_at(i) != "section"]
-        if said and _refrain(doc, said, going):
+        if said and _refrain(doc, said, going, said_where):
             continue  # a slogan ("Dafa ek, dabi ek") said between paragraphs each time
         going.update(gone)
         found += [_removal(doc, i, rule) for i in gone]
@@ -316,7 +318,7 @@ def _doubled_block(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> tuple[se
     return first, second
 
 
-def _refrain(doc: Doc, copies: list[int], going: set[int]) -> bool:
+def _refrain(doc: Doc, copies: list[int], going: set[int], said_where: list[int]) -> bool:
     """Whether the copies of a short line are a refrain of the text: each stands apart between
     two kept sentences of the text (the first may be announced: "Crowds chanted:"), or each is
     a line of a verse quoted between paragraphs. A caption shown twice stands right under
@@ -330,7 +332,7 @@ def _refrain(doc: Doc, copies: list[int], going: set[int]) -> bool:
     where = [position for position, index in enumerate(kept) if index in copies]
     if len(where) < len(copies):
         return False
-    verses = {_verse(doc, kept, position) for position in where}
+    verses = {_verse(doc, kept, position, said_where) for position in where}
     if len(verses) == 1 and None not in verses:
         return True  # "Gaza is our heart" opening and closing one stanza
     apart = all(later - earlier > 1 for earlier, later in zip(where, where[1:], strict=False))
@@ -346,11 +348,15 @@ def _ends_sentence_or_colon(text: str) -> bool:
     return ends_like_sentence(text) or text.endswith(":")
 
 
-def _verse(doc: Doc, kept: list[int], position: int) -> tuple[int, int] | None:
+def _verse(
+    doc: Doc, kept: list[int], position: int, said_where: list[int]
+) -> tuple[int, int] | None:
     """The verse that the kept line at `position` is a line of, as its first and last
-    positions: a run of three short lines or more, two of them different from it, with a
+    positions: a run of three short lines or more, two of them said only there, with a
     paragraph of prose right above and below; None when the line is in no verse. (Copies in
-    two runs are two teaser boxes sharing a title, not a refrain.)"""
+    two runs are two teaser boxes sharing a title, not a refrain.) `said_where[i]` is how
+    many lines say what line i says: a line said elsewhere too may go in the same run, and a
+    second run would then not see the verse."""
 
     def short(at: int) -> bool:
         text = doc.lines[kept[at]].text
@@ -369,7 +375,7 @@ def _verse(doc: Doc, kept: list[int], position: int) -> tuple[int, int] | None:
         and end < len(kept) - 1
         and doc.is_prose(kept[start - 1])
         and doc.is_prose(kept[end + 1])
-        and len(set(run)) >= 3
+        and sum(said_where[i] == 1 for i in kept[start : end + 1]) >= 2
     )
     return (start, end) if verse else None
 
