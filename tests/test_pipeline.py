@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import sys
@@ -566,3 +567,34 @@ def test_a_failing_record_with_its_own_error_field_is_an_error(tmp_path, capsys)
     assert first["error"]["code"] == "bad_type"
     assert f"cleaner: {source}:1: field 'text' must be a string, got int" in captured.err
     assert "2 documents: 1 cleaned, 1 error" in captured.err
+
+
+@pytest.mark.parametrize("name", ["batch.jsonl", "batch.jsonl.gz"])
+def test_the_progress_bar_on_a_terminal_shows_bytes_read_and_documents(
+    tmp_path, capsys, monkeypatch, name
+):
+    """A run over files shows how much of them was read (so a single big file gets an
+    estimate of the time left), and how many documents were cleaned."""
+    from cleaner import progress
+
+    monkeypatch.setattr(progress, "REDRAW_SECONDS", 0)  # draw at every update
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    source = tmp_path / name
+    _write_jsonl(source, _golden_records(RECORDS))
+    out_dir = tmp_path / "out"
+    assert main(["clean", "--format", "jsonl", "-j", "1", str(source), "-o", str(out_dir)]) == 0
+    err = capsys.readouterr().err
+    assert "100%" in err and f"{RECORDS} docs" in err, err
+
+
+def test_the_progress_bar_counts_documents_when_the_input_has_no_size(capsys, monkeypatch):
+    from cleaner import progress
+
+    monkeypatch.setattr(progress, "REDRAW_SECONDS", 0)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    lines = "".join(json.dumps(r) + "\n" for r in _golden_records(RECORDS))
+    stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(lines.encode("utf-8"))))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["clean", "--format", "jsonl", "-j", "1", "-"]) == 0
+    err = capsys.readouterr().err
+    assert f"{RECORDS} docs" in err and "%" not in err.split("documents:")[0], err

@@ -42,6 +42,7 @@ from ..inputs import (
 )
 from ..model import CleanResult, CleanWarning
 from ..outputs import GZIP_SUFFIX, atomic_writer, gzip_member, silence_stdout, write_atomic
+from ..progress import Progress
 from ..records import RecordFields, error_record
 from ..repeats import RepeatedLine, repeated_set, scan_records, summary_lines
 from ..stats import BatchStats, summarize
@@ -51,7 +52,6 @@ from .clean_plan import Input, UsageError, make_output_folder, plan
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 WRITE_FAILED = "write_failed"  # the error code of an output file that could not be written
 NOT_TEXT_SHOWN = 3  # binary files of the input folders named in the summary (all in --stats)
-PROGRESS_INTERVAL = 0.5  # seconds between progress bar redraws
 
 Subparsers = argparse._SubParsersAction  # what add_subparsers() returns
 
@@ -87,7 +87,7 @@ class Run:
     skipped: int = 0  # inputs skipped because their output exists (--skip-existing)
     not_text: list[str] = field(default_factory=list)  # binary files found in input folders
     stats: BatchStats = field(default_factory=BatchStats)
-    progress: Any = None  # a tqdm bar, or None
+    progress: Progress | None = None  # None when quiet or not on a terminal
     repeats: list[RepeatedLine] = field(default_factory=list)  # found by --learn-repeats
     stopped: str | None = None  # the file or file:line where --fail-fast stopped the run
 
@@ -112,7 +112,7 @@ class Run:
         """Add one cleaned (or failed) document to the statistics and the progress bar."""
         self.stats.add(summary)
         if self.progress is not None:
-            self.progress.update(1)
+            self.progress.cleaned(1)
 
 
 def _check_site(args: argparse.Namespace, cleaner: Cleaner) -> None:
@@ -241,7 +241,7 @@ def clean_records(
         run.documents += chunk.records - len(chunk.failures)
         run.stats.merge(chunk.stats)
         if run.progress is not None:
-            run.progress.update(chunk.records)
+            run.progress.cleaned(chunk.records)
         if run.args.explain:
             _explain_chunk(run, chunk, source)
         yield chunk
@@ -304,6 +304,8 @@ def clean_jsonl_file(run: Run, item: Input, out: IO[str], several: bool) -> None
         run.stats.file_errors[file_error(exc).code] += 1
         run.fail(item.path, exc.strerror or str(exc))
         return
+    if run.progress is not None:
+        run.progress.reading(stream)
     written = run.written
     try:
         if several and target is None and run.args.format == "text":
@@ -329,15 +331,11 @@ def clean_jsonl_file(run: Run, item: Input, out: IO[str], several: bool) -> None
 # The run
 
 
-def _progress_bar(args: argparse.Namespace) -> Any:
-    """A tqdm bar on standard error, or None when quiet or not on a terminal."""
+def _progress_bar(args: argparse.Namespace, inputs: list[Input]) -> Progress | None:
+    """The progress bar on standard error, or None when quiet or not on a terminal."""
     if args.quiet or not sys.stderr.isatty():
         return None
-    from tqdm import tqdm
-
-    # No monitor thread: workers are forked only from a single-threaded process (batch.py).
-    tqdm.monitor_interval = 0
-    return tqdm(unit=" docs", file=sys.stderr, mininterval=PROGRESS_INTERVAL, leave=False)
+    return Progress([item.source or item.path for item in inputs])
 
 
 def _config(args: argparse.Namespace) -> CleanerConfig:
@@ -478,7 +476,9 @@ def _run_clean(args: argparse.Namespace, inputs: list[Input], repeats: list[Repe
             file=sys.stderr,
         )
     with jsonl_pool(config, jobs) as pool, _sigterm_interrupts():
-        run = Run(args, cleaner, pool, config, progress=_progress_bar(args), repeats=repeats)
+        run = Run(
+            args, cleaner, pool, config, progress=_progress_bar(args, inputs), repeats=repeats
+        )
         try:
             code = _clean_all(run, inputs)
         except KeyboardInterrupt:
@@ -524,6 +524,8 @@ def _clean_all(run: Run, inputs: list[Input]) -> int:
     several = len(inputs) > 1
     out = sys.stdout
     for item in inputs:
+        if run.progress is not None:
+            run.progress.begin()
         if item.kind == "jsonl":
             clean_jsonl_file(run, item, out, several)
         else:
