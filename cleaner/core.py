@@ -389,9 +389,10 @@ class Cleaner:
         return Budget(self.time_budget + BUDGET_SECONDS_PER_MILLION_CHARS * size / 1_000_000)
 
     def _metadata(self, removed: Sequence[Removal | Note]) -> tuple[Metadata, list[CleanWarning]]:
-        """Metadata from the named groups of the removals that survived (or of the notes): a
-        site rule's capture first (the site's own date line outranks a generic rule's reading
-        of a date), then in line order."""
+        """Metadata from the named groups of the removals that survived (or of the notes): for
+        a field of one value, a site rule's capture first (the site's own date line outranks a
+        generic rule's reading of a date), then in line order; authors and captions in the
+        order of the text."""
         meta = Metadata()
         warnings = []
         for removal in sorted(removed, key=lambda r: r.rule in self._generic_ids):
@@ -413,6 +414,10 @@ class Cleaner:
             for field in sorted(TEXT_FIELDS & captured.keys()):
                 if getattr(meta, field) is None:
                     setattr(meta, field, captured[field])
+        for removal in sorted(removed, key=lambda r: r.line):
+            if not removal.captured:
+                continue
+            captured = dict(removal.captured)
             for field in LIST_FIELDS & captured.keys():
                 for name in _split_names(captured[field]):
                     if name not in meta.authors:
