@@ -45,6 +45,8 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.skip_echoes and doc.echoed_below(index):
         return None
+    if rule.doubled and not doc.doubled(index):
+        return None
     if rule.blank_after is not None and doc.lines[index].blank_after < rule.blank_after:
         return None
     groups: dict[str, str] | None = None

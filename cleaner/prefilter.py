@@ -299,8 +299,8 @@ def _context_uses(rule: Rule) -> int:
         | _LEAD * (rule.zone == "lead")
         | _SPAN * (rule.opening or rule.closing)
         | _TAIL * (rule.zone == "tail")
-        | _PREVIOUS * (rule.preceded_by is not None or neighbours)
-        | _NEXT * (rule.followed_by is not None or neighbours or rule.skip_echoes)
+        | _PREVIOUS * (rule.preceded_by is not None or neighbours or rule.doubled)
+        | _NEXT * (rule.followed_by is not None or neighbours or rule.skip_echoes or rule.doubled)
         | _LIST * rule.skip_list_items
     )
 

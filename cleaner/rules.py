@@ -88,6 +88,7 @@ _RULE_KEYS = {
     "skip_between_prose": "not a line between two paragraphs of prose (a timeline's date)",
     "skip_list_items": "not an item of a list under a line ending in ':' (\"The winners were:\")",
     "skip_echoes": "not a line that the next line repeats and goes on from (a caption's alt text)",
+    "doubled": "only a line that the line above or below repeats (a caption the page shows twice)",
     "opening": "only the opening: the lines down to the first paragraph of prose",
     "closing": "only the closing: the last paragraph of prose and the lines below it",
     "followed_by": "regex the next non-empty line must match",
@@ -101,7 +102,7 @@ _RULE_KEYS = {
 
 
 # Rule keys that are true or false.
-_FLAGS = ("skip_between_prose", "skip_list_items", "skip_echoes", "closing", "opening")
+_FLAGS = ("skip_between_prose", "skip_list_items", "skip_echoes", "doubled", "closing", "opening")
 
 
 class RuleError(Exception):
@@ -173,6 +174,7 @@ class Rule:
     opening: bool = False
     skip_list_items: bool = False
     skip_echoes: bool = False
+    doubled: bool = False
     followed_by: regex.Pattern[str] | None = None
     preceded_by: regex.Pattern[str] | None = None
     blank_after: int | None = None
@@ -416,6 +418,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         opening=flags["opening"],
         skip_list_items=flags["skip_list_items"],
         skip_echoes=flags["skip_echoes"],
+        doubled=flags["doubled"],
         followed_by=neighbours.get("followed_by"),
         preceded_by=neighbours.get("preceded_by"),
         blank_after=blank_after,

@@ -173,6 +173,15 @@ class Doc:
         key = comparable(self.lines[index].text)
         return len(below) > len(key) and below.startswith(key)
 
+    def doubled(self, index: int) -> bool:
+        """Whether the line above or below line `index` repeats it (a caption the scraped page
+        shows twice, one copy under the other)."""
+        key = comparable(self.lines[index].text)
+        return any(
+            0 <= near < len(self.lines) and comparable(self.lines[near].text) == key
+            for near in (index - 1, index + 1)
+        )
+
     def in_opening(self, index: int) -> bool:
         """Whether line `index` is in the opening: the page's header down to the first
         paragraph of prose, however many lines it holds (a list under a crosshead is not)."""
