@@ -40,7 +40,7 @@ from .model import (
 from .normalize import comparable, normalize_line, split_lines, word_count
 from .prefilter import ScreenCache
 from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
-from .sites import Resolution, SiteIndex, url_host
+from .sites import Resolution, SiteIndex, url_host, url_section
 from .text import Budget, Doc, is_body_like
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
@@ -154,7 +154,7 @@ class Cleaner:
         budget = self._budget_for(lines)  # one deadline for all the passes over the document
         first = self.clean_lines(lines, resolution, unmatched=unmatched, budget=budget)
         settled = self._settled(lines, resolution, first, unmatched, budget)
-        return self._noted(lines, resolution, settled, budget)
+        return _with_url_section(self._noted(lines, resolution, settled, budget), resolution, url)
 
     def clean_html(
         self, html: str | bytes, url: str | None = None, site: str | None = None
@@ -200,6 +200,7 @@ class Cleaner:
             budget=budget,
         )
         result = self._noted(lines, resolution, result, budget)
+        result = _with_url_section(result, resolution, url or page.url)
         meta = result.metadata
         meta.published = meta.published or page.published
         meta.authors = meta.authors or page.authors
@@ -425,6 +426,15 @@ class Cleaner:
             if "caption" in captured:
                 _add_caption(meta.captions, Caption(captured["caption"], captured.get("credit")))
         return meta, warnings
+
+
+def _with_url_section(
+    result: CleanResult, resolution: Resolution, url: str | None
+) -> CleanResult:
+    """The section the site's URL names, when the text named none (see `url_section`)."""
+    if result.metadata.section is None:
+        result.metadata.section = url_section(resolution.rule_file, url)
+    return result
 
 
 def _check_hints(url: object, site: object) -> None:

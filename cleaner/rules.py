@@ -48,6 +48,8 @@ _FILE_KEYS = {
     "languages": "generic packs only: apply only to documents in these languages",
     "match": "domains, aliases and fingerprints that recognize the site",
     "disable": "ids of generic rules this site switches off",
+    "url_section": "regex (or list) searched in the path of an article's URL; its 'section' "
+    "group names the section when the text does not",
     "rules": "the rule list",
     "html": "per-site HTML selectors (see the HTML section of the README)",
 }
@@ -226,6 +228,7 @@ class RuleFile:
     disable: frozenset[str] = frozenset()
     rules: tuple[Rule, ...] = ()
     html: HtmlRules = field(default_factory=HtmlRules)
+    url_section: tuple[regex.Pattern[str], ...] = ()
 
     @property
     def is_generic(self) -> bool:
@@ -591,7 +594,26 @@ def parse_rule_file(text: str, path: str) -> RuleFile:
         disable=frozenset(_as_list(data.get("disable", []), path, data.line, "disable")),
         rules=rules,
         html=_compile_html(data.get("html"), path),
+        url_section=_compile_url_section(data, path),
     )
+
+
+def _compile_url_section(data: _Mapping, path: str) -> tuple[regex.Pattern[str], ...]:
+    """The `url_section` regexes of a rule file: each must capture a `section` group."""
+    if "url_section" not in data:
+        return ()
+    patterns = []
+    for source in _as_list(data["url_section"], path, data.line, "url_section"):
+        pattern = compile_regex(source, path, data.line, "url_section")
+        if "section" not in pattern.groupindex:
+            raise RuleError(
+                path,
+                data.line,
+                "'url_section' must capture the section in a group named 'section'",
+                f"pattern {source!r}",
+            )
+        patterns.append(pattern)
+    return tuple(patterns)
 
 
 def builtin_rules_dir() -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .model import CleanWarning
 from .prefilter import RegexScreen
@@ -48,6 +48,27 @@ def url_host(url: str) -> str | None:
     if parts.scheme.lower() not in URL_SCHEMES:
         return None
     return host.rstrip(".") if host and "." in host else None
+
+
+def url_section(rule_file: RuleFile | None, url: str | None) -> str | None:
+    """The section a site's URL files an article under, by its rule file's `url_section`
+    ("/arab-world/4838091-..." is "Arab World"), or None."""
+    if rule_file is None or not rule_file.url_section or not url or url_host(url) is None:
+        return None
+    url = url.strip()
+    path = unquote(urlsplit(url if "//" in url else "//" + url).path)
+    for pattern in rule_file.url_section:
+        found = pattern.search(path)
+        if found and found.group("section"):
+            return section_name(found.group("section"))
+    return None
+
+
+def section_name(slug: str) -> str:
+    """A section's name from its slug in a URL: words split at hyphens and underscores, a
+    word in small letters capitalized ("arab-world": "Arab World", "Politics-": "Politics")."""
+    words = [w for w in re.split(r"[-_\s]+", slug) if w]
+    return " ".join(w[0].upper() + w[1:] if w.islower() else w for w in words)
 
 
 def parent_domains(host: str) -> list[str]:

@@ -153,6 +153,12 @@ def _parse(body: str, name: str = "x.com.yaml"):
             3,
         ),
         ("site: x.com\nlanguage: english\n", "ISO 639-1", 1),
+        (
+            "site: x.com\nurl_section: '^/([a-z]+)/'\n",
+            "'url_section' must capture the section in a group named 'section'",
+            1,
+        ),
+        ("site: x.com\nurl_section: '^/(?P<section>[a-z+/'\n", "bad regex in url_section", 1),
         ("- just\n- a list\n", "must be a mapping", 1),
     ],
 )

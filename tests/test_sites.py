@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.sites import parent_domains, url_host
+from cleaner.rules import parse_rule_file
+from cleaner.sites import parent_domains, section_name, url_host, url_section
 
 from conftest import GOLDEN
 
@@ -82,3 +83,40 @@ def test_url_host_and_parents():
     assert url_host("mailto:x@y.com") is None
     assert url_host("localhost") is None
     assert parent_domains("a.b.example.com") == ["a.b.example.com", "b.example.com", "example.com"]
+
+
+@pytest.mark.parametrize(
+    ("slug", "name"),
+    [
+        ("arab-world", "Arab World"),
+        ("Politics-", "Politics"),
+        ("sci_tech", "Sci Tech"),
+        ("Sci-Tech", "Sci Tech"),
+        ("GCC", "GCC"),
+        ("national", "National"),
+    ],
+)
+def test_section_name_from_a_url_slug(slug, name):
+    assert section_name(slug) == name
+
+
+def test_url_section_reads_the_path_of_a_site_address():
+    rules = parse_rule_file(
+        "site: x.com\nurl_section: ['^/(?!home/)(?P<section>[a-z]+(?:-[a-z]+)*)/\\d+-']\n",
+        "rules/x.com.yaml",
+    )
+    assert url_section(rules, "https://x.com/arab-world/4838091-a-story?ref=home") == "Arab World"
+    assert url_section(rules, "x.com/arab%2Dworld/4838091-a-story") == "Arab World"
+    for url in ("https://x.com/home/article/4205286/a-story", "not a url", "", None):
+        assert url_section(rules, url) is None
+    assert url_section(None, "https://x.com/world/1-a") is None
+
+
+def test_the_url_names_the_section_only_when_the_text_does_not(cleaner):
+    text = (GOLDEN / "thefinancialexpress.com.bd" / "001_e7747d4292e8f7db.txt").read_text()
+    url = "https://thefinancialexpress.com.bd/economy/bangladesh/a-story"
+    assert cleaner.clean(text, url=url).metadata.section == "World"  # the label in the text
+    aawsat = (GOLDEN / "english.aawsat.com" / "002_0441c39100e03f10.txt").read_text()
+    url = "https://english.aawsat.com/arab-world/4838091-iraq-us-led-coalition"
+    assert cleaner.clean(aawsat, url=url).metadata.section == "Arab World"
+    assert cleaner.clean(aawsat).metadata.section is None
