@@ -428,9 +428,7 @@ class Cleaner:
         return meta, warnings
 
 
-def _with_url_section(
-    result: CleanResult, resolution: Resolution, url: str | None
-) -> CleanResult:
+def _with_url_section(result: CleanResult, resolution: Resolution, url: str | None) -> CleanResult:
     """The section the site's URL names, when the text named none (see `url_section`)."""
     if result.metadata.section is None:
         result.metadata.section = url_section(resolution.rule_file, url)

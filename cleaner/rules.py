@@ -48,8 +48,10 @@ _FILE_KEYS = {
     "languages": "generic packs only: apply only to documents in these languages",
     "match": "domains, aliases and fingerprints that recognize the site",
     "disable": "ids of generic rules this site switches off",
-    "url_section": "regex (or list) searched in the path of an article's URL; its 'section' "
-    "group names the section when the text does not",
+    "url_section": "regex (or list) searched in the path of an article's URL on the site's "
+    "own hosts; its 'section' group names the section when the text does not",
+    "section_names": "how the site spells a section whose URL slug does not say it "
+    "(sci-tech: Sci-Tech)",
     "rules": "the rule list",
     "html": "per-site HTML selectors (see the HTML section of the README)",
 }
@@ -229,6 +231,7 @@ class RuleFile:
     rules: tuple[Rule, ...] = ()
     html: HtmlRules = field(default_factory=HtmlRules)
     url_section: tuple[regex.Pattern[str], ...] = ()
+    section_names: tuple[tuple[str, str], ...] = ()  # (URL slug, lower-cased; its name)
 
     @property
     def is_generic(self) -> bool:
@@ -595,7 +598,23 @@ def parse_rule_file(text: str, path: str) -> RuleFile:
         rules=rules,
         html=_compile_html(data.get("html"), path),
         url_section=_compile_url_section(data, path),
+        section_names=_section_names(data, path),
     )
+
+
+def _section_names(data: _Mapping, path: str) -> tuple[tuple[str, str], ...]:
+    """The `section_names` of a rule file: URL slugs and the names the site gives them."""
+    names = data.get("section_names", {}) or {}
+    if not isinstance(names, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in names.items()
+    ):
+        raise RuleError(
+            path,
+            data.line,
+            "'section_names' must map URL slugs to section names",
+            "e.g. section_names: {sci-tech: Sci-Tech}",
+        )
+    return tuple(sorted((slug.lower(), name.strip()) for slug, name in names.items()))
 
 
 def _compile_url_section(data: _Mapping, path: str) -> tuple[regex.Pattern[str], ...]:

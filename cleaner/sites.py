@@ -51,22 +51,29 @@ def url_host(url: str) -> str | None:
 
 
 def url_section(rule_file: RuleFile | None, url: str | None) -> str | None:
-    """The section a site's URL files an article under, by its rule file's `url_section`
-    ("/arab-world/4838091-..." is "Arab World"), or None."""
-    if rule_file is None or not rule_file.url_section or not url or url_host(url) is None:
+    """The section an address of the site itself files an article under, by its rule file's
+    `url_section` ("/arab-world/4838091-..." is "Arab World"), or None. Another host's
+    address (an archive's, a cache's) is not read, whatever its path."""
+    host = url_host(url) if rule_file is not None and rule_file.url_section and url else None
+    if rule_file is None or host is None:
         return None
-    url = url.strip()
+    own = (rule_file.site, *rule_file.domains, *rule_file.aliases)
+    if not any(candidate in own for candidate in parent_domains(host)):
+        return None
+    url = url.strip() if url else ""
     path = unquote(urlsplit(url if "//" in url else "//" + url).path)
     for pattern in rule_file.url_section:
         found = pattern.search(path)
         if found and found.group("section"):
-            return section_name(found.group("section"))
+            slug = found.group("section")
+            return dict(rule_file.section_names).get(slug.lower()) or section_name(slug)
     return None
 
 
 def section_name(slug: str) -> str:
     """A section's name from its slug in a URL: words split at hyphens and underscores, a
-    word in small letters capitalized ("arab-world": "Arab World", "Politics-": "Politics")."""
+    word in small letters capitalized ("arab-world": "Arab World", "Politics-": "Politics");
+    a rule file's `section_names` spells the others ("sci-tech": "Sci-Tech")."""
     words = [w for w in re.split(r"[-_\s]+", slug) if w]
     return " ".join(w[0].upper() + w[1:] if w.islower() else w for w in words)
 

@@ -159,6 +159,7 @@ def _parse(body: str, name: str = "x.com.yaml"):
             1,
         ),
         ("site: x.com\nurl_section: '^/(?P<section>[a-z+/'\n", "bad regex in url_section", 1),
+        ("site: x.com\nsection_names: [sci-tech]\n", "'section_names' must map URL slugs", 1),
         ("- just\n- a list\n", "must be a mapping", 1),
     ],
 )

@@ -109,6 +109,18 @@ def test_url_section_reads_the_path_of_a_site_address():
     assert url_section(rules, "x.com/arab%2Dworld/4838091-a-story") == "Arab World"
     for url in ("https://x.com/home/article/4205286/a-story", "not a url", "", None):
         assert url_section(rules, url) is None
+    # Another host's address is not the site's, whatever its path (an archive, a cache).
+    assert url_section(rules, "https://web.archive.org/world/1-https://x.com/world/1-a") is None
+    assert url_section(rules, "https://m.x.com/world/1-a") == "World"  # a host of the site
+
+
+def test_a_rule_file_spells_the_sections_its_slugs_do_not_say():
+    rules = parse_rule_file(
+        "site: x.com\nurl_section: '^/(?P<section>[a-z-]+)/'\nsection_names: {Sci-Tech: Sci-Tech}\n",
+        "rules/x.com.yaml",
+    )
+    assert url_section(rules, "https://x.com/sci-tech/a") == "Sci-Tech"
+    assert url_section(rules, "https://x.com/arab-world/a") == "Arab World"
     assert url_section(None, "https://x.com/world/1-a") is None
 
 
