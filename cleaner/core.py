@@ -9,6 +9,7 @@ the notes run in engine.py; this module plans them, settles the passes and assem
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -292,7 +293,7 @@ class Cleaner:
             )
             kept, doc.removed = tuple(range(len(lines))), {}
         removed = [doc.removed[i] for i in sorted(doc.removed)]
-        metadata, meta_warnings = self._metadata(removed)
+        metadata, meta_warnings = self._metadata(removed, [lines[i].no for i in kept])
         title = lines[kept[0]].text if kept else ""
         if word_count(title) > NO_HEADLINE_WORDS:
             warnings.append(
@@ -344,7 +345,10 @@ class Cleaner:
             if _has(again, "overcleaned"):
                 break
             removed = sorted(result.removed + again.removed, key=lambda r: r.line)
-            metadata, meta_warnings = self._metadata(removed)
+            gone = {removal.line for removal in removed}
+            metadata, meta_warnings = self._metadata(
+                removed, [line.no for line in lines if line.no not in gone]
+            )
             warnings = [w for w in result.warnings + again.warnings if w.code != "bad_date"]
             result = CleanResult(
                 title=again.title,
@@ -389,11 +393,14 @@ class Cleaner:
         size = sum(len(line.text) for line in lines)
         return Budget(self.time_budget + BUDGET_SECONDS_PER_MILLION_CHARS * size / 1_000_000)
 
-    def _metadata(self, removed: Sequence[Removal | Note]) -> tuple[Metadata, list[CleanWarning]]:
+    def _metadata(
+        self, removed: Sequence[Removal | Note], kept: Sequence[int] = ()
+    ) -> tuple[Metadata, list[CleanWarning]]:
         """Metadata from the named groups of the removals that survived (or of the notes): for
         a field of one value, a site rule's capture first (the site's own date line outranks a
         generic rule's reading of a date), then in line order; authors and captions in the
-        order of the text."""
+        order of the text. `kept` holds the numbers of the lines kept, which tell a caption
+        shown again from another picture's (see `_add_caption`)."""
         meta = Metadata()
         warnings = []
         for removal in sorted(removed, key=lambda r: r.rule in self._generic_ids):
@@ -415,6 +422,7 @@ class Cleaner:
             for field in sorted(TEXT_FIELDS & captured.keys()):
                 if getattr(meta, field) is None:
                     setattr(meta, field, captured[field])
+        last_copy: list[int] = []  # of each caption, the line of its last copy
         for removal in sorted(removed, key=lambda r: r.line):
             if not removal.captured:
                 continue
@@ -424,7 +432,8 @@ class Cleaner:
                     if name not in meta.authors:
                         meta.authors.append(name)
             if "caption" in captured:
-                _add_caption(meta.captions, Caption(captured["caption"], captured.get("credit")))
+                caption = Caption(captured["caption"], captured.get("credit"))
+                _add_caption(meta.captions, caption, last_copy, removal.line, kept)
         return meta, warnings
 
 
@@ -473,14 +482,42 @@ def _split_names(value: str) -> list[str]:
     return [n.strip() for n in names if n.strip()]
 
 
-def _add_caption(captions: list[Caption], new: Caption) -> None:
-    """Keep one caption per picture: a copy (or a prefix of one) merges, keeping the credit."""
+def _add_caption(
+    captions: list[Caption],
+    new: Caption,
+    last_copy: list[int] | None = None,
+    line: int = 0,
+    kept: Sequence[int] = (),
+) -> None:
+    """Keep one caption per picture: a copy merges, keeping the longer text and the credit.
+
+    A copy shown next to the first (nothing kept between them: `last_copy` holds each
+    caption's last line, `kept` the kept lines) has the same text, or one text is the start
+    of the other (alt text over its caption), whatever its credit. Further down, a copy has
+    the same text and no other credit: a name that opens a later caption ("Name (L) meets
+    ..."), or the same words credited to another agency, belong to another picture. Without
+    lines (an HTML page's figures) a copy is any caption whose text starts the other's.
+    """
     for i, old in enumerate(captions):
-        if old.text.startswith(new.text) or new.text.startswith(old.text):
-            longer = old.text if len(old.text) >= len(new.text) else new.text
-            captions[i] = Caption(longer, old.credit or new.credit)
-            return
+        if not (old.text.startswith(new.text) or new.text.startswith(old.text)):
+            continue
+        next_to = last_copy is None or not _kept_between(kept, last_copy[i], line)
+        other_credit = old.credit and new.credit and old.credit != new.credit
+        if not next_to and (old.text != new.text or other_credit):
+            continue
+        longer = old.text if len(old.text) >= len(new.text) else new.text
+        captions[i] = Caption(longer, old.credit or new.credit)
+        if last_copy is not None:
+            last_copy[i] = line
+        return
     captions.append(new)
+    if last_copy is not None:
+        last_copy.append(line)
+
+
+def _kept_between(kept: Sequence[int], first: int, last: int) -> bool:
+    """Whether a kept line lies between lines `first` and `last` (`kept` is sorted)."""
+    return bisect.bisect_right(kept, first) < bisect.bisect_left(kept, last)
 
 
 def clean(text: str, url: str | None = None, site: str | None = None) -> CleanResult:
