@@ -132,3 +132,32 @@ def test_the_url_names_the_section_only_when_the_text_does_not(cleaner):
     url = "https://english.aawsat.com/arab-world/4838091-iraq-us-led-coalition"
     assert cleaner.clean(aawsat, url=url).metadata.section == "Arab World"
     assert cleaner.clean(aawsat).metadata.section is None
+
+
+@pytest.mark.parametrize(
+    ("url", "section"),
+    [
+        ("https://english.aawsat.com/arab-world/4838091-iraq-coalition", "Arab World"),
+        ("https://english.aawsat.com/home/article/4205286/saudi-arabia-iran", None),
+        ("https://english.ahram.org.eg/NewsContent/1/64/496123/Egypt/Politics-/x.aspx", "Egypt"),
+        (
+            "https://english.ahram.org.eg/NewsContent/50/1201/526564/AlAhram-Weekly/World/x.aspx",
+            "World",
+        ),
+        ("https://english.ahram.org.eg/NewsContentP/3/502345/Business/x.aspx", "Business"),
+        ("https://english.ahram.org.eg/newscontent/6/52/539876/sports/omni-sport/x.aspx", "Sports"),
+        (
+            "https://english.ahram.org.eg/NewsContent/5/32/535678/Arts--Culture/Film/x.aspx",
+            "Arts & Culture",
+        ),
+        ("https://thefinancialexpress.com.bd/national/politics/ec-announces-schedule", "National"),
+        ("https://thefinancialexpress.com.bd/sci-tech/ai-chip-exports", "Sci-Tech"),
+        ("https://thefinancialexpress.com.bd/home/midland-bank-refutes", None),
+        ("https://thefinancialexpress.com.bd/print/750-bond-licence-holders", None),
+        ("https://www.dawn.com/news/1810981/us-strikes", None),
+        ("https://www.presstv.ir/Detail/2024/02/09/720311/Iraq-US", None),
+    ],
+)
+def test_the_built_in_sites_read_their_sections_from_their_addresses(cleaner, url, section):
+    site = cleaner.sites.resolve([], url, None).rule_file
+    assert url_section(site, url) == section
