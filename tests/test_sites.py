@@ -20,6 +20,7 @@ BODY = "A body paragraph that is long enough to be prose, and it says nothing ab
         ("https://images.dawn.com/news/1", "dawn.com"),  # alias
         ("https://english.dawn.com/x", "dawn.com"),  # english. falls through
         ("https://m.presstv.ir/Detail/2024/02/09/1", "presstv.ir"),
+        ("https://www.presstv.tv/Detail/2024/02/09/1", "presstv.ir"),  # a mirror its footer names
         ("https://english.aawsat.com/arab-world/4835", "english.aawsat.com"),
         ("https://www.english.aawsat.com/x", "english.aawsat.com"),
         ("https://english.ahram.org.eg/NewsContent/1/2/3.aspx", "english.ahram.org.eg"),
