@@ -345,9 +345,9 @@ class Cleaner:
             if _has(again, "overcleaned"):
                 break
             removed = sorted(result.removed + again.removed, key=lambda r: r.line)
-            gone = {removal.line for removal in removed}
+            removed_lines = {removal.line for removal in removed}
             metadata, meta_warnings = self._metadata(
-                removed, [line.no for line in lines if line.no not in gone]
+                removed, [line.no for line in lines if line.no not in removed_lines]
             )
             warnings = [w for w in result.warnings + again.warnings if w.code != "bad_date"]
             result = CleanResult(

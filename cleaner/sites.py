@@ -54,13 +54,13 @@ def url_section(rule_file: RuleFile | None, url: str | None) -> str | None:
     """The section an address of the site itself files an article under, by its rule file's
     `url_section` ("/arab-world/4838091-..." is "Arab World"), or None. Another host's
     address (an archive's, a cache's) is not read, whatever its path."""
-    host = url_host(url) if rule_file is not None and rule_file.url_section and url else None
-    if rule_file is None or host is None:
+    if rule_file is None or not rule_file.url_section or not url:
         return None
+    host = url_host(url)
     own = (rule_file.site, *rule_file.domains, *rule_file.aliases)
-    if not any(candidate in own for candidate in parent_domains(host)):
+    if host is None or not any(candidate in own for candidate in parent_domains(host)):
         return None
-    url = url.strip() if url else ""
+    url = url.strip()
     path = unquote(urlsplit(url if "//" in url else "//" + url).path)
     for pattern in rule_file.url_section:
         found = pattern.search(path)
