@@ -125,20 +125,21 @@ def _split_paren_credit(text: str) -> tuple[str, str]:
 
 
 def _credited_copy(
-    short: str, long: str, params: Mapping[str, Any], any_length: bool = False
+    short: str, long: str, params: Mapping[str, Any], taken: bool = False
 ) -> bool:
     """Whether `long` is `short` (maybe without its final stop) followed by a photo credit
-    (`short` has `min_words` words or more, unless `any_length`)."""
+    (`short` has `min_words` words or more, unless `taken`: a caption rule took `long`)."""
     if not long.startswith((short + " ", short + ". ")):  # the alt-text copy may lack the stop
         return False
     extra = long[len(short) :]
     return (
         # "Headline | Site" is a page title; a caption's sentence ends with its stop before
-        # its credit ("... in Karachi. — Photo by Fahim Siddiqi/White Star")
-        not (_TITLE_SUFFIX.match(extra) and not ends_like_sentence(short))
+        # its credit ("... in Karachi. — Photo by Fahim Siddiqi/White Star"), unless a caption
+        # rule read the credit ("... Lakshmi Chowk — Photo by Murtaza Ali/White Star")
+        not (_TITLE_SUFFIX.match(extra) and not ends_like_sentence(short) and not taken)
         # a sentence said again and carried on is prose; a caption's credit is not one
         and (looks_like_caption(long) or not ends_like_sentence(extra))
-        and (any_length or word_count(short) >= params["min_words"])
+        and (taken or word_count(short) >= params["min_words"])
         and word_count(long) - word_count(short) <= params["max_credit_words"]
     )
 
