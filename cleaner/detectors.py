@@ -124,9 +124,7 @@ def _split_paren_credit(text: str) -> tuple[str, str]:
     return (found["caption"], found["credit"]) if found else (text, "")
 
 
-def _credited_copy(
-    short: str, long: str, params: Mapping[str, Any], taken: bool = False
-) -> bool:
+def _credited_copy(short: str, long: str, params: Mapping[str, Any], taken: bool = False) -> bool:
     """Whether `long` is `short` (maybe without its final stop) followed by a photo credit
     (`short` has `min_words` words or more, unless `taken`: a caption rule took `long`)."""
     if not long.startswith((short + " ", short + ". ")):  # the alt-text copy may lack the stop

@@ -306,9 +306,11 @@ def _drop(element: etree._Element) -> None:
 
 
 def _standalone(element: etree._Element) -> etree._Element:
-    """The body element alone in a fresh <html><body>, so extraction sees nothing else."""
-    page = lxml.html.document_fromstring("<html><body></body></html>")
-    page.body.append(element)  # moves it; the rest of the page is no longer needed
+    """The body element alone in a fresh page, so extraction sees nothing else. It goes in an
+    <article>: a <div> straight under <body> loses its headings and lists to trafilatura,
+    which reads them as the page's furniture."""
+    page = lxml.html.document_fromstring("<html><body><article></article></body></html>")
+    page.body[0].append(element)  # moves it; the rest of the page is no longer needed
     return page
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner, CleanError
-from cleaner.html import choose_headline, main_text, parse_html, split_caption
+from cleaner.html import choose_headline, extract, main_text, parse_html, split_caption
 from cleaner.rules import RuleError, parse_rule_file
 
 from conftest import GOLDEN
@@ -71,6 +71,31 @@ def test_strip_body_and_title_selectors(site_cleaner: Cleaner) -> None:
     stripped = [r for r in result.removed if r.rule == "example.org.html.strip"]
     assert [r.line for r in stripped] == [0, 0]
     assert "Share this story" in stripped[0].text and "Flooding" in stripped[1].text
+
+
+def test_the_selected_body_keeps_its_crossheads_and_lists() -> None:
+    """The body a selector picks is extracted as an article: trafilatura drops the headings
+    and lists of a <div> it finds straight under <body> when its class says nothing of
+    content ("article", a redesign's "x7f2")."""
+    rules = parse_rule_file(SITE_RULES.replace("div.story-body", "div.x7f2"), "example.org.yaml")
+    story = f"""
+    <h1 class="story-title">Council approves transport plan</h1>
+    <div class="x7f2">
+      <p>{PARA}</p>
+      <h3>What changes for commuters</h3>
+      <p>{PARA2}</p>
+      <ul><li>Three new bus lines from the station;</li><li>A tram extension to the port.</li></ul>
+      <p>{PARA3}</p>
+    </div>"""
+    page_text = extract(page(story), "https://example.org/news/2", rules.html, rules.site).text
+    assert page_text.splitlines() == [
+        PARA,
+        "What changes for commuters",
+        PARA2,
+        "- Three new bus lines from the station;",
+        "- A tram extension to the port.",
+        PARA3,
+    ]
 
 
 def test_body_json_field_has_no_headline(site_cleaner: Cleaner) -> None:
