@@ -147,7 +147,10 @@ def story_start(doc: Doc, marker: int) -> int:
     """Index of the headline of the story whose header block holds `marker`.
 
     Walks back over lines already removed (captions, logos) and lines shown twice in a row
-    (caption copies) to the line that opens the block.
+    (caption copies) to the line that opens the block. When that line is a paragraph (not
+    a question: a headline may ask one) under another paragraph, the block lost its headline
+    (an HTML extraction drops the next story's <h2>): the story starts at the marker, and the
+    paragraph is the text's.
     """
     index = marker - 1
     while index > 0:
@@ -156,6 +159,14 @@ def story_start(doc: Doc, marker: int) -> int:
         if doc.is_kept(index) and not echoed:
             break
         index -= 1
+    above = next((i for i in range(index - 1, -1, -1) if doc.is_kept(i)), None)
+    if (
+        above is not None
+        and is_body_like(doc.lines[index].text)
+        and not doc.lines[index].text.rstrip("\"”’')").endswith("?")
+        and is_body_like(doc.lines[above].text)
+    ):
+        return marker
     return index
 
 

@@ -28,6 +28,7 @@ HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines above
 TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
 BODY_MIN_WORDS = 8  # a body paragraph has at least this many words...
 BODY_MIN_CHARS_UNSPACED = 25  # (or characters, in a script written without spaces)
+HEADLINE_MAX_WORDS = 25  # a headline or a crosshead is no longer
 _SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？")  # ...and ends like a sentence,
 _CLOSERS = "\"”’'»)」』）"  # maybe followed by closing quotes or a bracket
 # Scripts written without spaces between words: Chinese, Japanese, Thai, Lao, Myanmar, Khmer.
@@ -257,7 +258,9 @@ def is_headline_like(text: str) -> bool:
     """A short line that does not end like a sentence (nor a quoted one: '... dying.”'): a
     headline or a crosshead."""
     words = word_count(text)
-    return 2 <= words <= 25 and not text.endswith((",", ";", ":")) and not ends_like_sentence(text)
+    if not 2 <= words <= HEADLINE_MAX_WORDS:
+        return False
+    return not text.endswith((",", ";", ":")) and not ends_like_sentence(text)
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
