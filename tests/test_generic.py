@@ -52,6 +52,7 @@ HEADLINE = {
 # Lines that look like furniture at first sight but are body text: they must stay.
 TRAPS = [
     ("en", "Share prices rose 4 percent after the announcement, traders said."),
+    ("en", "Share this burden"),  # a column's crosshead
     ("en", "By the end of the month, the work should be finished."),
     ("en", "By Tuesday evening, Most Residents Had Left"),
     ("en", "Photo evidence presented in court showed the damaged wall."),
@@ -81,6 +82,8 @@ TRAPS = [
 # Furniture lines, one per language and shape, that generic rules must remove.
 FURNITURE = [
     ("en", "Share on WhatsApp", "en.share-prompt"),
+    ("en", "Share this article on Facebook", "en.share-prompt"),
+    ("en", "SHARE THIS:", "en.share-prompt"),
     ("en", "Follow us on Instagram", "en.follow-us"),
     ("en", "Story continues below advertisement", "en.advertisement"),
     ("en", "READ: Mayor defends new budget", "en.teaser"),
