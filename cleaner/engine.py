@@ -87,6 +87,8 @@ def apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext]) 
         found = screen.candidates(line.text)
         if not found.rules:  # most body paragraphs
             continue
+        if found.doubled and not doc.doubled(index):
+            continue  # a rule for a caption shown twice, on a line shown once (any paragraph)
         context = (
             line.text,
             line.blank_after,

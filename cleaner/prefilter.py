@@ -43,6 +43,7 @@ _INSIDE_UNSUPPORTED = set("WDSB")  # negated classes inside a class: not transla
 _NONE: frozenset[int] = frozenset()
 _BOUND = re.compile(r"\{(\d*)(?:,\d*)?\}")  # {m}, {m,}, {m,n}; "{" alone is a literal
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
+ANSWERS_KEPT = 4096  # distinct sets of candidate rules a LineScreen keeps built
 _UNSUPPORTED = ("(?>", "(?P=", "(?(", "(?|")  # atomic groups, backreferences, conditionals
 
 
@@ -282,6 +283,7 @@ class Candidates:
     tail: bool = False
     previous: bool = False
     next: bool = False
+    doubled: bool = False  # every line rule of them needs the line shown twice (Doc.doubled)
 
 
 NO_CANDIDATES = Candidates()
@@ -330,6 +332,9 @@ class LineScreen:
                 table.setdefault(line, set()).add(position)
         # A cleaning pass over the kept lines asks about the same lines again.
         self.candidates = functools.lru_cache(maxsize=LINE_CACHE_SIZE)(self._candidates)
+        # Many lines get the same answer (a site rule for any caption shown twice, on every
+        # paragraph): it is built once.
+        self._answers: dict[tuple[tuple[int, ...], frozenset[str]], Candidates] = {}
 
     def may_match(self, rule_id: str, text: str) -> bool:
         """Whether a structural rule of the plan may match `text`: the answer the line rules
@@ -356,14 +361,26 @@ class LineScreen:
                     hits.add(positions[i])
                 else:
                     others.add(owner[i])
-        if not hits:
-            return Candidates(others=frozenset(others)) if others else NO_CANDIDATES
-        order = sorted(hits)
+        if not hits and not others:
+            return NO_CANDIDATES
+        key = (tuple(sorted(hits)), frozenset(others))
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answer(*key)
+            if len(self._answers) < ANSWERS_KEPT:  # a bound, whatever the batch holds
+                self._answers[key] = answer
+        return answer
+
+    def _answer(self, order: tuple[int, ...], others: frozenset[str]) -> Candidates:
+        """The candidates of the rules at positions `order` (sorted) and the other rules."""
+        if not order:
+            return Candidates(others=others)
         uses = 0
         for i in order:
             uses |= self._uses[i]
+        rules = tuple(self.rules[i] for i in order if not self.rules[i].is_note)
         return Candidates(
-            rules=tuple(self.rules[i] for i in order if not self.rules[i].is_note),
+            rules=rules,
             notes=tuple(self.rules[i] for i in order if self.rules[i].is_note),
             head=bool(uses & _HEAD),
             lead=bool(uses & _LEAD),
@@ -372,7 +389,8 @@ class LineScreen:
             previous=bool(uses & _PREVIOUS),
             next=bool(uses & _NEXT),
             list=bool(uses & _LIST),
-            others=frozenset(others),
+            doubled=bool(rules) and all(rule.doubled for rule in rules),
+            others=others,
         )
 
 

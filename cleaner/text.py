@@ -29,6 +29,7 @@ TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
 BODY_MIN_WORDS = 8  # a body paragraph has at least this many words...
 BODY_MIN_CHARS_UNSPACED = 25  # (or characters, in a script written without spaces)
 HEADLINE_MAX_WORDS = 25  # a headline or a crosshead is no longer
+_COPY_LENGTHS = range(-4, 5)  # how much longer a copy of a line may be (a bullet, a stop)
 _SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？")  # ...and ends like a sentence,
 _CLOSERS = "\"”’'»)」』）"  # maybe followed by closing quotes or a bracket
 # Scripts written without spaces between words: Chinese, Japanese, Thai, Lao, Myanmar, Khmer.
@@ -177,10 +178,13 @@ class Doc:
     def doubled(self, index: int) -> bool:
         """Whether the line above or below line `index` repeats it (a caption the scraped page
         shows twice, one copy under the other)."""
-        key = comparable(self.lines[index].text)
+        text = self.lines[index].text
+        near = [self.lines[i].text for i in (index - 1, index + 1) if 0 <= i < len(self.lines)]
+        if text in near:
+            return True  # most copies
+        key = comparable(text)  # a copy may differ in case, a bullet or a final stop
         return any(
-            0 <= near < len(self.lines) and comparable(self.lines[near].text) == key
-            for near in (index - 1, index + 1)
+            len(other) - len(text) in _COPY_LENGTHS and comparable(other) == key for other in near
         )
 
     def in_opening(self, index: int) -> bool:
