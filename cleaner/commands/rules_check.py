@@ -159,14 +159,15 @@ def screen_misses(cleaner: Cleaner, case: GoldenCase, lines: list[Line]) -> list
 
 def unscreened(cleaner: Cleaner, bodies: list[str]) -> list[tuple[str, float]]:
     """Line rules whose regex would run on at least UNSCREENED_SHARE of the body paragraphs:
-    the RE2 screen names them and no `max_words` turns the paragraph away first."""
+    the RE2 screen names them and no `max_words` turns the paragraph away first (a `doubled`
+    rule is tried only on a line shown twice, which a paragraph is not)."""
     if not bodies:
         return []
     runs: Counter[str] = Counter()
     for text in bodies:
         for rule_id in cleaner.screened_rules(text):
-            limit = cleaner.rules_by_id[rule_id].max_words
-            if limit is None or word_count(text) <= limit:
+            rule = cleaner.rules_by_id[rule_id]
+            if not rule.doubled and (rule.max_words is None or word_count(text) <= rule.max_words):
                 runs[rule_id] += 1
     shares = ((rule_id, count / len(bodies)) for rule_id, count in sorted(runs.items()))
     return [(rule_id, share) for rule_id, share in shares if share >= UNSCREENED_SHARE]
