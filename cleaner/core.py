@@ -201,15 +201,21 @@ class Cleaner:
             budget=budget,
         )
         result = self._noted(lines, resolution, result, budget)
-        result = _with_url_section(result, resolution, url or page.url)
         meta = result.metadata
+        # What the text's lines said first, then the page's markup, then its URL.
         meta.published = meta.published or page.published
-        meta.authors = meta.authors or page.authors
-        caption_rules = [
-            r
-            for r in self.rules_for(resolution.rule_file, result.language)
-            if r.action == "caption"
-        ]
+        meta.modified = meta.modified or page.modified
+        meta.section = meta.section or page.section
+        result = _with_url_section(result, resolution, url or page.url)
+        rules = self.rules_for(resolution.rule_file, result.language)
+        if not meta.authors:
+            for name in page.authors:
+                house = _house_byline(name, rules)
+                if house is None:
+                    meta.authors.append(name)
+                elif meta.agency is None:  # a wire's name as the page's author
+                    meta.agency = house.get("agency")
+        caption_rules = [r for r in rules if r.action == "caption"]
         for caption in page.captions:
             _add_caption(meta.captions, split_caption(caption, caption_rules))
         result.removed[:0] = page.stripped  # blocks removed from the page itself (line 0)
@@ -442,6 +448,22 @@ def _with_url_section(result: CleanResult, resolution: Resolution, url: str | No
     if result.metadata.section is None:
         result.metadata.section = url_section(resolution.rule_file, url)
     return result
+
+
+def _house_byline(name: str, rules: Iterable[Rule]) -> dict[str, str] | None:
+    """What a byline rule reads from a page's author when it is no person: the newsroom
+    ("FE Report", "Our Correspondent") or a wire ("Reuters", read as the agency). None for
+    a person's name."""
+    for rule in rules:
+        if rule.kind != "byline" or rule.action != "drop":
+            continue
+        if any("authors" in pattern.groupindex for pattern in rule.patterns):
+            continue
+        for pattern in rule.patterns:
+            found = pattern.fullmatch(name)
+            if found:
+                return {k: v for k, v in found.groupdict().items() if v}
+    return None
 
 
 def _check_hints(url: object, site: object) -> None:

@@ -68,6 +68,9 @@ _DATE_META = (
     "date",
     "dc.date.issued",
 )
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
+_SECTION_META = ("article:section",)
+_SITE_NAME_META = ("og:site_name", "application-name")
 _AUTHOR_META = ("author", "article:author")
 # Slower whole-tree lookups, run only when the JSON-LD and <meta> tags name no author.
 _AUTHOR_XPATHS = ('//*[@itemprop="author"]//*[@itemprop="name"]', '//a[@rel="author"]')
@@ -140,6 +143,8 @@ class Extracted:
     published: str | None
     authors: list[str]
     captions: list[str]
+    modified: str | None = None
+    section: str | None = None
     language: str | None = None  # the page's declared <html lang>, primary subtag
     warnings: list[CleanWarning] = field(default_factory=list)
     stripped: list[Removal] = field(default_factory=list)  # blocks removed from the page
@@ -201,7 +206,7 @@ def extract(
     rules = site_rules or HtmlRules()
     # Headline, date and authors are read before stripping: a selector may remove them.
     titles = [t for t in (_first_text(tree, rules.title),) if t] or page_titles(tree)
-    published, authors = page_dates_and_authors(tree)
+    facts = page_facts(tree)
     language = _declared_language(tree)
     for element in list(tree.iter(*_NON_TEXT)):
         _drop(element)
@@ -232,7 +237,17 @@ def extract(
         language = None
     title = choose_headline(titles, text)
     return Extracted(
-        text, title, published, authors, captions, language, warnings, stripped, page_url
+        text,
+        title,
+        facts.published,
+        facts.authors,
+        captions,
+        facts.modified,
+        facts.section,
+        language,
+        warnings,
+        stripped,
+        page_url,
     )
 
 
@@ -375,32 +390,82 @@ def _strip_site_suffix(title: str) -> str:
     return title
 
 
-def page_dates_and_authors(tree: etree._Element) -> tuple[str | None, list[str]]:
-    """Publication date (ISO 8601) and authors from JSON-LD, meta tags and microdata.
+@dataclass(frozen=True)
+class PageFacts:
+    """What a page says of its article in its markup: JSON-LD, meta tags, microdata."""
 
-    Sources are tried in order and the first that gives anything wins, so a sidebar's
-    author links never add to the article's own byline.
+    published: str | None = None  # ISO 8601
+    modified: str | None = None
+    section: str | None = None
+    authors: list[str] = field(default_factory=list)
+
+
+def page_facts(tree: etree._Element) -> PageFacts:
+    """Dates, section and authors from JSON-LD, meta tags and microdata.
+
+    For each field, sources are tried in order and the first that gives anything wins, so a
+    sidebar's author links never add to the article's own byline. The publisher is no
+    author: a JSON-LD author that is an Organization, or a name that is the site's own
+    ("Asharq Al-Awsat", "Dawn.com"), is left out.
     """
     ld = _json_ld(tree)
     meta = _meta_tags(tree)
-    ld_date = ld.get("datePublished")
-    raw_dates: list[str] = [ld_date] if isinstance(ld_date, str) else []
-    raw_dates += [meta[key] for key in _DATE_META if key in meta]
-    raw_dates += [str(t.get("datetime")) for t in tree.iter("time") if t.get("datetime")]
-    published = next((d for d in map(_iso_date, raw_dates) if d), None)
+    published = _first_date(ld.get("datePublished"), meta, _DATE_META)
+    if published is None:
+        dates = (str(t.get("datetime")) for t in tree.iter("time") if t.get("datetime"))
+        published = next((d for d in map(_iso_date, dates) if d), None)
+    section = ld.get("articleSection")
+    if isinstance(section, list):
+        section = next((s for s in section if isinstance(s, str)), None)
+    if not isinstance(section, str) or not section.strip():
+        section = next((meta[key] for key in _SECTION_META if key in meta), None)
+    publisher = ld.get("publisher")
+    houses = {
+        _name_key(name)
+        for name in (
+            *(meta[key] for key in _SITE_NAME_META if key in meta),
+            publisher.get("name") if isinstance(publisher, dict) else None,
+        )
+        if isinstance(name, str)
+    }
     sources: list[Iterable[str]] = [
         _ld_authors(ld.get("author")),
         [meta[key] for key in _AUTHOR_META if key in meta],
     ]
     sources += [(_text(e) for e in tree.xpath(xpath)) for xpath in _AUTHOR_XPATHS]
+    authors: list[str] = []
     for names in sources:  # generators: a later source is only searched when needed
-        authors: list[str] = []
         for name in (" ".join(str(n).split()) for n in names):
-            if name and len(name) <= MAX_AUTHOR_CHARS and "://" not in name and name not in authors:
+            if (
+                name
+                and len(name) <= MAX_AUTHOR_CHARS
+                and "://" not in name
+                and _name_key(name) not in houses
+                and name not in authors
+            ):
                 authors.append(name)
         if authors:
-            return published, authors[:MAX_AUTHORS]
-    return published, []
+            break
+    return PageFacts(
+        published=published,
+        modified=_first_date(ld.get("dateModified"), meta, _MODIFIED_META),
+        section=" ".join(section.split()) if isinstance(section, str) else None,
+        authors=authors[:MAX_AUTHORS],
+    )
+
+
+def _first_date(ld_value: object, meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    """The first readable date of a JSON-LD value and the meta tags `keys`, as ISO 8601."""
+    raw = [ld_value] if isinstance(ld_value, str) else []
+    raw += [meta[key] for key in keys if key in meta]
+    return next((d for d in map(_iso_date, raw) if d), None)
+
+
+def _name_key(name: str) -> str:
+    """A name to compare with the site's: letters and digits only, case-folded, no web
+    suffix ("DAWN.COM" and "Dawn.com" are "dawn"; "Press TV" and "PressTV" alike)."""
+    key = "".join(char for char in name.casefold() if char.isalnum())
+    return key.removesuffix("com") if name.casefold().endswith(".com") else key
 
 
 def canonical_url(tree: etree._Element) -> str | None:
@@ -459,6 +524,8 @@ def _ld_authors(value: object) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
+        if "Organization" in str(value.get("@type", "")):
+            return []  # the publisher, or a wire: no person's byline
         name = value.get("name")
         return [name] if isinstance(name, str) else []
     if isinstance(value, list):

@@ -200,6 +200,63 @@ def test_meta_tags_give_date_and_author_without_json_ld(site_cleaner: Cleaner) -
     assert result.metadata.authors == ["Sam Reporter"]
 
 
+def test_page_markup_gives_modified_date_and_section(site_cleaner: Cleaner) -> None:
+    ld = {
+        "@type": "NewsArticle",
+        "datePublished": "2024-03-05T10:30:00+01:00",
+        "dateModified": "2024-03-05T16:05:00+01:00",
+        "articleSection": ["Transport", "Local"],
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+    body = f"<h1>Council approves plan</h1><div><p>{PARA}</p><p>{PARA2}</p></div>"
+    meta = site_cleaner.clean_html(page(body, head=head)).metadata
+    assert meta.modified == "2024-03-05T16:05:00+01:00"
+    assert meta.section == "Transport"
+    head = (
+        "<meta property='article:modified_time' content='2024-02-09T11:00:00Z'>"
+        "<meta property='article:section' content='Middle East'>"
+    )
+    meta = site_cleaner.clean_html(page(body, head=head)).metadata
+    assert (meta.modified, meta.section) == ("2024-02-09T11:00:00+00:00", "Middle East")
+
+
+@pytest.mark.parametrize(
+    "author",
+    [
+        {"@type": "Organization", "name": "Example News"},
+        {"@type": "Person", "name": "EXAMPLE NEWS"},  # the site's own name, as og:site_name
+        "Example.com",
+    ],
+)
+def test_the_publisher_is_no_author(site_cleaner: Cleaner, author: object) -> None:
+    ld = {"@type": "NewsArticle", "author": author, "publisher": {"name": "Example News"}}
+    head = (
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+        "<meta property='og:site_name' content='Example'>"
+    )
+    body = f"<h1>Council approves plan</h1><div><p>{PARA}</p><p>{PARA2}</p></div>"
+    assert site_cleaner.clean_html(page(body, head=head)).metadata.authors == []
+
+
+@pytest.mark.parametrize(
+    ("url", "author", "authors", "agency"),
+    [
+        ("https://thefinancialexpress.com.bd/national/x", "FE Report", [], None),
+        ("https://thefinancialexpress.com.bd/national/x", "Jubair Hasan", ["Jubair Hasan"], None),
+        ("https://www.dawn.com/news/1/x", "Reuters", [], "Reuters"),
+    ],
+)
+def test_a_newsroom_or_wire_as_page_author_is_no_person(
+    cleaner: Cleaner, url: str, author: str, authors: list[str], agency: str | None
+) -> None:
+    """A page's author that a site's byline rule reads as its newsroom is left out; a wire
+    becomes the agency."""
+    head = f"<meta name='author' content='{author}'>"
+    body = f"<h1>Council approves plan</h1><div><p>{PARA}</p><p>{PARA2}</p></div>"
+    meta = cleaner.clean_html(page(body, head=head), url=url).metadata
+    assert (meta.authors, meta.agency) == (authors, agency)
+
+
 def test_figcaption_goes_to_captions_with_its_credit(cleaner: Cleaner) -> None:
     caption = "Police gather at the site of a burned vehicle in east Baghdad. (AP Photo/Jane Roe)"
     body = (
