@@ -216,14 +216,10 @@ def extract(
             _strip(element, HTML_STRIP_RULE.format(site=site), "other", stripped)
     for element in link_lists(tree):
         _drop(element)
+    body = next((hits[0] for s in rules.body if (hits := _select(tree, s))), None)
     # After stripping: a stripped block (a glued next story) takes its captions with it.
-    captions = [c for c in (_text(f) for f in tree.iter("figcaption")) if c]
-    root = tree
-    for selector in rules.body:
-        selected = _select(tree, selector)
-        if selected:
-            root = _standalone(selected[0])
-            break
+    captions = [c for c in (_text(f) for f in _figcaptions(tree, body)) if c]
+    root = tree if body is None else _standalone(body)
     options = {**DEFAULT_EXTRACT_OPTIONS, **dict(rules.extract)}
     try:
         text = main_text(root, url, options)
@@ -318,6 +314,20 @@ def _drop(element: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + element.tail
     parent.remove(element)
+
+
+def _figcaptions(tree: etree._Element, body: etree._Element | None) -> list[etree._Element]:
+    """The page's <figcaption> elements; with a selected body, those in it and above it (a
+    header picture's), not those under it (a next story's, a sidebar's)."""
+    if body is None:
+        return list(tree.iter("figcaption"))
+    above: list[etree._Element] = []
+    for element in tree.iter():  # in document order: what comes before the body is above it
+        if element is body:
+            break
+        if element.tag == "figcaption":
+            above.append(element)
+    return above + list(body.iter("figcaption"))
 
 
 def _standalone(element: etree._Element) -> etree._Element:

@@ -270,6 +270,22 @@ def test_figcaption_goes_to_captions_with_its_credit(cleaner: Cleaner) -> None:
     assert all("Police gather" not in p for p in result.paragraphs)
 
 
+def test_captions_under_the_selected_body_are_another_storys(site_cleaner: Cleaner) -> None:
+    story = f"""
+    <h1 class="story-title">Council approves transport plan</h1>
+    <figure><img src="a.jpg"><figcaption>The council chamber on Monday.</figcaption></figure>
+    <div class="story-body"><p>{PARA}</p>
+      <figure><img src="b.jpg"><figcaption>A tram at the port terminus.</figcaption></figure>
+      <p>{PARA2}</p></div>
+    <div class="next"><figure><img src="c.jpg"><figcaption>Floods on the coastal road.</figcaption>
+    </figure></div>"""
+    captions = site_cleaner.clean_html(page(story), url="https://example.org/n/3").metadata.captions
+    assert [c.text for c in captions] == [
+        "The council chamber on Monday.",
+        "A tram at the port terminus.",
+    ]
+
+
 def test_split_caption_without_rules_keeps_the_text() -> None:
     assert split_caption("A plain caption", []).text == "A plain caption"
 
