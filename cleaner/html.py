@@ -218,7 +218,12 @@ def extract(
         _drop(element)
     body = next((hits[0] for s in rules.body if (hits := _select(tree, s))), None)
     # After stripping: a stripped block (a glued next story) takes its captions with it.
-    captions = [c for c in (_text(f) for f in _figcaptions(tree, body)) if c]
+    marked = {e for selector in rules.captions for e in _select(tree, selector)}
+    caption_elements = _captions(tree, body, marked)
+    captions = [c for c in (_text(e) for e in caption_elements) if c]
+    for element in caption_elements:
+        if element in marked:
+            _drop(element)  # its text is a caption's, not the article's
     root = tree if body is None else _standalone(body)
     options = {**DEFAULT_EXTRACT_OPTIONS, **dict(rules.extract)}
     try:
@@ -316,18 +321,26 @@ def _drop(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _figcaptions(tree: etree._Element, body: etree._Element | None) -> list[etree._Element]:
-    """The page's <figcaption> elements; with a selected body, those in it and above it (a
-    header picture's), not those under it (a next story's, a sidebar's)."""
-    if body is None:
-        return list(tree.iter("figcaption"))
-    above: list[etree._Element] = []
-    for element in tree.iter():  # in document order: what comes before the body is above it
+def _captions(
+    tree: etree._Element, body: etree._Element | None, marked: set[etree._Element]
+) -> list[etree._Element]:
+    """The page's captions, in document order: <figcaption> elements and those the site's
+    `captions` selectors mark. With a selected body, those in it and above it (a header
+    picture's), not those under it (a next story's, a sidebar's)."""
+    found: list[etree._Element] = []
+    in_body = body is None
+    for element in tree.iter():
         if element is body:
-            break
-        if element.tag == "figcaption":
-            above.append(element)
-    return above + list(body.iter("figcaption"))
+            in_body = True
+        elif body is not None and in_body and not _within(element, body):
+            break  # past the body
+        if element.tag == "figcaption" or element in marked:
+            found.append(element)
+    return found
+
+
+def _within(element: etree._Element, ancestor: etree._Element) -> bool:
+    return any(parent is ancestor for parent in element.iterancestors())
 
 
 def _standalone(element: etree._Element) -> etree._Element:

@@ -66,6 +66,8 @@ _HTML_KEYS = {
     "strip": "CSS selectors removed before extraction",
     "body": "CSS selectors for the article body, tried in order",
     "title": "CSS selectors for the headline, tried in order",
+    "captions": "CSS selectors of captions that are no <figcaption>: read into the captions "
+    "and removed from the text",
     "extract": "trafilatura options for this site",
 }
 # trafilatura options a site may set in `html.extract` (all booleans).
@@ -211,6 +213,7 @@ class HtmlRules:
     strip: tuple[Selector, ...] = ()
     body: tuple[Selector, ...] = ()
     title: tuple[Selector, ...] = ()
+    captions: tuple[Selector, ...] = ()
     extract: tuple[tuple[str, Any], ...] = ()
 
 
@@ -510,6 +513,7 @@ def _compile_html(data: Any, path: str) -> HtmlRules:
         strip=selectors("strip"),
         body=selectors("body"),
         title=selectors("title"),
+        captions=selectors("captions"),
         extract=tuple(sorted(extract.items())),
     )
 

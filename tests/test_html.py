@@ -286,6 +286,18 @@ def test_captions_under_the_selected_body_are_another_storys(site_cleaner: Clean
     ]
 
 
+def test_a_sites_caption_selectors_mark_captions_that_are_no_figcaption() -> None:
+    rules = parse_rule_file(SITE_RULES + "  captions: ['p.pic-title']\n", "example.org.yaml")
+    story = f"""
+    <h1 class="story-title">Council approves transport plan</h1>
+    <div class="story-body"><p>{PARA}</p>
+      <p><img src="b.jpg"></p><p class="pic-title">A tram at the port terminus (Photo by Jane Roe)</p>
+      <p>{PARA2}</p></div>"""
+    found = extract(page(story), "https://example.org/n/4", rules.html, rules.site)
+    assert found.text.splitlines() == [PARA, PARA2]
+    assert found.captions == ["A tram at the port terminus (Photo by Jane Roe)"]
+
+
 def test_split_caption_without_rules_keeps_the_text() -> None:
     assert split_caption("A plain caption", []).text == "A plain caption"
 
