@@ -148,7 +148,7 @@ def _echo_removals(doc: Doc, rule: Rule, short: int, long: int) -> Removals:
     caption = doc.lines[short].text
     credited = doc.is_kept(long)
     extra = doc.lines[long].text[len(caption) :]
-    credit = _CREDIT_LABEL.sub("", extra.lstrip(". ").rstrip()) if credited else ""
+    credit = _CREDIT_LABEL.sub("", extra.lstrip(". —–").rstrip()) if credited else ""
     return [
         _removal(doc, j, rule, caption=caption if credited else "", credit=credit)
         for j in sorted((short, long))

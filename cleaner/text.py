@@ -20,7 +20,16 @@ if TYPE_CHECKING:
 # signed agreements run to 18 and more).
 LIST_ITEMS_MAX = 40
 LIST_BULLETS = "-–•*·"  # the marks of a bulleted list's items
-_CREDITED_SENTENCE = re.compile(r"[.!?][”\"’']?\s+\([^()]{1,60}\)$")  # "... 2025. (SPA)"
+# A sentence and its credit: a caption, no list item. A bracket ("... 2025. (SPA)"), or a
+# picture's credit after a dash ("... district.—Photo by Umair Ali", "— Reuters/File"); a
+# dash and a name may attribute a statement ("... circumstances. — Foreign Office").
+_PICTURE_CREDIT = (
+    r"(?:Photos? (?:by|courtesy)\b|Photo:|Screengrab|Screenshot)[^—]{0,60}"
+    r"|[^—]{0,40}/(?:File|White Star)"
+)
+_CREDITED_SENTENCE = re.compile(
+    rf"[.!?][”\"’']?(?:\s+\([^()]{{1,60}}\)|\s*—\s*(?:{_PICTURE_CREDIT}))$"
+)
 # Removed lines that end a list above them: a picture's caption, the page's footer or share
 # bar, another story.
 _LIST_ENDS = frozenset({"caption", "footer", "share", "other-story", "signature"})

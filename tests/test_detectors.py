@@ -213,6 +213,12 @@ def test_caption_copy_without_final_stop_is_echoed(generic):
     assert result.metadata.captions[0].credit == "Collected"
 
 
+def test_a_credit_after_a_dash_comes_without_the_dash(generic):
+    cap = "Children outside the old school building in 2022"
+    result = generic.clean(f"Headline\n\n{P1}\n\n{cap}\n{cap}. — Family archives\n\n{P1}!")
+    assert result.metadata.captions[0].credit == "Family archives"
+
+
 def test_seed_loses_glued_story_with_site_rule_switched_off(tmp_path):
     """The aawsat seed, with its boundary rule removed, still loses the June 2025 story to the
     generic detector (which the real site file switches off: its boundary rule suffices)."""
