@@ -327,20 +327,19 @@ def _captions(
     """The page's captions, in document order: <figcaption> elements and those the site's
     `captions` selectors mark. With a selected body, those in it and above it (a header
     picture's), not those under it (a next story's, a sidebar's)."""
-    found: list[etree._Element] = []
-    in_body = body is None
-    for element in tree.iter():
+
+    def is_caption(element: etree._Element) -> bool:
+        return element.tag == "figcaption" or element in marked
+
+    if body is None:
+        return [e for e in tree.iter() if is_caption(e)]
+    above: list[etree._Element] = []
+    for element in tree.iter():  # in document order: what comes before the body is above it
         if element is body:
-            in_body = True
-        elif body is not None and in_body and not _within(element, body):
-            break  # past the body
-        if element.tag == "figcaption" or element in marked:
-            found.append(element)
-    return found
-
-
-def _within(element: etree._Element, ancestor: etree._Element) -> bool:
-    return any(parent is ancestor for parent in element.iterancestors())
+            break
+        if is_caption(element):
+            above.append(element)
+    return above + [e for e in body.iter() if is_caption(e)]
 
 
 def _standalone(element: etree._Element) -> etree._Element:

@@ -35,6 +35,13 @@ class Resolution:
 
 def url_host(url: str) -> str | None:
     """The lower-cased host of a URL (a bare 'example.com/path' is accepted), or None."""
+    found = _web_address(url)
+    return found[0] if found else None
+
+
+def _web_address(url: str) -> tuple[str, str] | None:
+    """The host and the path of a web URL (a bare 'example.com/path' is accepted), or None
+    for another scheme or no host with a dot."""
     url = url.strip()
     if "//" not in url:
         if _OTHER_SCHEME.match(url):  # mailto:, javascript:, data: ...
@@ -45,9 +52,9 @@ def url_host(url: str) -> str | None:
         host = parts.hostname
     except ValueError:  # e.g. an unclosed IPv6 bracket
         return None
-    if parts.scheme.lower() not in URL_SCHEMES:
+    if parts.scheme.lower() not in URL_SCHEMES or not host or "." not in host:
         return None
-    return host.rstrip(".") if host and "." in host else None
+    return host.rstrip("."), parts.path
 
 
 def url_section(rule_file: RuleFile | None, url: str | None) -> str | None:
@@ -56,14 +63,15 @@ def url_section(rule_file: RuleFile | None, url: str | None) -> str | None:
     address (an archive's, a cache's) is not read, whatever its path."""
     if rule_file is None or not rule_file.url_section or not url:
         return None
-    host = url_host(url)
-    own = (rule_file.site, *rule_file.domains, *rule_file.aliases)
-    if host is None or not any(candidate in own for candidate in parent_domains(host)):
+    address = _web_address(url)
+    if address is None:
         return None
-    url = url.strip()
-    path = unquote(urlsplit(url if "//" in url else "//" + url).path)
+    host, path = address
+    own = (rule_file.site, *rule_file.domains, *rule_file.aliases)
+    if not any(candidate in own for candidate in parent_domains(host)):
+        return None
     for pattern in rule_file.url_section:
-        found = pattern.search(path)
+        found = pattern.search(unquote(path))
         if found and found.group("section"):
             slug = found.group("section")
             return dict(rule_file.section_names).get(slug.lower()) or section_name(slug)

@@ -101,11 +101,13 @@ def test_section_name_from_a_url_slug(slug, name):
     assert section_name(slug) == name
 
 
+def _site(keys: str):
+    """A rule file of the site x.com with these file keys."""
+    return parse_rule_file(f"site: x.com\n{keys}", "rules/x.com.yaml")
+
+
 def test_url_section_reads_the_path_of_a_site_address():
-    rules = parse_rule_file(
-        "site: x.com\nurl_section: ['^/(?!home/)(?P<section>[a-z]+(?:-[a-z]+)*)/\\d+-']\n",
-        "rules/x.com.yaml",
-    )
+    rules = _site("url_section: ['^/(?!home/)(?P<section>[a-z]+(?:-[a-z]+)*)/\\d+-']\n")
     assert url_section(rules, "https://x.com/arab-world/4838091-a-story?ref=home") == "Arab World"
     assert url_section(rules, "x.com/arab%2Dworld/4838091-a-story") == "Arab World"
     for url in ("https://x.com/home/article/4205286/a-story", "not a url", "", None):
@@ -113,16 +115,13 @@ def test_url_section_reads_the_path_of_a_site_address():
     # Another host's address is not the site's, whatever its path (an archive, a cache).
     assert url_section(rules, "https://web.archive.org/world/1-https://x.com/world/1-a") is None
     assert url_section(rules, "https://m.x.com/world/1-a") == "World"  # a host of the site
+    assert url_section(None, "https://x.com/world/1-a") is None  # no rule file, no section
 
 
 def test_a_rule_file_spells_the_sections_its_slugs_do_not_say():
-    rules = parse_rule_file(
-        "site: x.com\nurl_section: '^/(?P<section>[a-z-]+)/'\nsection_names: {Sci-Tech: Sci-Tech}\n",
-        "rules/x.com.yaml",
-    )
+    rules = _site("url_section: '^/(?P<section>[a-z-]+)/'\nsection_names: {Sci-Tech: Sci-Tech}\n")
     assert url_section(rules, "https://x.com/sci-tech/a") == "Sci-Tech"
     assert url_section(rules, "https://x.com/arab-world/a") == "Arab World"
-    assert url_section(None, "https://x.com/world/1-a") is None
 
 
 def test_the_url_names_the_section_only_when_the_text_does_not(cleaner):
