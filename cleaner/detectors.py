@@ -305,8 +305,10 @@ def _doubled_block(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> tuple[se
             if size < 2 or later + size > len(kept):
                 continue
             block = [keys[i] for i in kept[position:later]]
-            if len(set(block)) < size or block != [keys[i] for i in kept[later : later + size]]:
-                continue  # a block holds each line once; a line said four times is no block
+            if block != [keys[i] for i in kept[later : later + size]]:
+                continue
+            if not _one_block(doc, kept[position:later], block):
+                continue
             if size == 2 and not any(is_body_like(doc.lines[i].text) for i in kept[position:later]):
                 continue
             first.update(kept[position:later])
@@ -315,6 +317,20 @@ def _doubled_block(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> tuple[se
             break
         position += 1
     return first, second
+
+
+def _one_block(doc: Doc, indices: tuple[int, ...], block: list[str]) -> bool:
+    """Whether lines `indices` (keys `block`) can be one copy of a doubled block: each line
+    once, or short sentences said again inside it ("Yes." answering two questions) among three
+    different lines or more. A line said four times in a row is no block."""
+    counts = Counter(block)
+    if len(counts) == len(block):
+        return True
+    return len(counts) >= 3 and not any(
+        is_body_like(doc.lines[i].text)
+        for i, key in zip(indices, block, strict=True)
+        if counts[key] > 1
+    )
 
 
 def _refrain(doc: Doc, copies: list[int], going: set[int], said_where: list[int]) -> bool:

@@ -421,3 +421,11 @@ def test_a_verse_is_read_on_lines_said_once(generic):
     first = generic.clean(text)
     assert banner not in first.paragraphs
     assert generic.clean(first.text, site="generic").text == first.text
+
+
+def test_a_block_returned_twice_goes_whole_with_its_short_answers(generic):
+    """Found by a probe: a Q&A pasted twice left the second copy's "Yes." lines behind."""
+    block = [P1, "Will the talks resume?", "Yes.", "Is a deal close?", "Yes.", P2]
+    result = generic.clean("\n".join(["Headline", *block, *block]))
+    assert result.paragraphs == block
+    assert generic.clean(result.text).text == result.text
