@@ -561,12 +561,20 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
                 if on
             )
             headline = _story_headline(doc, block, c)
-            warning = CleanWarning(
-                "glued_story",
-                f"removed a glued story {headline!r} from line {doc.lines[c].no} ({why})",
-            )
-            return removals, [warning]
+            return removals, [story_warning(doc, headline, doc.lines[c].no, why)]
     return [], []
+
+
+def story_warning(doc: Doc, headline: str, line_no: int, why: str) -> CleanWarning:
+    """The `glued_story` warning for a story cut from line `line_no`: under the article's own
+    headline it is the page returned again (an infinite scroll reloading it), not another
+    story."""
+    kept = doc.kept()
+    if kept and comparable(headline) == comparable(doc.lines[kept[0]].text):
+        what = f"removed a second copy of the article {headline!r}"
+    else:
+        what = f"removed a glued story {headline!r}"
+    return CleanWarning("glued_story", f"{what} from line {line_no} ({why})")
 
 
 def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:

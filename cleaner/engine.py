@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .actions import LINE_ACTIONS, STRUCTURAL_ACTIONS, Removals, line_matches
-from .detectors import DETECTORS
+from .detectors import DETECTORS, story_warning
 from .model import CleanWarning, Line, Note, Removal
 from .normalize import word_count
 from .prefilter import LineScreen
@@ -161,11 +161,7 @@ def _structural(
             return removals, []
         # The story opens under a cut's marker (a footer), at a boundary's first line.
         first = removals[1 if rule.action == "cut" and len(removals) > 1 else 0][1]
-        warning = CleanWarning(
-            "glued_story",
-            f"removed a glued story {first.text!r} from line {first.line} ({rule.id})",
-        )
-        return removals, [warning]
+        return removals, [story_warning(doc, first.text, first.line, rule.id)]
 
     return run
 

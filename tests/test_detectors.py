@@ -429,3 +429,10 @@ def test_a_block_returned_twice_goes_whole_with_its_short_answers(generic):
     result = generic.clean("\n".join(["Headline", *block, *block]))
     assert result.paragraphs == block
     assert generic.clean(result.text).text == result.text
+
+
+def test_a_page_shown_again_under_itself_is_named_so():
+    text = (GOLDEN / "english.aawsat.com" / "variant_page_shown_twice.txt").read_text()
+    (warning,) = Cleaner(detect_language=False).clean(text, url=None).warnings
+    assert warning.code == "glued_story"
+    assert warning.message.startswith("removed a second copy of the article 'Ronaldo Scores")
