@@ -433,13 +433,22 @@ def _said_in_text(doc: Doc, above: int, index: int) -> bool:
     paragraph shown twice, a later pass sees it once). Only a copy word for word (in any
     case): the page's own copies are bulleted or carry a title's suffix ("X | Site")."""
     text = doc.lines[index].text
-    if doc.lines[above].text.endswith(":") and not text.endswith(":"):
-        return True  # (a label under a label, "Read more:" twice, is no quotation)
+    announcer = doc.lines[above].text
+    if announcer.endswith(":") and not text.endswith(":") and _said_once(doc, above):
+        # Not under a label (a label under a label is no quotation), nor under a line the page
+        # repeats: "Read more:" under each copy of the headline is the page's link label.
+        return True
     return (
         text.rstrip("\"”’'»)").endswith("?")
         and doc.between_prose(index)
         and doc.lines[index - 1].text != doc.lines[index + 1].text
     )
+
+
+def _said_once(doc: Doc, index: int) -> bool:
+    """Whether no other line of the document says what line `index` says."""
+    key = comparable(doc.lines[index].text)
+    return sum(comparable(line.text) == key for line in doc.lines) == 1
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)

@@ -436,3 +436,11 @@ def test_a_page_shown_again_under_itself_is_named_so():
     (warning,) = Cleaner(detect_language=False).clean(text, url=None).warnings
     assert warning.code == "glued_story"
     assert warning.message.startswith("removed a second copy of the article 'Ronaldo Scores")
+
+
+def test_a_headline_copy_under_a_repeated_label_is_no_quotation(generic):
+    """Found by the idempotence property: "Read more:" under each copy of the headline kept the
+    copy as if the label announced it; a second run removed it."""
+    headline = "Coalition is a factor for instability, says spokesperson"
+    result = generic.clean(f"{headline}\nRead more:\n{headline}\nRead more:")
+    assert result.text == f"{headline}\n"
