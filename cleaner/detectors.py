@@ -51,6 +51,7 @@ _LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # 
 # is the picture's, not a story's.
 _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
+LABEL_MAX_WORDS = 3  # "Read more:", "Also read:"; a longer line ending in ":" announces
 _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von"})
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
@@ -321,11 +322,15 @@ def _doubled_block(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> tuple[se
 
 def _one_block(doc: Doc, indices: tuple[int, ...], block: list[str]) -> bool:
     """Whether lines `indices` (keys `block`) can be one copy of a doubled block: each line
-    once, or short sentences said again inside it ("Yes." answering two questions) among three
-    different lines or more. A line said four times in a row is no block."""
+    once, or, in a block with a paragraph, short sentences said again inside it ("Yes."
+    answering two questions) among three different lines or more. A line said four times in
+    a row is no block."""
     counts = Counter(block)
     if len(counts) == len(block):
         return True
+    # A page's text pasted twice holds a paragraph; a chant or a verse printed twice does not.
+    if not any(is_body_like(doc.lines[i].text) for i in indices):
+        return False
     return len(counts) >= 3 and not any(
         is_body_like(doc.lines[i].text)
         for i, key in zip(indices, block, strict=True)
@@ -434,9 +439,14 @@ def _said_in_text(doc: Doc, above: int, index: int) -> bool:
     case): the page's own copies are bulleted or carry a title's suffix ("X | Site")."""
     text = doc.lines[index].text
     announcer = doc.lines[above].text
-    if announcer.endswith(":") and not text.endswith(":") and _said_once(doc, above):
-        # Not under a label (a label under a label is no quotation), nor under a line the page
-        # repeats: "Read more:" under each copy of the headline is the page's link label.
+    if (
+        announcer.endswith(":")
+        and not text.endswith(":")
+        and (word_count(announcer) > LABEL_MAX_WORDS or _said_once(doc, above))
+    ):
+        # Not under a label (a label under a label is no quotation), nor under a short line
+        # the page repeats: "Read more:" under each copy of the headline is a link label. A
+        # sentence ("The poem opens with a promise:") announces, even on a page pasted twice.
         return True
     return (
         text.rstrip("\"”’'»)").endswith("?")
