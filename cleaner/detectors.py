@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,7 @@ _LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # 
 _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 3  # "Read more:", "Also read:"; a longer line ending in ":" announces
+STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
 _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von"})
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
@@ -579,21 +580,42 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
                 )
                 if on
             )
-            headline = _story_headline(doc, block, c)
-            return removals, [story_warning(doc, headline, doc.lines[c].no, why)]
+            cut = range(c, len(doc.lines))
+            return removals, [story_warning(doc, cut, why, _story_headline(doc, block, c))]
     return [], []
 
 
-def story_warning(doc: Doc, headline: str, line_no: int, why: str) -> CleanWarning:
-    """The `glued_story` warning for a story cut from line `line_no`: under the article's own
-    headline it is the page returned again (an infinite scroll reloading it), not another
-    story."""
-    kept = doc.kept()
-    if kept and comparable(headline) == comparable(doc.lines[kept[0]].text):
-        what = f"removed a second copy of the article {headline!r}"
-    else:
-        what = f"removed a glued story {headline!r}"
-    return CleanWarning("glued_story", f"{what} from line {line_no} ({why})")
+def story_warning(
+    doc: Doc, block: Sequence[int], why: str, headline: str | None = None
+) -> CleanWarning:
+    """The `glued_story` warning for the story cut as lines `block`, named by its `headline`
+    (by default its first line, or the line under a section label and a time stamp: "Stock",
+    "3 hours ago"). Under the article's own headline and saying one of its
+    paragraphs again, it is the page returned again (an infinite scroll reloading it); a
+    weekly story under the same headline is another story."""
+    if headline is None:
+        headline = _story_name([doc.lines[i].text for i in block[: STORY_LABEL_LINES + 1]])
+    above = [i for i in doc.kept() if i < block[0]]
+    own = {comparable(doc.lines[i].text) for i in above if is_body_like(doc.lines[i].text)}
+    again = (
+        bool(above)
+        and comparable(headline) == comparable(doc.lines[above[0]].text)
+        and any(comparable(doc.lines[i].text) in own for i in block)
+    )
+    what = "a second copy of the article" if again else "a glued story"
+    return CleanWarning(
+        "glued_story", f"removed {what} {headline!r} from line {doc.lines[block[0]].no} ({why})"
+    )
+
+
+def _story_name(head: list[str]) -> str:
+    """A story's headline among the first lines of its head: past up to STORY_LABEL_LINES
+    short lines (a label, a time), when the line there reads as a headline, else the first."""
+    skip = 0
+    while skip < min(STORY_LABEL_LINES, len(head) - 1) and word_count(head[skip]) <= 3:
+        skip += 1
+    name = head[skip]
+    return name if word_count(name) > 3 and not looks_like_caption(name) else head[0]
 
 
 def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:

@@ -160,8 +160,10 @@ def _structural(
         if not removals or rule.kind != "other-story":
             return removals, []
         # The story opens under a cut's marker (a footer), at a boundary's first line.
-        first = removals[1 if rule.action == "cut" and len(removals) > 1 else 0][1]
-        return removals, [story_warning(doc, first.text, first.line, rule.id)]
+        story = [index for index, _ in removals]
+        if rule.action == "cut" and len(story) > 1:
+            story = story[1:]
+        return removals, [story_warning(doc, story, rule.id)]
 
     return run
 
