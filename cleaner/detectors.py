@@ -51,7 +51,7 @@ _LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # 
 # is the picture's, not a story's.
 _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
-LABEL_MAX_WORDS = 3  # "Read more:", "Also read:"; a longer line ending in ":" announces
+LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
 _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von"})
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
