@@ -221,7 +221,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if first == first_kept and not ends_like_sentence(text):
             # "Enough is enough." under the headline "Enough is enough" is a sentence of the text
             gone = [i for i in gone if not ends_like_sentence(doc.lines[i].text)]
-        if first == first_kept and not is_body_like(text):  # (it has letters: see above)
+        if first == first_kept and _quotable(text):  # (it has letters: see above)
             gone = [
                 i
                 for i in gone
@@ -415,7 +415,7 @@ def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     # "Enough is enough." under the headline "Enough is enough" is a sentence of the text.
     sentence_only = not ends_like_sentence(headline_text)
     # A headline, not a paragraph in its place nor a stray label (":").
-    quotable = not is_body_like(headline_text) and any(c.isalpha() for c in headline_text)
+    quotable = _quotable(headline_text) and any(c.isalpha() for c in headline_text)
     found: Removals = []
     for pos, i in enumerate(kept[1:], start=1):
         text = doc.lines[i].text
@@ -454,6 +454,13 @@ def _said_in_text(doc: Doc, above: int, index: int) -> bool:
         and doc.between_prose(index)
         and doc.lines[index - 1].text != doc.lines[index + 1].text
     )
+
+
+def _quotable(headline: str) -> bool:
+    """Whether the text may quote or ask again the words of `headline`: a headline, not a
+    paragraph in its place; a question may be as long as a paragraph ("Who really benefits
+    from the war on Yemen?")."""
+    return not is_body_like(headline) or headline.rstrip("\"”’'»)").endswith("?")
 
 
 def _said_once(doc: Doc, index: int) -> bool:
