@@ -41,7 +41,18 @@ class Parser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)
+        self.option_names: list[str] = []  # every option's spellings, for `unrecognized`
+        self.commands: argparse.Action | None = None  # the subcommands' action, if any
         super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        self.option_names += action.option_strings
+        return action
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        self.commands = super().add_subparsers(**kwargs)
+        return self.commands
 
     def error(self, message: str) -> NoReturn:
         """argparse's error, with the closest choice to an invalid one (`clen`: `clean`)."""
@@ -55,10 +66,9 @@ class Parser(argparse.ArgumentParser):
 
     def unrecognized(self, extras: list[str]) -> NoReturn:
         """Exit with this command's usage and the closest option to each unknown one."""
-        names = [name for action in self._actions for name in action.option_strings]
         unknown = []
         for extra in extras:
-            close = difflib.get_close_matches(extra.split("=", 1)[0], names, n=1)
+            close = difflib.get_close_matches(extra.split("=", 1)[0], self.option_names, n=1)
             unknown.append(f"{extra} (did you mean {close[0]}?)" if close else extra)
         self.error("unrecognized arguments: " + " ".join(unknown))
 
@@ -68,10 +78,8 @@ def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -
     chosen = parser
     for dest in ("command", "rules_command"):
         name = getattr(args, dest, None)
-        commands = next(
-            (a for a in chosen._actions if isinstance(a, argparse._SubParsersAction)), None
-        )
-        if name is None or commands is None:
+        commands = chosen.commands if isinstance(chosen, Parser) else None
+        if name is None or commands is None or not isinstance(commands.choices, dict):
             break
         chosen = commands.choices[name]
     return chosen if isinstance(chosen, Parser) else Parser()
