@@ -27,6 +27,7 @@ from .text import HEAD_LINES, TAIL_LINES, Budget, Doc, is_body_like, is_long_tex
 # opening and the closing, and a list (see Doc), and its two neighbours.
 LineContext = tuple[str, int, bool, bool, bool, bool, bool, bool, str | None, str | None]
 PHASES = ("structure", "headline", "repeats")  # after the line rules, in this order
+FOOTER_MAX_WORDS = 3  # a cut's marker this short is a footer ("Source link"), not a headline
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
 
 
@@ -159,9 +160,11 @@ def _structural(
         removals = action(rule, doc)
         if not removals or rule.kind != "other-story":
             return removals, []
-        # The story opens under a cut's marker (a footer), at a boundary's first line.
+        # The story opens at a boundary's first line, and under a cut's marker when that is a
+        # footer ("Source link"); a cut may also be marked by the story's headline.
         story = [index for index, _ in removals]
-        if rule.action == "cut" and len(story) > 1:
+        footer = word_count(removals[0][1].text) <= FOOTER_MAX_WORDS
+        if rule.action == "cut" and footer and len(story) > 1:
             story = story[1:]
         return removals, [story_warning(doc, story, rule.id)]
 
