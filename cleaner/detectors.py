@@ -487,9 +487,10 @@ def _repeated_before_prose(doc: Doc, index: int, block: range) -> bool:
     for j in block:  # the block starts right under the line
         if comparable(doc.lines[j].text) == key:
             # A line shown twice in a row is a caption shown twice (a gallery between the
-            # paragraphs); a picture's alt text, the credited caption under it, repeats a
-            # crosshead.
-            return j != index + 1 and not doc.echoed_below(j)
+            # paragraphs), unless the copy is bulleted, as a page repeats its headline; a
+            # picture's alt text, the credited caption under it, repeats a crosshead.
+            bulleted = doc.lines[j].text[:1] in LIST_BULLETS
+            return (j != index + 1 or bulleted) and not doc.echoed_below(j)
         if doc.is_prose(j):
             return False  # most crossheads: the paragraph under them comes first
     return False
