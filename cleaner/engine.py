@@ -158,6 +158,8 @@ def _structural(
 
     def run(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> tuple[Removals, list[CleanWarning]]:
         removals = action(rule, doc)
+        if rule.kind == "other-story":  # a story an earlier rule cut is not cut (nor told) again
+            removals = [(i, r) for i, r in removals if doc.kind_at(i) != "other-story"]
         if not removals or rule.kind != "other-story":
             return removals, []
         # The story opens at a boundary's first line, and under a cut's marker when that is a
