@@ -53,6 +53,7 @@ _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
+STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
 _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von"})
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
@@ -620,10 +621,13 @@ def _story_name(head: list[str]) -> str:
     """A story's headline among the first lines of its head: past up to STORY_LABEL_LINES
     short lines (a label, a time), when the line there reads as a headline, else the first."""
     skip = 0
-    while skip < min(STORY_LABEL_LINES, len(head) - 1) and word_count(head[skip]) <= 3:
+    while (
+        skip < min(STORY_LABEL_LINES, len(head) - 1) and word_count(head[skip]) <= STORY_LABEL_WORDS
+    ):
         skip += 1
     name = head[skip]
-    return name if word_count(name) > 3 and not looks_like_caption(name) else head[0]
+    headline = word_count(name) > STORY_LABEL_WORDS and not looks_like_caption(name)
+    return name if headline else head[0]
 
 
 def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:

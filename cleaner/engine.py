@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .actions import LINE_ACTIONS, STRUCTURAL_ACTIONS, Removals, line_matches
-from .detectors import DETECTORS, story_warning
+from .detectors import DETECTORS, STORY_LABEL_WORDS, story_warning
 from .model import CleanWarning, Line, Note, Removal
 from .normalize import word_count
 from .prefilter import LineScreen
@@ -27,7 +27,6 @@ from .text import HEAD_LINES, TAIL_LINES, Budget, Doc, is_body_like, is_long_tex
 # opening and the closing, and a list (see Doc), and its two neighbours.
 LineContext = tuple[str, int, bool, bool, bool, bool, bool, bool, str | None, str | None]
 PHASES = ("structure", "headline", "repeats")  # after the line rules, in this order
-FOOTER_MAX_WORDS = 3  # a cut's marker this short is a footer ("Source link"), not a headline
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
 
 
@@ -165,7 +164,7 @@ def _structural(
         # The story opens at a boundary's first line, and under a cut's marker when that is a
         # footer ("Source link"); a cut may also be marked by the story's headline.
         story = [index for index, _ in removals]
-        footer = word_count(removals[0][1].text) <= FOOTER_MAX_WORDS
+        footer = word_count(removals[0][1].text) <= STORY_LABEL_WORDS
         if rule.action == "cut" and footer and len(story) > 1:
             story = story[1:]
         return removals, [story_warning(doc, story, rule.id)]
