@@ -48,7 +48,9 @@ TRIM_EVERY = 16  # chunks sent between two returns of freed memory to the system
 CRASH_CODE = "worker_crashed"
 # What a fork server imports once before it forks workers (see start_method).
 PRELOAD = ["cleaner.batch"]
-_M_ARENA_MAX = -8  # glibc's mallopt() parameter number (malloc.h)
+_M_ARENA_MAX = -8  # glibc's mallopt() parameter numbers (malloc.h)
+_M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 128 << 10  # blocks this large are mapped apart, and unmapped when freed
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # stateless; one copy
 
 T = TypeVar("T")
@@ -369,7 +371,12 @@ def steady_malloc() -> bool:
     host process's allocator alone.
     """
     mallopt = _glibc("mallopt")
-    return mallopt is not None and bool(mallopt(_M_ARENA_MAX, 1))
+    if mallopt is None:
+        return False
+    # A fixed threshold: glibc would raise it to the size of each large block freed, and the
+    # long articles' blocks would then stay in the heap and fragment it (workers inherit it).
+    mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    return bool(mallopt(_M_ARENA_MAX, 1))
 
 
 @functools.cache
