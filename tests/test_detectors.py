@@ -435,8 +435,9 @@ def test_a_block_returned_twice_goes_whole_with_its_short_answers(generic):
     ("case", "message"),
     [
         ("english.aawsat.com/variant_page_shown_twice", "a second copy of the article 'Ronaldo"),
-        # the same headline over another week's story; FE's story opens with its section label
+        # the same headline over another week's story
         ("english.aawsat.com/variant_same_headline_next_day", "a glued story 'Gold Hits Record"),
+        # named by its headline, under its section label and time stamp
         (
             "thefinancialexpress.com.bd/variant_page_shown_twice",
             "a second copy of the article 'EC to",
