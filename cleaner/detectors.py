@@ -488,13 +488,20 @@ def _repeated_before_prose(doc: Doc, index: int, block: range) -> bool:
     for j in block:  # the block starts right under the line
         if comparable(doc.lines[j].text) == key:
             # A line shown twice in a row is a caption shown twice (a gallery between the
-            # paragraphs), unless the copy is bulleted, as a page repeats its headline; a
+            # paragraphs), unless the copy is bulleted, as a page repeats its headline, and
+            # stands alone (a key-points list may open with the crosshead over it); a
             # picture's alt text, the credited caption under it, repeats a crosshead.
-            bulleted = doc.lines[j].text[:1] in LIST_BULLETS
-            return (j != index + 1 or bulleted) and not doc.echoed_below(j)
+            headline_copy = doc.lines[j].text[:1] in LIST_BULLETS and not _list_follows(doc, j)
+            return (j != index + 1 or headline_copy) and not doc.echoed_below(j)
         if doc.is_prose(j):
             return False  # most crossheads: the paragraph under them comes first
     return False
+
+
+def _list_follows(doc: Doc, index: int) -> bool:
+    """Whether the next non-empty line under line `index` is a list item ("- Tk 500 crore")."""
+    below = next((line.text for line in doc.lines[index + 1 :] if line.text), "")
+    return bool(_LIST_ITEM.match(below))
 
 
 def _article_dates(doc: Doc, head: int) -> list[date]:
