@@ -418,7 +418,7 @@ def _worker_init(config: CleanerConfig) -> None:
 
 
 def _preload(config: CleanerConfig) -> None:
-    """Load langdetect's profiles (0.2 s, 61 MB) once in this process before workers start:
+    """Load langdetect's profiles (0.05 s, 25 MB) once in this process before workers start:
     forked workers inherit and share them instead of each loading its own copy."""
     detector = cleaner_for(config).language_detector
     if detector is not None:

@@ -104,6 +104,27 @@ def test_profiles_load_in_name_order_whatever_the_directory_order(tmp_path):
     assert detector.detect() == "fr"
 
 
+def test_profile_table_gives_langdetects_own_probabilities():
+    """cleaner works out an n-gram's row when a text first asks for it; every row, asked for in
+    any order, equals the one langdetect's `load_profile` builds for the whole table."""
+    from pathlib import Path
+
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    from cleaner.language import load_factory
+
+    reference = DetectorFactory()
+    reference.load_profile(PROFILES_DIRECTORY)
+    table = load_factory(Path(PROFILES_DIRECTORY)).word_lang_prob_map
+    order = [reference.langlist.index(code) for code in sorted(reference.langlist)]
+    assert len(table) == len(reference.word_lang_prob_map)
+    for ngram in sorted(reference.word_lang_prob_map, reverse=True):
+        assert list(table[ngram]) == [reference.word_lang_prob_map[ngram][i] for i in order]
+    assert "zzzz" not in table
+    with pytest.raises(KeyError):
+        table["zzzz"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
