@@ -194,12 +194,16 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     )
     # A block the page returned twice in a row goes once, whole: its crossheads and list
     # items are text, however short.
-    protected, going = _doubled_block(doc, kept, keys)
+    protected, going, verses = _doubled_block(doc, kept, keys)
     found: Removals = [_removal(doc, i, rule) for i in sorted(going)]
     for indices in repeated:
         copies = [i for i in indices if doc.is_kept(i) and i not in going]
         if not copies or (len(copies) == 1 and copies[0] in protected):
             continue  # the first copy of a doubled block, alone now (a later pass sees it so)
+        if all(i in verses for i in copies):
+            continue  # a verse printed twice
+        if len(copies) > 1 and (_asked_again(doc, copies) or _quoted_in_full(doc, copies)):
+            continue
         first = copies[0]
         text = doc.lines[first].text
         if first != first_kept and not is_body_like(text) and ends_like_sentence(text):
@@ -248,6 +252,43 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     return sorted(found, key=lambda removal: removal[0]), []
 
 
+def _asked_again(doc: Doc, copies: list[int]) -> bool:
+    """Whether the copies are an interviewer's question asked again: a question between
+    paragraphs each time, answered differently each time (the line below each copy differs).
+    A question shown twice by the page has the same line below it, or none."""
+    text = doc.lines[copies[0]].text
+    if not text.endswith("?") or not is_body_like(text):
+        return False
+    kept = doc.kept()
+    answers = []
+    for index in copies:
+        below = [i for i in kept if i > index]
+        if not below or below[0] in copies or not is_body_like(doc.lines[below[0]].text):
+            return False
+        answers.append(comparable(doc.lines[below[0]].text))
+    return len(set(answers)) == len(answers)
+
+
+def _quoted_in_full(doc: Doc, copies: list[int]) -> bool:
+    """Whether a quoted paragraph said twice is quoted again in the full text of a statement
+    ("The full text read:" over quoted paragraphs): each later copy sits in a run of two
+    quoted paragraphs or more under a line ending in ':'. A pull quote stands alone between
+    paragraphs."""
+    if not doc.lines[copies[0]].text.startswith(_OPENING_QUOTES):
+        return False
+    kept = doc.kept()
+    for index in copies[1:]:
+        position = kept.index(index)
+        start = end = position
+        while start > 0 and doc.lines[kept[start - 1]].text.startswith(_OPENING_QUOTES):
+            start -= 1
+        while end + 1 < len(kept) and doc.lines[kept[end + 1]].text.startswith(_OPENING_QUOTES):
+            end += 1
+        if start == 0 or end == start or not doc.lines[kept[start - 1]].text.endswith(":"):
+            return False
+    return True
+
+
 def _alt_text(doc: Doc, index: int) -> bool:
     """Whether line `index` is a picture's alt text: the caption under it repeats it and goes
     on with the rest of the caption and its credit."""
@@ -288,15 +329,21 @@ def _kept_above(kept: tuple[int, ...], index: int) -> int:
     return max((i for i in kept if i < index), default=index)
 
 
-def _doubled_block(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> tuple[set[int], set[int]]:
+def _doubled_block(
+    doc: Doc, kept: tuple[int, ...], keys: list[str]
+) -> tuple[set[int], set[int], set[int]]:
     """The lines of each block of kept lines shown twice in a row (a page's body, or part of
-    it, returned again right under itself), as (the first copy's lines, the second's).
+    it, returned again right under itself), as (the first copy's lines, the second's, and
+    the lines of verses the text prints twice).
 
     A block is two different lines or more: three or more, or two with a paragraph among
-    them (two short lines said twice are a caption and its credit, not the text).
+    them (two short lines said twice are a caption and its credit, not the text). A block of
+    short lines that a line ending in ':' announces and a paragraph follows is a verse or a
+    chant the text prints twice ("... singing its first lines twice:"): both copies stay.
     """
     first: set[int] = set()
     second: set[int] = set()
+    verses: set[int] = set()
     where: dict[str, list[int]] = defaultdict(list)  # key -> positions in `kept`
     for position, index in enumerate(kept):
         where[keys[index]].append(position)
@@ -312,14 +359,29 @@ def _doubled_block(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> tuple[se
                 continue
             if not _one_block(doc, kept[position:later], block):
                 continue
-            if size == 2 and not any(is_body_like(doc.lines[i].text) for i in kept[position:later]):
+            with_paragraph = any(is_body_like(doc.lines[i].text) for i in kept[position:later])
+            if size == 2 and not with_paragraph:
                 continue
-            first.update(kept[position:later])
-            second.update(kept[later : later + size])
+            if not with_paragraph and _announced_verse(doc, kept, position, later + size):
+                verses.update(kept[position : later + size])
+            else:
+                first.update(kept[position:later])
+                second.update(kept[later : later + size])
             position = later + size - 1
             break
         position += 1
-    return first, second
+    return first, second, verses
+
+
+def _announced_verse(doc: Doc, kept: tuple[int, ...], start: int, end: int) -> bool:
+    """Whether kept lines `start` to `end` (exclusive positions in `kept`) stand between a
+    line ending in ':' that announces them and a paragraph of the text."""
+    return (
+        start > 0
+        and end < len(kept)
+        and doc.lines[kept[start - 1]].text.endswith(":")
+        and doc.is_prose(kept[end])
+    )
 
 
 def _one_block(doc: Doc, indices: tuple[int, ...], block: list[str]) -> bool:

@@ -431,6 +431,63 @@ def test_a_block_returned_twice_goes_whole_with_its_short_answers(generic):
     assert generic.clean(result.text).text == result.text
 
 
+VERSE = ["Joy Bangla, Banglar joy", "Hobe hobe hobe, hobe nischoy", "Koti prane ek shathe"]
+
+
+@pytest.mark.parametrize(
+    ("above", "kept"),
+    [
+        ("The choir sang its first lines twice:", 6),  # announced: the text prints it twice
+        (P2, 3),  # not announced: a block of short lines the page returned twice
+    ],
+    ids=["announced-verse", "unannounced-block"],
+)
+def test_a_verse_printed_twice_stays_when_announced(generic, above, kept):
+    """Found by a probe: a song the text says was sung twice lost its second copy."""
+    result = generic.clean("\n".join(["Headline here today", P1, above, *VERSE, *VERSE, P3]))
+    assert len([p for p in result.paragraphs if p in VERSE]) == kept
+    assert generic.clean(result.text, site="generic").text == result.text
+
+
+QUESTION = "Will the new sanctions have any effect on the movement's operations in the region?"
+
+
+@pytest.mark.parametrize(
+    ("lines", "copies"),
+    [
+        # asked again later and answered again: the interview's own words
+        ([QUESTION, P1, "So why impose them?", P2, QUESTION, P3], 2),
+        # shown twice in a row over one answer: the page's copy goes
+        ([QUESTION, QUESTION, P1, P2], 1),
+        # asked twice over the same answer: a block of the page returned twice
+        ([P2, QUESTION, P1, P3, QUESTION, P1], 1),
+    ],
+    ids=["answered-again", "in-a-row", "same-answer"],
+)
+def test_a_question_asked_again_stays_only_when_answered_again(generic, lines, copies):
+    result = generic.clean("\n".join(["Headline here today", *lines]))
+    assert result.paragraphs.count(QUESTION) == copies
+    assert generic.clean(result.text, site="generic").text == result.text
+
+
+STATEMENT = [f"“{P1}”", f"“{P2}”"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "copies"),
+    [
+        # quoted in the story, then again in the statement's full text
+        ([STATEMENT[1], P3, "The full text of the statement read:", *STATEMENT], 2),
+        # a pull quote: one quoted paragraph shown again between paragraphs
+        ([STATEMENT[1], P3, STATEMENT[1], P1], 1),
+    ],
+    ids=["full-text", "pull-quote"],
+)
+def test_a_quote_said_again_in_a_statements_full_text_stays(generic, lines, copies):
+    result = generic.clean("\n".join(["Headline here today", *lines]))
+    assert result.paragraphs.count(STATEMENT[1]) == copies
+
+
 @pytest.mark.parametrize(
     ("case", "message"),
     [
