@@ -63,7 +63,7 @@ _WRITTEN_DATE = re.compile(
     rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?"
     rf"|{_MONTH.replace('month', 'month2')}\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?)"
     r"\s+(?P<year>(?:19|20)\d\d)"
-    r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?"
+    r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d\d)(?::(?P<second>\d\d))?"  # "18.45"
     r"(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?"
     r"(?:\s+(?P<zone>[A-Z]{3,4}))?)?",
     re.IGNORECASE,
