@@ -266,3 +266,18 @@ def test_agency_cited_mid_story_is_not_the_story_agency(cleaner):
     )
     result = cleaner.clean(text)
     assert result.metadata.agency is None and result.noted == []
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("By Sarah Mitchell, John Smith", ["Sarah Mitchell", "John Smith"]),
+        # a role after the comma is the writer's title, not a second writer (a probe's find)
+        ("By Dr Amira Haddad, Health Editor", ["Dr Amira Haddad"]),
+        ("By Jane Doe, Chief Political Correspondent", ["Jane Doe"]),
+    ],
+)
+def test_byline_authors_leave_out_a_role(cleaner, byline, authors):
+    result = cleaner.clean(article("en", byline, where=0))
+    assert result.paragraphs == BODY["en"]
+    assert result.metadata.authors == authors
