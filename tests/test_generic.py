@@ -281,3 +281,19 @@ def test_byline_authors_leave_out_a_role(cleaner, byline, authors):
     result = cleaner.clean(article("en", byline, where=0))
     assert result.paragraphs == BODY["en"]
     assert result.metadata.authors == authors
+
+
+@pytest.mark.parametrize(
+    ("lang", "byline", "agency"),
+    [
+        ("en", "By Daniel Okafor and Priya Nair, Reuters", "Reuters"),
+        ("en", "By Jane Doe, Washington", None),  # a place, not a wire
+        ("es", "Por Laura Martínez | EFE", "EFE"),
+        ("de", "Von Anna Becker, dpa", "dpa"),
+        ("fr", "Par Claire Le Goff, avec AFP", "AFP"),
+    ],
+)
+def test_a_wire_after_the_byline_is_the_agency(cleaner, lang, byline, agency):
+    result = cleaner.clean(article(lang, byline, where=0))
+    assert result.paragraphs == BODY[lang]
+    assert result.metadata.agency == agency
