@@ -59,6 +59,8 @@ _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
 _EDGE_PUNCT = " .,;:!?…-–—"
 _OPENING_QUOTES = tuple("\"“„«‹‘'")
+# Words of a text that says a verse or a chant was said again.
+_SAID_AGAIN = re.compile(r"\b(?:twice|again|repeat\w*|once more|over and over)\b", re.IGNORECASE)
 
 
 def _removal(
@@ -202,9 +204,13 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # the first copy of a doubled block, alone now (a later pass sees it so)
         if all(i in verses for i in copies):
             continue  # a verse printed twice
-        if len(copies) > 1 and (_asked_again(doc, copies) or _quoted_in_full(doc, copies)):
-            continue
         first = copies[0]
+        if (
+            len(copies) > 1
+            and first != first_kept
+            and (_asked_again(doc, copies) or _quoted_in_full(doc, copies))
+        ):
+            continue  # the text's own words, said again
         text = doc.lines[first].text
         if first != first_kept and not is_body_like(text) and ends_like_sentence(text):
             continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
@@ -253,19 +259,25 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
 
 def _asked_again(doc: Doc, copies: list[int]) -> bool:
-    """Whether the copies are an interviewer's question asked again: a question between
-    paragraphs each time, answered differently each time (the line below each copy differs).
-    A question shown twice by the page has the same line below it, or none."""
+    """Whether the copies are a question asked again in an interview or a press conference:
+    the text asks two other questions at least, and each copy is answered differently (the
+    sentence below each copy differs: "No." the first time, "Never." the second). A question
+    the page shows twice has the same line below it, or none; a pull quote stands in a text
+    that asks no other questions."""
     text = doc.lines[copies[0]].text
     if not text.endswith("?") or not is_body_like(text):
         return False
     kept = doc.kept()
+    key = comparable(text)
+    others = {comparable(doc.lines[i].text) for i in kept if doc.lines[i].text.endswith("?")}
+    if len(others - {key}) < 2:
+        return False
     answers = []
     for index in copies:
-        below = [i for i in kept if i > index]
-        if not below or below[0] in copies or not is_body_like(doc.lines[below[0]].text):
+        below = next((i for i in kept if i > index), None)
+        if below is None or below in copies or not ends_like_sentence(doc.lines[below].text):
             return False
-        answers.append(comparable(doc.lines[below[0]].text))
+        answers.append(comparable(doc.lines[below].text))
     return len(set(answers)) == len(answers)
 
 
@@ -338,8 +350,8 @@ def _doubled_block(
 
     A block is two different lines or more: three or more, or two with a paragraph among
     them (two short lines said twice are a caption and its credit, not the text). A block of
-    short lines that a line ending in ':' announces and a paragraph follows is a verse or a
-    chant the text prints twice ("... singing its first lines twice:"): both copies stay.
+    short lines that the text above it says is said again ("... singing its first lines
+    twice:", "... which they repeated") is a verse or a chant printed twice: both copies stay.
     """
     first: set[int] = set()
     second: set[int] = set()
@@ -362,7 +374,7 @@ def _doubled_block(
             with_paragraph = any(is_body_like(doc.lines[i].text) for i in kept[position:later])
             if size == 2 and not with_paragraph:
                 continue
-            if not with_paragraph and _announced_verse(doc, kept, position, later + size):
+            if not with_paragraph and _announced_again(doc, kept, position):
                 verses.update(kept[position : later + size])
             else:
                 first.update(kept[position:later])
@@ -373,15 +385,15 @@ def _doubled_block(
     return first, second, verses
 
 
-def _announced_verse(doc: Doc, kept: tuple[int, ...], start: int, end: int) -> bool:
-    """Whether kept lines `start` to `end` (exclusive positions in `kept`) stand between a
-    line ending in ':' that announces them and a paragraph of the text."""
-    return (
-        start > 0
-        and end < len(kept)
-        and doc.lines[kept[start - 1]].text.endswith(":")
-        and doc.is_prose(kept[end])
-    )
+def _announced_again(doc: Doc, kept: tuple[int, ...], start: int) -> bool:
+    """Whether the text right above the kept line at `start` says that what follows is said
+    again: the line above, or the paragraph above a short line that introduces it ("The
+    crowd sang it twice over." / "The chorus went:"). A table or a list the page printed
+    twice has no such words above it."""
+    above = [doc.lines[kept[position]].text for position in range(max(0, start - 2), start)]
+    if len(above) == 2 and not (above[1].endswith(":") and not is_body_like(above[1])):
+        above = above[1:]
+    return any(_SAID_AGAIN.search(text) for text in above)
 
 
 def _one_block(doc: Doc, indices: tuple[int, ...], block: list[str]) -> bool:

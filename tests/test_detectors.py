@@ -438,13 +438,15 @@ VERSE = ["Joy Bangla, Banglar joy", "Hobe hobe hobe, hobe nischoy", "Koti prane 
     ("above", "kept"),
     [
         ("The choir sang its first lines twice:", 6),  # announced: the text prints it twice
-        (P2, 3),  # not announced: a block of short lines the page returned twice
+        ("The crowd sang the chorus over and over.\nThe chorus went:", 6),
+        ("The results were:", 3),  # not announced: a table the page returned twice
+        (P3, 3),
     ],
-    ids=["announced-verse", "unannounced-block"],
+    ids=["announced-verse", "announced-above-label", "results-twice", "unannounced-block"],
 )
 def test_a_verse_printed_twice_stays_when_announced(generic, above, kept):
     """Found by a probe: a song the text says was sung twice lost its second copy."""
-    result = generic.clean("\n".join(["Headline here today", P1, above, *VERSE, *VERSE, P3]))
+    result = generic.clean("\n".join(["Headline here today", P2, above, *VERSE, *VERSE, P3]))
     assert len([p for p in result.paragraphs if p in VERSE]) == kept
     assert generic.clean(result.text, site="generic").text == result.text
 
@@ -456,13 +458,17 @@ QUESTION = "Will the new sanctions have any effect on the movement's operations 
     ("lines", "copies"),
     [
         # asked again later and answered again: the interview's own words
-        ([QUESTION, P1, "So why impose them?", P2, QUESTION, P3], 2),
+        ([QUESTION, P1, "So why impose them?", P2, "Who pays?", "The people.", QUESTION, P3], 2),
+        # answered in a sentence each time, however short
+        ([QUESTION, "No.", "Why not?", P2, "Ever?", "Not yet.", QUESTION, "Never."], 2),
+        # a pull quote: a text that asks no other questions
+        ([QUESTION, P1, P2, QUESTION, P3], 1),
         # shown twice in a row over one answer: the page's copy goes
         ([QUESTION, QUESTION, P1, P2], 1),
         # asked twice over the same answer: a block of the page returned twice
         ([P2, QUESTION, P1, P3, QUESTION, P1], 1),
     ],
-    ids=["answered-again", "in-a-row", "same-answer"],
+    ids=["answered-again", "short-answers", "pull-quote", "in-a-row", "same-answer"],
 )
 def test_a_question_asked_again_stays_only_when_answered_again(generic, lines, copies):
     result = generic.clean("\n".join(["Headline here today", *lines]))
