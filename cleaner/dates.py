@@ -41,8 +41,9 @@ _MONTH = (
 )
 # "Feb. 7, 2024", "17 June 2025", "2024-02-07": the shapes news captions and datelines use.
 _DATE_IN_TEXT = re.compile(
-    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b"
-    rf"|\b(?P<day2>\d{{1,2}})\s+{_MONTH.replace('month', 'month2')}\s+(?P<year2>(?:19|20)\d\d)\b"
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b"
+    rf"|\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.replace('month', 'month2')}"
+    r"\s+(?P<year2>(?:19|20)\d\d)\b"
     r"|\b(?P<iso>(?:19|20)\d\d-\d\d-\d\d)\b",
     re.IGNORECASE,
 )

@@ -260,17 +260,17 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
 def _asked_again(doc: Doc, copies: list[int]) -> bool:
     """Whether the copies are a question asked again in an interview or a press conference:
-    the text asks two other questions at least, and each copy is answered differently (the
-    sentence below each copy differs: "No." the first time, "Never." the second). A question
-    the page shows twice has the same line below it, or none; a pull quote stands in a text
-    that asks no other questions."""
+    the text asks another question below its headline, and each copy is answered differently
+    (the sentence below each copy differs: "No." the first time, "Never." the second). A
+    question the page shows twice has the same line below it, or none; a pull quote stands in
+    a text that asks no other question."""
     text = doc.lines[copies[0]].text
     if not text.endswith("?") or not is_body_like(text):
         return False
     kept = doc.kept()
     key = comparable(text)
-    others = {comparable(doc.lines[i].text) for i in kept if doc.lines[i].text.endswith("?")}
-    if len(others - {key}) < 2:
+    others = {comparable(doc.lines[i].text) for i in kept[1:] if doc.lines[i].text.endswith("?")}
+    if not others - {key}:
         return False
     answers = []
     for index in copies:
@@ -711,6 +711,46 @@ def _story_name(head: list[str]) -> str:
     return name if headline else head[0]
 
 
+def story_between_notes(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
+    """What: a story glued under the article's closing note that ends on a note of its own is
+    removed from its headline down.
+
+    Why: a site that closes every story with the same note (the rule's pattern: Dawn's
+    "Published in Dawn, ...") prints it under each story an infinite-scroll page glues on. A
+    headline under one note, over text that a second note closes, is a second story, even
+    with no dateline or picture to open it (an editorial, a letter). Text under the last
+    note (an update) has no note of its own, and stays; so does an archive's text the
+    article quotes with its old note (dated more than `max_gap_days` before the next).
+    Example: "Published in Dawn, May 30th, 2024" / "Parking mafia" / "THIS refers to ..." /
+    "Published in Dawn, May 30th, 2024" -> removed from "Parking mafia".
+    """
+    notes = [i for i in doc.may_match_at(rule) if line_matches(rule, doc, i) is not None]
+    kept = doc.kept()
+    for note, next_note in zip(notes, notes[1:], strict=False):
+        between = [i for i in kept if note < i < next_note]
+        if len(between) < 2 or _dated_apart(doc, note, next_note, params["max_gap_days"]):
+            continue
+        headline = doc.lines[between[0]].text
+        if (
+            not is_headline_like(headline)
+            or _LIST_ITEM.match(headline)
+            or doc.is_prose(between[0])
+            or not any(doc.is_prose(i) for i in between[1:])
+        ):
+            continue
+        cut = range(between[0], len(doc.lines))
+        removals = [_removal(doc, i, rule) for i in cut]
+        return removals, [story_warning(doc, cut, "a closing note above and below", headline)]
+    return [], []
+
+
+def _dated_apart(doc: Doc, first: int, second: int, days: int) -> bool:
+    """Whether line `first` gives a date more than `days` before every date line `second`
+    gives (a 1979 note quoted in a 2024 article)."""
+    older, newer = find_dates(doc.lines[first].text), find_dates(doc.lines[second].text)
+    return bool(older and newer) and min((n - o).days for n in newer for o in older) > days
+
+
 def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     """What: a list heading ("Related articles", "More on this story") and the list under it.
 
@@ -844,6 +884,7 @@ DETECTORS: dict[str, DetectorInfo] = {
     "caption_echo": DetectorInfo(caption_echo, {"min_words": 5, "max_credit_words": 15}, "repeats"),
     "repeated_line": DetectorInfo(repeated_line, {"min_chars": 1}, "repeats", settles=True),
     "headline_copy": DetectorInfo(headline_copy, {}, "headline", settles=True),
+    "story_between_notes": DetectorInfo(story_between_notes, {"max_gap_days": 3650}, "structure"),
     "link_block": DetectorInfo(
         link_block, {"max_item_words": 16, "min_sentence_words": 4}, "structure"
     ),

@@ -458,7 +458,7 @@ QUESTION = "Will the new sanctions have any effect on the movement's operations 
     ("lines", "copies"),
     [
         # asked again later and answered again: the interview's own words
-        ([QUESTION, P1, "So why impose them?", P2, "Who pays?", "The people.", QUESTION, P3], 2),
+        ([QUESTION, P1, "So why impose them?", P2, QUESTION, P3], 2),
         # answered in a sentence each time, however short
         ([QUESTION, "No.", "Why not?", P2, "Ever?", "Not yet.", QUESTION, "Never."], 2),
         # a pull quote: a text that asks no other questions
