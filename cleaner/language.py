@@ -147,9 +147,10 @@ class Probabilities:
     rows for 87,000 n-grams, 0.15 s of start-up before the first page. A text of a few hundred
     characters asks for a few hundred n-grams, so this table keeps the profiles' counts and
     works out a row with `add_profile`'s formula when it is first asked for, then keeps it:
-    the same numbers, so the same answers. Rows are arrays of doubles, so a forked worker that
-    reads a row its parent made copies no page of the numbers (reading an array touches no
-    reference count of them).
+    the same numbers, so the same answers. Rows are arrays of doubles (a third the size of
+    lists of floats). Each process keeps the rows its texts asked for: at most one per n-gram
+    of the profiles, and a few thousand on a batch of news. Two threads that work out the
+    same row store equal arrays, so the table needs no lock.
     """
 
     def __init__(self, counts: list[dict[str, int]], totals: list[list[int]]) -> None:
