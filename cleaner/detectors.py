@@ -59,8 +59,13 @@ _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
 _EDGE_PUNCT = " .,;:!?…-–—"
 _OPENING_QUOTES = tuple("\"“„«‹‘'")
-# Words of a text that says a verse or a chant was said again.
-_SAID_AGAIN = re.compile(r"\b(?:twice|again|repeat\w*|once more|over and over)\b", re.IGNORECASE)
+# Words of a text that says a verse or a chant was said again ("sang it twice", "which they
+# repeated", "chanted them again"); not "repeatedly", nor "again" alone ("sworn in again").
+_SAID_AGAIN = re.compile(
+    r"\b(?:twice|once more|over and over|a second time|repeat(?:ed|ing|s)?\b"
+    r"|(?:sang|sung|sing|sings|singing|chant\w*|recit\w*|shout\w*)\b[^.:;]{0,40}\bagain)\b",
+    re.IGNORECASE,
+)
 
 
 def _removal(
@@ -350,7 +355,7 @@ def _doubled_block(
 
     A block is two different lines or more: three or more, or two with a paragraph among
     them (two short lines said twice are a caption and its credit, not the text). A block of
-    short lines that the text above it says is said again ("... singing its first lines
+    short lines that the text around it says is said again ("... singing its first lines
     twice:", "... which they repeated") is a verse or a chant printed twice: both copies stay.
     """
     first: set[int] = set()
@@ -374,7 +379,7 @@ def _doubled_block(
             with_paragraph = any(is_body_like(doc.lines[i].text) for i in kept[position:later])
             if size == 2 and not with_paragraph:
                 continue
-            if not with_paragraph and _announced_again(doc, kept, position):
+            if not with_paragraph and _said_again(doc, kept, position, later + size):
                 verses.update(kept[position : later + size])
             else:
                 first.update(kept[position:later])
@@ -385,15 +390,17 @@ def _doubled_block(
     return first, second, verses
 
 
-def _announced_again(doc: Doc, kept: tuple[int, ...], start: int) -> bool:
-    """Whether the text right above the kept line at `start` says that what follows is said
-    again: the line above, or the paragraph above a short line that introduces it ("The
-    crowd sang it twice over." / "The chorus went:"). A table or a list the page printed
-    twice has no such words above it."""
-    above = [doc.lines[kept[position]].text for position in range(max(0, start - 2), start)]
-    if len(above) == 2 and not (above[1].endswith(":") and not is_body_like(above[1])):
-        above = above[1:]
-    return any(_SAID_AGAIN.search(text) for text in above)
+def _said_again(doc: Doc, kept: tuple[int, ...], start: int, end: int) -> bool:
+    """Whether the text around kept lines `start` to `end` (exclusive) says they were said
+    again: the line above, or the paragraph above a short line that introduces them ("The
+    crowd sang it twice over." / "The chorus went:"), or the line below ("... were sung twice
+    over."). A table or a list the page printed twice has no such words around it."""
+    around = [doc.lines[kept[position]].text for position in range(max(0, start - 2), start)]
+    if len(around) == 2 and not (around[1].endswith(":") and not is_body_like(around[1])):
+        around = around[1:]
+    if end < len(kept):
+        around.append(doc.lines[kept[end]].text)
+    return any(_SAID_AGAIN.search(text) for text in around)
 
 
 def _one_block(doc: Doc, indices: tuple[int, ...], block: list[str]) -> bool:
@@ -718,9 +725,10 @@ def story_between_notes(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Find
     Why: a site that closes every story with the same note (the rule's pattern: Dawn's
     "Published in Dawn, ...") prints it under each story an infinite-scroll page glues on. A
     headline under one note, over text that a second note closes, is a second story, even
-    with no dateline or picture to open it (an editorial, a letter). Text under the last
-    note (an update) has no note of its own, and stays; so does an archive's text the
-    article quotes with its old note (dated more than `max_gap_days` before the next).
+    with no dateline or picture to open it (an editorial, a letter). Both notes must give a
+    date, at most `max_gap_days` apart (0: the same edition): an update under the note that
+    the next day's edition closes, a column or an editorial the article quotes with its own
+    note, and a correction are the article's text.
     Example: "Published in Dawn, May 30th, 2024" / "Parking mafia" / "THIS refers to ..." /
     "Published in Dawn, May 30th, 2024" -> removed from "Parking mafia".
     """
@@ -728,7 +736,7 @@ def story_between_notes(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Find
     kept = doc.kept()
     for note, next_note in zip(notes, notes[1:], strict=False):
         between = [i for i in kept if note < i < next_note]
-        if len(between) < 2 or _dated_apart(doc, note, next_note, params["max_gap_days"]):
+        if len(between) < 2 or not _dated_within(doc, note, next_note, params["max_gap_days"]):
             continue
         headline = doc.lines[between[0]].text
         if (
@@ -744,11 +752,10 @@ def story_between_notes(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Find
     return [], []
 
 
-def _dated_apart(doc: Doc, first: int, second: int, days: int) -> bool:
-    """Whether line `first` gives a date more than `days` before every date line `second`
-    gives (a 1979 note quoted in a 2024 article)."""
-    older, newer = find_dates(doc.lines[first].text), find_dates(doc.lines[second].text)
-    return bool(older and newer) and min((n - o).days for n in newer for o in older) > days
+def _dated_within(doc: Doc, first: int, second: int, days: int) -> bool:
+    """Whether lines `first` and `second` each give a date, the two at most `days` apart."""
+    dates, others = find_dates(doc.lines[first].text), find_dates(doc.lines[second].text)
+    return any(abs((o - d).days) <= days for d in dates for o in others)
 
 
 def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
@@ -884,7 +891,7 @@ DETECTORS: dict[str, DetectorInfo] = {
     "caption_echo": DetectorInfo(caption_echo, {"min_words": 5, "max_credit_words": 15}, "repeats"),
     "repeated_line": DetectorInfo(repeated_line, {"min_chars": 1}, "repeats", settles=True),
     "headline_copy": DetectorInfo(headline_copy, {}, "headline", settles=True),
-    "story_between_notes": DetectorInfo(story_between_notes, {"max_gap_days": 3650}, "structure"),
+    "story_between_notes": DetectorInfo(story_between_notes, {"max_gap_days": 0}, "structure"),
     "link_block": DetectorInfo(
         link_block, {"max_item_words": 16, "min_sentence_words": 4}, "structure"
     ),
