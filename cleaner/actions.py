@@ -49,25 +49,22 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.blank_after is not None and doc.lines[index].blank_after < rule.blank_after:
         return None
-    groups: dict[str, str] | None = None
-    if rule.exact and (text.casefold() if rule.ignore_case else text) in rule.exact:
-        groups = {}
-    else:
-        for pattern in rule.patterns:
-            found = _search(rule, pattern, text, doc)
-            if found:
-                groups = {k: v.strip() for k, v in found.groupdict().items() if v and v.strip()}
-                break
-    if groups is None:
-        return None
-    for neighbour, pattern in ((index + 1, rule.followed_by), (index - 1, rule.preceded_by)):
+    # The neighbours first: their patterns name a marker ("Published in Dawn, "), where a
+    # rule's own pattern may take most lines the screen lets through (any headline).
+    for neighbour, pattern in ((index - 1, rule.preceded_by), (index + 1, rule.followed_by)):
         if pattern is None:
             continue
         if not 0 <= neighbour < len(doc.lines):
             return None
         if not _search(rule, pattern, doc.lines[neighbour].text, doc):
             return None
-    return groups
+    if rule.exact and (text.casefold() if rule.ignore_case else text) in rule.exact:
+        return {}
+    for pattern in rule.patterns:
+        found = _search(rule, pattern, text, doc)
+        if found:
+            return {k: v.strip() for k, v in found.groupdict().items() if v and v.strip()}
+    return None
 
 
 def _search(
