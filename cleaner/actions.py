@@ -47,7 +47,7 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.doubled and not doc.doubled(index):
         return None
-    if rule.blank_after is not None and doc.lines[index].blank_after < rule.blank_after:
+    if rule.blank_after is not None and not _set_apart(doc, index, rule.blank_after):
         return None
     # The neighbours first: their patterns name a marker ("Published in Dawn, "), where a
     # rule's own pattern may take most lines the screen lets through (any headline).
@@ -250,3 +250,10 @@ ACTIONS: dict[str, ActionInfo] = {
 # `note` rules read metadata from the lines cleaning kept, after every removal (see
 # Cleaner._noted): an agency that credits the whole story in its lead or its last lines.
 NOTE_ACTION = "note"
+
+
+def _set_apart(doc: Doc, index: int, blank_lines: int) -> bool:
+    """Whether line `index` has at least `blank_lines` blank lines after it, and more than the
+    document's paragraphs have: a layout signal only where the scrape keeps the layout."""
+    gap = doc.lines[index].blank_after
+    return gap >= blank_lines and gap > doc.paragraph_gap()

@@ -23,9 +23,10 @@ from .prefilter import LineScreen
 from .rules import Rule
 from .text import HEAD_LINES, TAIL_LINES, Budget, Doc, is_body_like, is_long_text
 
-# A line's text and blank lines after it, whether it is in the head, lead and tail zones, the
-# opening and the closing, and a list (see Doc), and its two neighbours.
-LineContext = tuple[str, int, bool, bool, bool, bool, bool, bool, str | None, str | None]
+# A line's text, the blank lines after it and after the document's paragraphs, whether it is
+# in the head, lead and tail zones, the opening and the closing, and a list (see Doc), and its
+# two neighbours.
+LineContext = tuple[str, int, int, bool, bool, bool, bool, bool, bool, str | None, str | None]
 PHASES = ("structure", "headline", "repeats")  # after the line rules, in this order
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
 
@@ -92,6 +93,7 @@ def apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext]) 
         context = (
             line.text,
             line.blank_after,
+            doc.paragraph_gap() if line.blank_after else 0,
             found.head and doc.in_head(index),
             found.lead and doc.is_lead(index),
             found.span and doc.in_opening(index),

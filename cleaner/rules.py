@@ -99,7 +99,8 @@ _RULE_KEYS = {
     "closing": "only the closing: the last paragraph of prose and the lines below it",
     "followed_by": "regex the next non-empty line must match",
     "preceded_by": "regex the previous non-empty line must match",
-    "blank_after": "only lines followed by at least this many blank input lines",
+    "blank_after": "only lines followed by at least this many blank input lines, and by more "
+    "than the document's paragraphs are",
     "dayfirst": "parse ambiguous captured dates as day first",
     "detector": "detect action: which detector runs",
     "params": "detect action: the detector's parameters",

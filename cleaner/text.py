@@ -83,6 +83,7 @@ class Doc:
     _kept: tuple[int, tuple[int, ...]] | None = None  # (removals counted, kept indices)
     _prose_span: tuple[int, int] | None = None  # first and last prose line (-1 when none)
     _screened: dict[str, list[int]] | None = None  # rule id -> lines the screen names for it
+    _gap: int | None = None  # blank lines after a paragraph, as this scrape sets them
 
     def may_match_at(self, rule: Rule) -> list[int]:
         """The lines, in order, that `rule` may match (see `may_match`). A rule with patterns
@@ -110,6 +111,16 @@ class Doc:
 
     def is_kept(self, index: int) -> bool:
         return index not in self.removed
+
+    def paragraph_gap(self) -> int:
+        """How many blank lines this document's scrape puts after a paragraph (the median
+        over its paragraphs of prose; 1 when it has none). A line set apart by more stands
+        out in this layout (a caption on a site that gives captions two); a scrape that puts
+        three after every block sets none apart."""
+        if self._gap is None:
+            gaps = sorted(line.blank_after for line in self.lines[:-1] if is_prose(line.text))
+            self._gap = gaps[len(gaps) // 2] if gaps else 1
+        return self._gap
 
     def kept(self) -> tuple[int, ...]:
         """The indices of the lines no rule has removed (yet), in order."""
