@@ -232,7 +232,12 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         # A long line may be a paragraph that lost its final stop, unless a rule removed
         # another copy of it as a caption.
         long_text = is_long_text(text) and all(doc.kind_at(i) != "caption" for i in indices)
-        keep_first = first == first_kept or is_body_like(text) or long_text
+        keep_first = (
+            first == first_kept
+            or is_body_like(text)
+            or long_text
+            or _name_over_its_portrait(doc, copies)
+        )
         gone = copies[1:] if keep_first else copies
         if first == first_kept and not ends_like_sentence(text):
             # "Enough is enough." under the headline "Enough is enough" is a sentence of the text
@@ -326,6 +331,24 @@ def _crosshead_over_caption(doc: Doc, index: int) -> bool:
         and doc.kind_at(index + 1) == "caption"
         and doc.lines[index + 1].text == line.text
         and _name_shaped(line.text)
+    )
+
+
+def _name_over_its_portrait(doc: Doc, copies: list[int]) -> bool:
+    """Whether two copies of a name in a row, between paragraphs, are a crosshead and the
+    caption of the portrait under it, which no caption rule took: a scrape that spaces
+    every block alike hides which is which ("Hassan Youssef" twice, then his answers). The
+    first copy stays: a name left as a caption costs less than a crosshead lost."""
+    kept = doc.kept()
+    if len(copies) != 2 or not _name_shaped(doc.lines[copies[0]].text):
+        return False
+    position = kept.index(copies[0])
+    return (
+        position > 0
+        and position + 2 < len(kept)
+        and kept[position + 1] == copies[1]
+        and doc.is_prose(kept[position - 1])
+        and doc.is_prose(kept[position + 2])
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import pytest
 
 from cleaner.golden import check_case, discover, dump_json, orphans, summary
@@ -47,3 +50,24 @@ def test_seed_recognized_without_hint(case, cleaner):
     result = check_case(cleaner, case).result
     assert result.site == case.site
     assert result.site_source == "fingerprint"
+
+
+SITE_TEXT_CASES = [c for c in CASES if not c.site.startswith("_") and c.input_path.suffix == ".txt"]
+
+
+@pytest.mark.parametrize("blank", ["\n\n\n\n", "\n"], ids=["three-blank-lines", "no-blank-line"])
+def test_a_scrape_that_spaces_every_block_alike_loses_no_body_line(cleaner, blank):
+    """Scrapers differ in the blank lines they keep: three after every block, or none. A site
+    whose captions stand apart by their blank lines (Ahram) loses the signal then, and must
+    keep the text rather than take paragraphs, list items or crossheads for captions (a
+    probe's find). Furniture may be left; no expected line may go."""
+    lost = {}
+    for case in SITE_TEXT_CASES:
+        text = re.sub(r"\n(?:[ \t]*\n)+", blank, case.input_path.read_text(encoding="utf-8"))
+        out = cleaner.clean(text, site=case.site).text
+        expected = case.expected_text.read_text(encoding="utf-8")
+        missing = Counter(line.strip() for line in expected.splitlines() if line.strip())
+        missing -= Counter(line.strip() for line in out.splitlines() if line.strip())
+        if missing:
+            lost[case.id] = sorted(missing)
+    assert lost == {}
