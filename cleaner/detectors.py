@@ -54,6 +54,7 @@ _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
 STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
+STORY_HEADLINE_WORDS = 25  # a glued story's headline is no longer
 _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von"})
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
@@ -232,12 +233,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         # A long line may be a paragraph that lost its final stop, unless a rule removed
         # another copy of it as a caption.
         long_text = is_long_text(text) and all(doc.kind_at(i) != "caption" for i in indices)
-        keep_first = (
-            first == first_kept
-            or is_body_like(text)
-            or long_text
-            or _name_over_its_portrait(doc, copies)
-        )
+        keep_first = first == first_kept or is_body_like(text) or long_text
         gone = copies[1:] if keep_first else copies
         if first == first_kept and not ends_like_sentence(text):
             # "Enough is enough." under the headline "Enough is enough" is a sentence of the text
@@ -270,10 +266,11 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
 def _asked_again(doc: Doc, copies: list[int]) -> bool:
     """Whether the copies are a question asked again in an interview or a press conference:
-    the text asks another question below its headline, and each copy is answered differently
-    (the sentence below each copy differs: "No." the first time, "Never." the second). A
-    question the page shows twice has the same line below it, or none; a pull quote stands in
-    a text that asks no other question."""
+    the text asks another question below its headline, and the copies are not all answered
+    alike (the sentence below them differs: "No." the first time, "Never." the second; the
+    same question put to three candidates). A question the page shows twice has the same
+    line below each copy, or none; a pull quote stands in a text that asks no other
+    question."""
     text = doc.lines[copies[0]].text
     if not text.endswith("?") or not is_body_like(text):
         return False
@@ -288,7 +285,7 @@ def _asked_again(doc: Doc, copies: list[int]) -> bool:
         if below is None or below in copies or not ends_like_sentence(doc.lines[below].text):
             return False
         answers.append(comparable(doc.lines[below].text))
-    return len(set(answers)) == len(answers)
+    return len(set(answers)) > 1
 
 
 def _quoted_in_full(doc: Doc, copies: list[int]) -> bool:
@@ -331,24 +328,6 @@ def _crosshead_over_caption(doc: Doc, index: int) -> bool:
         and doc.kind_at(index + 1) == "caption"
         and doc.lines[index + 1].text == line.text
         and _name_shaped(line.text)
-    )
-
-
-def _name_over_its_portrait(doc: Doc, copies: list[int]) -> bool:
-    """Whether two copies of a name in a row, between paragraphs, are a crosshead and the
-    caption of the portrait under it, which no caption rule took: a scrape that spaces
-    every block alike hides which is which ("Hassan Youssef" twice, then his answers). The
-    first copy stays: a name left as a caption costs less than a crosshead lost."""
-    kept = doc.kept()
-    if len(copies) != 2 or not _name_shaped(doc.lines[copies[0]].text):
-        return False
-    position = kept.index(copies[0])
-    return (
-        position > 0
-        and position + 2 < len(kept)
-        and kept[position + 1] == copies[1]
-        and doc.is_prose(kept[position - 1])
-        and doc.is_prose(kept[position + 2])
     )
 
 
@@ -761,9 +740,12 @@ def story_between_notes(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Find
         between = [i for i in kept if note < i < next_note]
         if len(between) < 2 or not _dated_within(doc, note, next_note, params["max_gap_days"]):
             continue
+        # A headline: a short line, maybe one word ("Smog") or a question, over prose.
         headline = doc.lines[between[0]].text
         if (
-            not is_headline_like(headline)
+            word_count(headline) > STORY_HEADLINE_WORDS
+            or headline.endswith((",", ";", ":"))
+            or (ends_like_sentence(headline) and not headline.endswith("?"))
             or _LIST_ITEM.match(headline)
             or doc.is_prose(between[0])
             or not any(doc.is_prose(i) for i in between[1:])

@@ -53,6 +53,10 @@ def test_seed_recognized_without_hint(case, cleaner):
 
 
 SITE_TEXT_CASES = [c for c in CASES if not c.site.startswith("_") and c.input_path.suffix == ".txt"]
+# Name crossheads over portraits captioned with the same name: with the blank lines gone, the
+# crosshead and the caption are the same line twice in a row, as a caption the page shows
+# twice is on other sites (which must go); this one case is left out of the re-spacing test.
+RESPACED_AMBIGUOUS = {"english.ahram.org.eg/variant_name_crossheads_over_portraits.txt"}
 
 
 @pytest.mark.parametrize("blank", ["\n\n\n\n", "\n"], ids=["three-blank-lines", "no-blank-line"])
@@ -61,8 +65,11 @@ def test_a_scrape_that_spaces_every_block_alike_loses_no_body_line(cleaner, blan
     whose captions stand apart by their blank lines (Ahram) loses the signal then, and must
     keep the text rather than take paragraphs, list items or crossheads for captions (a
     probe's find). Furniture may be left; no expected line may go."""
+    assert {case.id for case in SITE_TEXT_CASES} >= RESPACED_AMBIGUOUS
     lost = {}
     for case in SITE_TEXT_CASES:
+        if case.id in RESPACED_AMBIGUOUS:
+            continue
         text = re.sub(r"\n(?:[ \t]*\n)+", blank, case.input_path.read_text(encoding="utf-8"))
         out = cleaner.clean(text, site=case.site).text
         expected = case.expected_text.read_text(encoding="utf-8")
