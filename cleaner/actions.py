@@ -176,8 +176,8 @@ def boundary(rule: Rule, doc: Doc) -> Removals:
     "TT" after body text, the story from its headline down is removed as kind other-story.
     """
     start = _second_story_marker(rule, doc)
-    if start is None:
-        return []
+    if start is None or doc.kind_at(start) == "other-story":
+        return []  # no second story, or one an earlier rule cut (its headline with it)
     return glued_story_removals(doc, story_start(doc, start), rule.id, rule.kind)
 
 
