@@ -20,6 +20,7 @@ from .dates import find_dates
 from .model import CleanWarning, Removal
 from .normalize import LINE_CACHE_SIZE, comparable, word_count
 from .text import (
+    HEADLINE_MAX_WORDS,
     LIST_BULLETS,
     Doc,
     ends_like_sentence,
@@ -54,7 +55,6 @@ _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
 STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
-STORY_HEADLINE_WORDS = 25  # a glued story's headline is no longer
 _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von"})
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
@@ -743,7 +743,7 @@ def story_between_notes(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Find
         # A headline: a short line, maybe one word ("Smog") or a question, over prose.
         headline = doc.lines[between[0]].text
         if (
-            word_count(headline) > STORY_HEADLINE_WORDS
+            word_count(headline) > HEADLINE_MAX_WORDS
             or headline.endswith((",", ";", ":"))
             or (ends_like_sentence(headline) and not headline.endswith("?"))
             or _LIST_ITEM.match(headline)
