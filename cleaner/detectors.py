@@ -20,7 +20,6 @@ from .dates import find_dates
 from .model import CleanWarning, Removal
 from .normalize import LINE_CACHE_SIZE, comparable, word_count
 from .text import (
-    HEADLINE_MAX_WORDS,
     LIST_BULLETS,
     Doc,
     ends_like_sentence,
@@ -740,12 +739,10 @@ def story_between_notes(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Find
         between = [i for i in kept if note < i < next_note]
         if len(between) < 2 or not _dated_within(doc, note, next_note, params["max_gap_days"]):
             continue
-        # A headline: a short line, maybe one word ("Smog") or a question, over prose.
+        # A headline over prose, maybe one word ("Smog") or a question.
         headline = doc.lines[between[0]].text
         if (
-            word_count(headline) > HEADLINE_MAX_WORDS
-            or headline.endswith((",", ";", ":"))
-            or (ends_like_sentence(headline) and not headline.endswith("?"))
+            not is_headline_like(headline, min_words=1, questions=True)
             or _LIST_ITEM.match(headline)
             or doc.is_prose(between[0])
             or not any(doc.is_prose(i) for i in between[1:])

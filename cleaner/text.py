@@ -278,13 +278,14 @@ def looks_like_caption(text: str) -> bool:
     return bool(_CAPTION_SIGNS.search(text))
 
 
-def is_headline_like(text: str) -> bool:
+def is_headline_like(text: str, min_words: int = 2, questions: bool = False) -> bool:
     """A short line that does not end like a sentence (nor a quoted one: '... dying.”'): a
-    headline or a crosshead."""
+    headline or a crosshead. `questions` admits one that asks ("Who will clear the air?")."""
     words = word_count(text)
-    if not 2 <= words <= HEADLINE_MAX_WORDS:
+    if not min_words <= words <= HEADLINE_MAX_WORDS:
         return False
-    return not text.endswith((",", ";", ":")) and not ends_like_sentence(text)
+    asks = questions and text.endswith("?")
+    return not text.endswith((",", ";", ":")) and (asks or not ends_like_sentence(text))
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
