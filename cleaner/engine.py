@@ -93,7 +93,7 @@ def apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext]) 
         context = (
             line.text,
             line.blank_after,
-            doc.paragraph_gap() if line.blank_after else 0,
+            doc.paragraph_gap() if found.gap and line.blank_after else 0,
             found.head and doc.in_head(index),
             found.lead and doc.is_lead(index),
             found.span and doc.in_opening(index),

@@ -284,10 +284,11 @@ class Candidates:
     previous: bool = False
     next: bool = False
     doubled: bool = False  # every line rule of them needs the line shown twice (Doc.doubled)
+    gap: bool = False  # whether a line rule of them compares blank lines (Doc.paragraph_gap)
 
 
 NO_CANDIDATES = Candidates()
-_HEAD, _LEAD, _SPAN, _TAIL, _PREVIOUS, _NEXT, _LIST = 1, 2, 4, 8, 16, 32, 64
+_HEAD, _LEAD, _SPAN, _TAIL, _PREVIOUS, _NEXT, _LIST, _GAP = 1, 2, 4, 8, 16, 32, 64, 128
 
 
 def _context_uses(rule: Rule) -> int:
@@ -304,6 +305,7 @@ def _context_uses(rule: Rule) -> int:
         | _PREVIOUS * (rule.preceded_by is not None or neighbours or rule.doubled)
         | _NEXT * (rule.followed_by is not None or neighbours or rule.skip_echoes or rule.doubled)
         | _LIST * rule.skip_list_items
+        | _GAP * (rule.blank_after is not None)
     )
 
 
@@ -389,6 +391,7 @@ class LineScreen:
             previous=bool(uses & _PREVIOUS),
             next=bool(uses & _NEXT),
             list=bool(uses & _LIST),
+            gap=bool(uses & _GAP),
             doubled=bool(rules) and all(rule.doubled for rule in rules),
             others=others,
         )
