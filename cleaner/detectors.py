@@ -7,6 +7,7 @@ site can switch one off by id and every removal names the entry that made it.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter, defaultdict
@@ -54,6 +55,7 @@ _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
 STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
+VERSE_MAX_LINES = 40  # short lines in a row, up or down from one: more is a table or a list
 _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von"})
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
@@ -203,6 +205,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     # items are text, however short.
     protected, going, verses = _doubled_block(doc, kept, keys)
     found: Removals = [_removal(doc, i, rule) for i in sorted(going)]
+    staying = _Chain([i for i in kept if i not in going])
     for indices in repeated:
         copies = [i for i in indices if doc.is_kept(i) and i not in going]
         if not copies or (len(copies) == 1 and copies[0] in protected):
@@ -256,9 +259,10 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         # A copy a rule took as the page's section label ("Politics" above the headline) is
         # the label's; the copy between paragraphs is then a crosshead of the text.
         said = [i for i in indices if doc.is_kept(i) or doc.kind_at(i) != "section"]
-        if said and _refrain(doc, said, going, said_where):
+        if said and _refrain(doc, said, staying, said_where):
             continue  # a slogan ("Dafa ek, dabi ek") said between paragraphs each time
         going.update(gone)
+        staying.remove(gone)
         found += [_removal(doc, i, rule) for i in gone]
     return sorted(found, key=lambda removal: removal[0]), []
 
@@ -362,19 +366,23 @@ def _doubled_block(
     first: set[int] = set()
     second: set[int] = set()
     verses: set[int] = set()
-    where: dict[str, list[int]] = defaultdict(list)  # key -> positions in `kept`
-    for position, index in enumerate(kept):
-        where[keys[index]].append(position)
+    # A copy starts where the block's first two lines are said again: (key, next key) ->
+    # positions in `kept`, in order.
+    where: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for position in range(len(kept) - 1):
+        where[keys[kept[position]], keys[kept[position + 1]]].append(position)
     position = 0
-    while position < len(kept):
-        key = keys[kept[position]]
-        for later in where[key]:
-            size = later - position
-            if size < 2 or later + size > len(kept):
+    while position < len(kept) - 1:
+        doc.budget.remaining()  # a page of thousands of short lines ends as a timeout
+        starts = where[keys[kept[position]], keys[kept[position + 1]]]
+        for later in starts[bisect.bisect_right(starts, position + 1) :]:
+            size = later - position  # two lines or more
+            if later + size > len(kept):
+                break  # no room below for a second copy, nor for a later, longer one
+            # Line by line, to the first difference (building both blocks costs their size).
+            if any(keys[kept[position + k]] != keys[kept[later + k]] for k in range(2, size)):
                 continue
             block = [keys[i] for i in kept[position:later]]
-            if block != [keys[i] for i in kept[later : later + size]]:
-                continue
             if not _one_block(doc, kept[position:later], block):
                 continue
             with_paragraph = any(is_body_like(doc.lines[i].text) for i in kept[position:later])
@@ -422,7 +430,7 @@ def _one_block(doc: Doc, indices: tuple[int, ...], block: list[str]) -> bool:
     )
 
 
-def _refrain(doc: Doc, copies: list[int], going: set[int], said_where: list[int]) -> bool:
+def _refrain(doc: Doc, copies: list[int], staying: _Chain, said_where: list[int]) -> bool:
     """Whether the copies of a short line are a refrain of the text: each stands apart between
     two kept sentences of the text (the first may be announced: "Crowds chanted:"), or each is
     a line of a verse quoted between paragraphs. A caption shown twice stands right under
@@ -430,58 +438,98 @@ def _refrain(doc: Doc, copies: list[int], going: set[int], said_where: list[int]
     text = doc.lines[copies[0]].text
     if is_body_like(text) or looks_like_caption(text):
         return False  # a paragraph said twice keeps its first copy; a caption goes
-    # Removed lines, and those this run removes (`going`), are not read: a second run will
-    # not see them.
-    kept = [index for index in doc.kept() if index not in going]
-    where = [position for position, index in enumerate(kept) if index in copies]
-    if len(where) < len(copies):
+    # Removed lines, and those this run removes, are not read: a second run will not see them.
+    if not all(i in staying for i in copies):
         return False
-    verses = {_verse(doc, kept, position, said_where) for position in where}
-    if len(verses) == 1 and None not in verses:
+    doc.budget.remaining()
+    verse = _verse(doc, copies[0], staying, said_where)
+    if verse is not None and all(_verse(doc, i, staying, said_where) == verse for i in copies[1:]):
         return True  # "Gaza is our heart" opening and closing one stanza
-    apart = all(later - earlier > 1 for earlier, later in zip(where, where[1:], strict=False))
-    return apart and all(
-        0 < position < len(kept) - 1
-        and _ends_sentence_or_colon(doc.lines[kept[position - 1]].text)
-        and ends_like_sentence(doc.lines[kept[position + 1]].text)
-        for position in where
-    )
+    # Or each copy apart from the others, between the end of a sentence (or a colon) and a
+    # sentence; the first copy that is not ends the search.
+    for index, later in zip(copies, [*copies[1:], None], strict=True):
+        above, below = staying.near(index, -1), staying.near(index, 1)
+        if (
+            above is None
+            or below is None
+            or below == later
+            or not _ends_sentence_or_colon(doc.lines[above].text)
+            or not ends_like_sentence(doc.lines[below].text)
+        ):
+            return False
+    return True
+
+
+class _Chain:
+    """Lines in order, each linked to the one before and after it: a line's neighbour is
+    found at once, however many lines around it have been taken out."""
+
+    def __init__(self, indices: list[int]) -> None:
+        last = len(indices) - 1
+        self._links = {
+            index: [indices[at - 1] if at else None, indices[at + 1] if at < last else None]
+            for at, index in enumerate(indices)
+        }
+
+    def __contains__(self, index: int) -> bool:
+        return index in self._links
+
+    def near(self, index: int, step: int) -> int | None:
+        """The line before (`step` -1) or after (1) line `index`, or None at either end."""
+        return self._links[index][0 if step < 0 else 1]
+
+    def remove(self, indices: list[int]) -> None:
+        for index in indices:
+            links = self._links.pop(index, None)
+            if links is None:
+                continue
+            before, after = links
+            if before is not None:
+                self._links[before][1] = after
+            if after is not None:
+                self._links[after][0] = before
 
 
 def _ends_sentence_or_colon(text: str) -> bool:
     return ends_like_sentence(text) or text.endswith(":")
 
 
-def _verse(
-    doc: Doc, kept: list[int], position: int, said_where: list[int]
-) -> tuple[int, int] | None:
-    """The verse that the kept line at `position` is a line of, as its first and last
-    positions: a run of three short lines or more, two of them said only there, with a
-    paragraph of prose right above and below; None when the line is in no verse. (Copies in
-    two runs are two teaser boxes sharing a title, not a refrain.) `said_where[i]` is how
-    many lines say what line i says: a line said elsewhere too may go in the same run, and a
-    second run would then not see the verse."""
+def _verse(doc: Doc, index: int, staying: _Chain, said_where: list[int]) -> tuple[int, int] | None:
+    """The verse that line `index` is a line of, as its first and last lines: a run of three
+    short lines or more (VERSE_MAX_LINES at most: a longer one is a table or a list), two of
+    them said only there, with a paragraph of prose right above and below; None when the
+    line is in no verse. Only the lines `staying` are read. (Copies in two runs are two
+    teaser boxes sharing a title, not a refrain.) `said_where[i]` is how many lines say what
+    line i says: a line said elsewhere too may go in the same run, and a second run would
+    then not see the verse."""
 
     def short(at: int) -> bool:
-        text = doc.lines[kept[at]].text
+        text = doc.lines[at].text
         return not is_body_like(text) and not looks_like_caption(text)
 
-    start, end = position, position
-    while start > 0 and short(start - 1):
-        start -= 1
-    while end < len(kept) - 1 and short(end + 1):
-        end += 1
-    run = [doc.lines[i].text for i in kept[start : end + 1]]
-    if any(a == b for a, b in zip(run, run[1:], strict=False)):
+    ends = []
+    for step in (-1, 1):
+        run = [index]
+        beyond = staying.near(index, step)
+        while beyond is not None and short(beyond):
+            run.append(beyond)
+            if len(run) > VERSE_MAX_LINES:
+                return None
+            beyond = staying.near(beyond, step)
+        ends.append((run, beyond))
+    (upward, above), (downward, below) = ends
+    run = upward[::-1] + downward[1:]
+    texts = [doc.lines[i].text for i in run]
+    if any(a == b for a, b in zip(texts, texts[1:], strict=False)):
         return None  # a caption shown twice in a row: a gallery, not a verse
     verse = (
-        start > 0
-        and end < len(kept) - 1
-        and doc.is_prose(kept[start - 1])
-        and doc.is_prose(kept[end + 1])
-        and sum(said_where[i] == 1 for i in kept[start : end + 1]) >= 2
+        above is not None
+        and below is not None
+        and doc.is_prose(above)
+        and doc.is_prose(below)
+        and sum(said_where[i] == 1 for i in run) >= 2
     )
-    return (start, end) if verse else None
+    return (run[0], run[-1]) if verse else None
 
 
 def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:

@@ -848,6 +848,24 @@ def test_screen_keeps_a_catastrophic_regex_off_lines_it_cannot_match(tmp_path):
     assert evil.clean("Headline\n\naaaa\n\n" + PARA, site="evil.example").removed[0].text == "aaaa"
 
 
+REPEATS_RULE = (
+    RULE_HEAD + "  - id: evil.repeats\n    kind: duplicate\n    action: detect\n"
+    "    detector: repeated_line\n    description: lines shown more than once\n"
+)
+
+
+def test_a_detector_stops_at_the_time_budget(tmp_path):
+    """A detector's work grows with the lines a page repeats (a results table of thousands of
+    short lines); it checks the document's budget as it goes, as a rule's regex does."""
+    folder = _rules_dir(tmp_path, "evil.example.yaml", REPEATS_RULE)
+    slow = Cleaner([folder], builtin_rules=False, detect_language=False, time_budget=0.01)
+    table = "\n".join(f"Team {i % 37}\n{('Won', 'Lost', 'Draw')[i % 3]}" for i in range(20_000))
+    with pytest.raises(CleanError) as caught:
+        slow.clean(f"Results\n\n{PARA}\n{table}\n", site="evil.example")
+    assert caught.value.code == "timeout"
+    assert slow.clean(ARTICLE, site="evil.example").paragraphs  # and goes on
+
+
 def test_catastrophic_regex_in_a_jsonl_run(tmp_path, capsys):
     folder = _rules_dir(tmp_path, "evil.example.yaml", REDOS_RULE)
     records = [
