@@ -352,19 +352,19 @@ def input_kind(path: str) -> str:
     return "text"
 
 
-def expand_paths(paths: list[str]) -> Iterator[tuple[str, Path | None]]:
-    """Each input file as (path, folder it was found under, or None). '-' is standard input.
-
-    A folder gives every entry under it (see `files_under`); one that cannot be read fails
-    when it is read, so it is reported, not skipped.
-    """
+def expand_paths(
+    paths: list[str], skip: Path | None = None
+) -> Iterator[tuple[str, Path | None, str | None]]:
+    """(path, folder it was found in, why it cannot be read) for each input; '-' is standard
+    input. A folder gives every entry under it but `skip`, an output folder (see
+    `files_under`); a path that does not exist is given as it is, and fails when read."""
     for raw in paths:
-        path = Path(raw)
-        if raw != "-" and path.is_dir():
-            for child, _problem in files_under(path):
-                yield str(child), path
-        else:
-            yield raw, None
+        folder = Path(raw)
+        if raw == "-" or not folder.is_dir():
+            yield raw, None, None
+            continue
+        for child, problem in files_under(folder, skip):
+            yield str(child), folder, problem
 
 
 def files_under(folder: Path, skip: Path | None = None) -> Iterator[tuple[Path, str | None]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -271,3 +272,40 @@ def test_report_command_reads_every_file_of_a_folder(tmp_path):
     sections = re.findall(r'<section id="doc-\d+".*?</section>', out.read_text(), re.S)
     names = [re.search(r"<h2>([^<]*)</h2>", s).group(1) for s in sections]
     assert [Path(n).name for n in names] == ["article1", "article2.TXT"]
+
+
+def test_report_command_keeps_the_records_before_a_damaged_gzip(tmp_path, capsys):
+    article = "A headline for the record\n\nFirst paragraph of the article, long enough to count.\n"
+    whole = gzip.compress((json.dumps({"text": article}) + "\n").encode() * 3)
+    (tmp_path / "cut.jsonl.gz").write_bytes(whole[: len(whole) - 12])
+    (tmp_path / "plain.jsonl.gz").write_bytes(b"not gzip\n")
+    out = tmp_path / "r.html"
+    assert main(["report", str(tmp_path / "cut.jsonl.gz"), str(tmp_path / "plain.jsonl.gz"),
+                 "-o", str(out), "--no-language"]) == 1  # fmt: skip
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if "cannot read past this point" in line] == [
+        f"cleaner: {tmp_path / 'cut.jsonl.gz'}: cannot read past this point: Compressed file "
+        "ended before the end-of-stream marker was reached",
+        f"cleaner: {tmp_path / 'plain.jsonl.gz'}: cannot read past this point: Not a gzipped "
+        "file (b'no')",
+    ]
+    # The record read before the cut, and one error for each file.
+    assert "3 document(s)" in err[-1] and "2 error(s)" in err[-1]
+    assert out.read_text().count('<section id="doc-') == 3
+
+
+def test_report_command_leaves_out_a_folders_images_as_clean_does(tmp_path, capsys):
+    folder = tmp_path / "scraped"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A headline\n\nFirst paragraph of the article, long enough.\n")
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (folder / "gone.txt").symlink_to(folder / "missing.txt")
+    out = tmp_path / "r.html"
+    assert main(["report", str(folder), "-o", str(out), "--no-language"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert (
+        err[0]
+        == f"cleaner: left out 1 file(s) of the input folders that are not text: {folder / 'photo.png'}"
+    )
+    assert f"cleaner: {folder / 'gone.txt'}: a broken symbolic link" in err
+    assert "2 document(s)" in err[-1] and "1 error(s)" in err[-1]

@@ -7,11 +7,10 @@ import argparse
 import os
 import stat
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..inputs import files_under, input_kind
+from ..inputs import expand_paths, input_kind
 
 FORMAT_SUFFIX = {"text": ".txt", "json": ".json", "jsonl": ".jsonl"}
 # Taken off an input's name, in this order and in any case, before its output suffix is added.
@@ -74,7 +73,7 @@ def plan(args: argparse.Namespace) -> tuple[list[Input], list[str]]:
     out_folder = Path(args.output) if args.output and not single_file else None
     inputs = [
         Input(path, base, _kind(args, path), problem=problem)
-        for path, base, problem in _expand(paths, out_folder)
+        for path, base, problem in expand_paths(paths, out_folder)
     ]
     if not any(i.kind == "jsonl" for i in inputs):
         for given, option in (
@@ -125,20 +124,6 @@ def make_output_folder(args: argparse.Namespace, inputs: list[Input]) -> None:
         raise UsageError(
             f"{args.output}: cannot create the output folder: {exc.strerror or exc}"
         ) from None
-
-
-def _expand(
-    paths: list[str], skip: Path | None = None
-) -> Iterator[tuple[str, Path | None, str | None]]:
-    """(path, folder it was found in, why it cannot be read) for each input; a folder gives
-    every entry under it but `skip`, the output folder (see inputs.files_under)."""
-    for raw in paths:
-        folder = Path(raw)
-        if raw == "-" or not folder.is_dir():
-            yield raw, None, None
-            continue
-        for child, problem in files_under(folder, skip):
-            yield str(child), folder, problem
 
 
 def _kind(args: argparse.Namespace, path: str) -> str:

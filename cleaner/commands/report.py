@@ -11,9 +11,12 @@ from typing import Any
 from ..core import Cleaner, CleanError
 from ..golden import EXPECTED_JSON, EXPECTED_TEXT, OPTIONS, GoldenCase
 from ..inputs import (
+    READ_ERRORS,
     InputError,
+    JsonRecord,
     decode_bytes,
     expand_paths,
+    file_error,
     input_kind,
     iter_jsonl,
     open_lines,
@@ -41,9 +44,15 @@ def _hints(args: argparse.Namespace, path: str) -> tuple[str | None, str | None]
     return options.get("url"), options.get("site")
 
 
-def report_file(cleaner: Cleaner, args: argparse.Namespace, path: str) -> ReportDocument:
-    """Clean one text or HTML file the way `cleaner clean` does, for the report."""
+def report_file(
+    cleaner: Cleaner, args: argparse.Namespace, path: str, problem: str | None = None
+) -> ReportDocument:
+    """Clean one text or HTML file the way `cleaner clean` does, for the report; `problem`
+    says why a folder's entry cannot be read (a broken link). Raises InputError "binary" for
+    a file that is not text."""
     try:
+        if problem is not None:
+            raise InputError("unreadable", problem)
         url, site = _hints(args, path)
         data = read_bytes(path)
         if input_kind(path) == "html":
@@ -52,7 +61,11 @@ def report_file(cleaner: Cleaner, args: argparse.Namespace, path: str) -> Report
             )
         text = decode_bytes(data).text
         return ReportDocument(path, text, cleaner.clean(text, url=url, site=site).to_dict())
-    except (InputError, CleanError, ValueError) as exc:
+    except InputError as exc:
+        if exc.code == "binary":
+            raise
+        return ReportDocument(path, None, None, str(exc))
+    except (CleanError, ValueError) as exc:
         return ReportDocument(path, None, None, str(exc))
 
 
@@ -64,56 +77,72 @@ def _record_name(path: str, line_no: int, record: dict[str, Any]) -> str:
 def report_records(
     cleaner: Cleaner, args: argparse.Namespace, path: str
 ) -> Iterator[ReportDocument]:
-    """Clean each JSONL record; a record cleaner already wrote is cleaned again from its input."""
+    """Clean each JSONL record; a record cleaner already wrote is cleaned again from its input.
+    A truncated or corrupt .gz ends the file with an error; the records before it stay."""
     fields = RecordFields()
     try:
         stream = open_lines(path)
     except OSError as exc:
-        yield ReportDocument(path, None, None, exc.strerror or str(exc))
+        yield ReportDocument(path, None, None, str(file_error(exc)))
         return
     try:
         for item in iter_jsonl(stream):
-            if item.record is None:
-                yield ReportDocument(f"{path}:{item.line_no}", None, None, item.error)
-                continue
-            record = {k: v for k, v in item.record.items() if k not in STALE_FIELDS}
-            if isinstance(record.get(ORIGINAL_FIELD), str):
-                record[fields.text] = record[ORIGINAL_FIELD]
-            if args.site:
-                record[fields.site] = args.site
-            if args.url:
-                record[fields.url] = args.url
-            out = clean_record(cleaner, record, fields, item.line_no)
-            name = _record_name(path, item.line_no, item.record)
-            if "error" in out:
-                yield ReportDocument(name, None, None, out["error"]["message"])
-            else:
-                yield ReportDocument(name, out.get(ORIGINAL_FIELD), out)
+            yield _report_record(cleaner, args, path, fields, item)
+    except READ_ERRORS as exc:
+        yield ReportDocument(path, None, None, f"cannot read past this point: {exc}")
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
 
 
+def _report_record(
+    cleaner: Cleaner, args: argparse.Namespace, path: str, fields: RecordFields, item: JsonRecord
+) -> ReportDocument:
+    """The report's document of one JSONL record."""
+    if item.record is None:
+        return ReportDocument(f"{path}:{item.line_no}", None, None, item.error)
+    record = {k: v for k, v in item.record.items() if k not in STALE_FIELDS}
+    if isinstance(record.get(ORIGINAL_FIELD), str):
+        record[fields.text] = record[ORIGINAL_FIELD]
+    if args.site:
+        record[fields.site] = args.site
+    if args.url:
+        record[fields.url] = args.url
+    out = clean_record(cleaner, record, fields, item.line_no)
+    name = _record_name(path, item.line_no, item.record)
+    if "error" in out:
+        return ReportDocument(name, None, None, out["error"]["message"])
+    return ReportDocument(name, out.get(ORIGINAL_FIELD), out)
+
+
 def _overwrites_input(args: argparse.Namespace) -> str | None:
     """Why --output cannot be written: it is one of the inputs."""
     output = file_identity(Path(args.output))
-    for path, _base in expand_paths(args.paths):
+    for path, _base, _problem in expand_paths(args.paths):
         if path != "-" and file_identity(Path(path)) == output:
             return f"{path}: the report would overwrite this input: choose another --output"
     return None
 
 
-def collect(cleaner: Cleaner, args: argparse.Namespace) -> list[ReportDocument]:
-    """Every document of the inputs, in input order."""
+def collect(cleaner: Cleaner, args: argparse.Namespace) -> tuple[list[ReportDocument], list[str]]:
+    """Every document of the inputs, in input order, and the files of the input folders left
+    out as not text (an image beside the articles), as `cleaner clean` leaves them out."""
     documents: list[ReportDocument] = []
-    for path, base in expand_paths(args.paths):
+    not_text: list[str] = []
+    for path, base, problem in expand_paths(args.paths):
         if base is not None and path.endswith(SIDE_FILES):
             continue
-        if input_kind(path) == "jsonl":
+        if input_kind(path) == "jsonl" and problem is None:
             documents.extend(report_records(cleaner, args, path))
-        else:
-            documents.append(report_file(cleaner, args, path))
-    return documents
+            continue
+        try:
+            documents.append(report_file(cleaner, args, path, problem))
+        except InputError as exc:  # binary: left out of a folder, an error when named
+            if base is not None:
+                not_text.append(path)
+            else:
+                documents.append(ReportDocument(path, None, None, str(exc)))
+    return documents, not_text
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -122,7 +151,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     if problem := unknown_site(args, cleaner) or _overwrites_input(args):
         print(f"cleaner: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    documents = collect(cleaner, args)
+    documents, not_text = collect(cleaner, args)
+    if not_text:
+        print(
+            f"cleaner: left out {len(not_text)} file(s) of the input folders that are not "
+            f"text: {', '.join(not_text)}",
+            file=sys.stderr,
+        )
     if not documents:
         print("cleaner: no documents found in the input", file=sys.stderr)
         return EXIT_DOC_ERRORS

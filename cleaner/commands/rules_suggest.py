@@ -18,8 +18,10 @@ DEFAULT_FOLDER = "rules"
 def read_samples(paths: list[str], text_field: str) -> tuple[list[str], list[str]]:
     """The sample texts (text files, or the text field of JSONL records) and any problems."""
     texts, problems = [], []
-    for path, _base in expand_paths(paths):
+    for path, _base, problem in expand_paths(paths):
         try:
+            if problem is not None:
+                raise InputError("unreadable", problem)
             data = read_bytes(path)
             if input_kind(path) != "jsonl":
                 texts.append(decode_bytes(data).text)
