@@ -25,7 +25,7 @@ from .commands import (
 from .outputs import silence_stdout
 from .rules import RuleError
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 BUILD = "compiled with mypyc" if COMPILED else "pure Python"
 # Each module adds its commands with `register(commands, rule_commands)`.
 COMMAND_MODULES = (clean, rules_check, report, explain, rules_new, rules_test, rules_suggest)
@@ -115,7 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+        return code
     except RuleError as exc:
         print(f"cleaner: rule error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -125,6 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of standard output left (`| head`): stop quietly
         silence_stdout()
         return EXIT_BROKEN_PIPE
+    except OSError as exc:  # an output that cannot be written (a full disk): one line
+        silence_stdout()
+        where = f"{exc.filename}: " if exc.filename else "cannot write to standard output: "
+        print(f"cleaner: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

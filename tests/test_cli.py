@@ -14,7 +14,7 @@ import pytest
 from cleaner.cli import main
 from cleaner.inputs import input_kind
 
-from conftest import GOLDEN
+from conftest import GOLDEN, ROOT
 
 SEED = GOLDEN / "dawn.com" / "000_5b8db5094a4bffc0.txt"
 EXPECTED = SEED.with_name("000_5b8db5094a4bffc0.expected.txt")
@@ -324,6 +324,24 @@ def test_full_disk_on_standard_output_is_one_line(tmp_path, fmt):
             [sys.executable, "-m", "cleaner.cli", "clean", "--format", fmt, str(source)],
             stdout=full,
             stderr=subprocess.PIPE,
+        )
+    assert proc.returncode == 1
+    assert proc.stderr.decode() == (
+        "cleaner: cannot write to standard output: No space left on device\n"
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "command", [["explain", str(SEED)], ["rules", "check"], ["rules", "test", "dawn.com"]]
+)
+def test_every_command_says_in_one_line_that_its_output_cannot_be_written(command):
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cleaner.cli", *command],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,  # `rules test` reads the checkout's golden cases
         )
     assert proc.returncode == 1
     assert proc.stderr.decode() == (
