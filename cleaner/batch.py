@@ -95,22 +95,34 @@ def dump_record(record: dict[str, Any]) -> str:
     return _ENCODER.encode(record) + "\n"
 
 
-def clean_line(config: CleanerConfig, line_no: int | None, raw: bytes | str) -> LineResult:
-    """Parse and clean one JSONL line. Never raises: a bad line becomes an error record."""
+def clean_line(
+    config: CleanerConfig, line_no: int | None, raw: bytes | str, path: str | None = None
+) -> LineResult:
+    """Parse and clean one JSONL line. Never raises: a bad line becomes an error record, whose
+    `error` names the input file `path` as well as the line (a batch of several files)."""
     parsed = next(iter_jsonl((raw.encode("utf-8") if isinstance(raw, str) else raw,)), None)
     if parsed is None:  # a blank line (callers skip them; kept total for safety)
-        record = error_record({}, "bad_record", "blank line", line_no)
+        record = _from(error_record({}, "bad_record", "blank line", line_no), path)
         return LineResult(line_no, dump_record(record), summarize(record), "blank line")
     if parsed.record is None:
         message = parsed.error or "bad record"
-        record = error_record({}, "bad_record", message, line_no, raw=parsed.raw)
+        record = _from(error_record({}, "bad_record", message, line_no, raw=parsed.raw), path)
         return LineResult(line_no, dump_record(record), summarize(record), message)
     out = clean_record(cleaner_for(config), parsed.record, config.fields, line_no)
     if config.repeated:
         out = strip_record(out, parsed.record, dict(config.repeated))
     failed = ERROR_FIELD in out  # a cleaned record never keeps an input's own `error` field
+    if failed:
+        out = _from(out, path)
     failure: str | None = out[ERROR_FIELD]["message"] if failed else None
     return LineResult(line_no, dump_record(out), summarize(out, config.fields.text), failure)
+
+
+def _from(record: dict[str, Any], path: str | None) -> dict[str, Any]:
+    """An error record whose `error` also names the input file it came from (when a file)."""
+    if path is None:
+        return record
+    return {**record, ERROR_FIELD: {**record[ERROR_FIELD], "path": path}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,16 +176,20 @@ class ChunkResult:
 
 
 def clean_chunk(
-    config: CleanerConfig, chunk: list[tuple[int, bytes]], compress: bool = False
+    config: CleanerConfig,
+    chunk: list[tuple[int, bytes]],
+    compress: bool = False,
+    path: str | None = None,
 ) -> ChunkResult:
-    """Clean a chunk of (line number, raw line) pairs; what a worker runs per task.
+    """Clean a chunk of (line number, raw line) pairs of the input file `path` (None: standard
+    input); what a worker runs per task.
 
     With `compress`, the output comes back as one gzip member: a .jsonl.gz output is the
     members of its chunks one after the other (a valid gzip file), so workers compress in
     parallel and the main process only writes.
     """
     return ChunkResult.of(
-        [clean_line(config, line_no, raw) for line_no, raw in chunk], compress=compress
+        [clean_line(config, line_no, raw, path) for line_no, raw in chunk], compress=compress
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import subprocess
@@ -690,3 +691,17 @@ def test_more_jobs_than_cores_gets_a_note_on_a_terminal(capsys, monkeypatch):
     assert capsys.readouterr().err.startswith(
         "cleaner: note: --jobs 3 is more than the 2 core(s) this run may use"
     )
+
+
+def test_an_error_record_names_its_input_file(tmp_path, capsys, monkeypatch):
+    for name in ("a.jsonl", "b.jsonl"):
+        (tmp_path / name).write_text(_record_line(id=1) + "{broken\n")
+    assert main(["clean", "--format", "jsonl", "-q", "-j", "1", str(tmp_path)]) == 1
+    errors = [json.loads(line)["error"] for line in capsys.readouterr().out.splitlines()[1::2]]
+    assert [(e["line"], e["path"]) for e in errors] == [
+        (2, str(tmp_path / "a.jsonl")),
+        (2, str(tmp_path / "b.jsonl")),
+    ]
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"{broken\n")))
+    assert main(["clean", "--format", "jsonl", "-q", "-j", "1", "-"]) == 1
+    assert "path" not in json.loads(capsys.readouterr().out)["error"]  # standard input

@@ -139,10 +139,10 @@ def test_a_dying_worker_in_a_gzip_output_costs_one_record(tmp_path, monkeypatch,
     monkeypatch.setattr(batch, "start_method", lambda: "fork")
     real, this_process = batch.clean_line, os.getpid()
 
-    def dies_on_mark(config, line_no, raw):
+    def dies_on_mark(config, line_no, raw, path=None):
         if CRASH_MARK.encode() in raw and os.getpid() != this_process:
             os._exit(3)  # in a forked worker only, never in pytest's own process
-        return real(config, line_no, raw)
+        return real(config, line_no, raw, path)
 
     monkeypatch.setattr(batch, "clean_line", dies_on_mark)
     records = _golden_records(3 * 64)  # several chunks, so that workers run them

@@ -599,7 +599,13 @@ def test_jsonl_values_json_cannot_hold_are_one_line_record_errors(tmp_path, caps
     )
     if message:
         assert code == 1
-        assert records[1]["error"] == {"code": "bad_record", "message": message, "line": 2}
+        path = str(tmp_path / "batch.jsonl")
+        assert records[1]["error"] == {
+            "code": "bad_record",
+            "message": message,
+            "line": 2,
+            "path": path,
+        }
         problems = [line for line in err.splitlines() if line.startswith("cleaner: ")]
         assert problems[0] == f"cleaner: {tmp_path / 'batch.jsonl'}:2: {message}"
 

@@ -232,7 +232,8 @@ def clean_records(
     A bad line or record comes out with an `error` field and is reported on standard error.
     With --fail-fast the records up to the first bad one are yielded, and no more.
     """
-    work = functools.partial(clean_chunk, run.config, compress=gzipped)
+    path = None if source == "-" else source
+    work = functools.partial(clean_chunk, run.config, compress=gzipped, path=path)
     for chunk in run.pool.map(lines, work):
         if run.args.fail_fast and chunk.failures:
             chunk = chunk.head(chunk.lines.index(chunk.failures[0][0]) + 1, run.config.fields.text)
