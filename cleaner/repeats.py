@@ -78,14 +78,20 @@ def repeated_set(repeats: Iterable[RepeatedLine]) -> dict[str, frozenset[str]]:
     return {site: frozenset(lines) for site, lines in by_site.items()}
 
 
-def summary_lines(repeats: list[RepeatedLine], limit: int = 20) -> list[str]:
-    """Human-readable lines for the batch summary."""
+def summary_lines(repeats: list[RepeatedLine], removed: Counter[str], limit: int = 20) -> list[str]:
+    """Human-readable lines for the batch summary: the repeated lines this run removed (the
+    rules left them; `removed` counts the documents each left), then how many the rules
+    already remove, which need no new rule."""
+    new = [r for r in repeats if removed[r.text]]
     out = [
-        f"repeated line: {r.site}: {r.documents}/{r.total} documents: {r.text[:100]}"
-        for r in repeats[:limit]
+        f"repeated line: {r.site}: {r.documents}/{r.total} documents, removed from "
+        f"{removed[r.text]}: {r.text[:100]}"
+        for r in new[:limit]
     ]
-    if len(repeats) > limit:
-        out.append(f"repeated line: ... and {len(repeats) - limit} more")
+    if len(new) > limit:
+        out.append(f"repeated line: ... and {len(new) - limit} more")
+    if known := len(repeats) - len(new):
+        out.append(f"repeated line: {known} more that the rules already remove")
     return out
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from .core import Cleaner
 from .records import ERROR_FIELD, ORIGINAL_FIELD
+from .repeats import RULE_ID as REPEATS_RULE
 from .rules import HTML_STRIP_RULE  # a hit of a site's strip selectors is its layout matching
 
 GENERIC_SITE = "(generic)"  # the per-site key for documents that matched no site rule file
@@ -33,6 +34,7 @@ class RecordSummary:
     rules: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    repeated: tuple[str, ...] = ()  # the lines --learn-repeats removed (not the rules)
 
 
 def summarize(record: dict[str, Any], text_field: str = "text") -> RecordSummary:
@@ -53,6 +55,7 @@ def summarize(record: dict[str, Any], text_field: str = "text") -> RecordSummary
         chars_removed=sum(len(r["text"]) for r in removed),
         rules=tuple(r["rule"] for r in [*removed, *(record.get("noted") or [])]),
         warnings=tuple(w["code"] for w in record.get("warnings") or []),
+        repeated=tuple(r["text"] for r in removed if r["rule"] == REPEATS_RULE),
     )
 
 
@@ -77,6 +80,7 @@ class BatchStats:
     file_errors: Counter[str] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)
     sites: dict[str, SiteStats] = field(default_factory=dict)
+    repeated: Counter[str] = field(default_factory=Counter)  # line -> documents it left
 
     def add(self, summary: RecordSummary) -> None:
         """Count one record."""
@@ -90,6 +94,7 @@ class BatchStats:
         site.chars_in += summary.chars_in
         site.chars_removed += summary.chars_removed
         site.rules.update(summary.rules)
+        self.repeated.update(summary.repeated)
 
     def merge(self, other: BatchStats) -> None:
         """Add the totals of another batch (a worker's chunk) to these."""
@@ -97,6 +102,7 @@ class BatchStats:
         self.errors.update(other.errors)
         self.file_errors.update(other.file_errors)
         self.warnings.update(other.warnings)
+        self.repeated.update(other.repeated)
         for name, theirs in other.sites.items():
             mine = self.sites.setdefault(name, SiteStats())
             mine.documents += theirs.documents

@@ -342,6 +342,25 @@ def test_learn_repeats_removes_site_footer_independent_of_order(tmp_path, capsys
     assert FOOTER in forward[99]["text"]  # another site: too few documents to learn from
 
 
+def test_learn_repeats_lists_only_the_lines_the_rules_left(tmp_path, capsys):
+    """A footer the site's rules already remove recurs too; the summary counts it apart, as
+    it needs no new rule."""
+    known = "Press TV’s website can also be accessed at the following alternate addresses:"
+    records = [{**r, "text": f"{r['text']}\n\n{known}"} for r in _footer_records()]
+    source = tmp_path / "batch.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records))
+    stats = tmp_path / "stats.json"
+    args = ["clean", "--format", "jsonl", "--learn-repeats", "-j", "1", "--stats", str(stats)]
+    assert main([*args, str(source)]) == 0
+    summary = [x for x in capsys.readouterr().err.splitlines() if x.startswith("repeated line")]
+    assert summary == [
+        f"repeated line: presstv.ir: 8/8 documents, removed from 8: {FOOTER}",
+        "repeated line: 1 more that the rules already remove",
+    ]
+    found = json.loads(stats.read_text())["repeated_lines"]
+    assert sorted((r["text"], r["removed"]) for r in found) == [(known, 0), (FOOTER, 8)]
+
+
 def test_without_learn_repeats_nothing_is_removed(tmp_path, capsys):
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in _footer_records()))

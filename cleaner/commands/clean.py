@@ -355,7 +355,9 @@ def _report(run: Run) -> bool:
     written = True
     if run.args.stats:
         data = run.stats.to_dict(run.cleaner)
-        data["repeated_lines"] = [asdict(r) for r in run.repeats]
+        data["repeated_lines"] = [
+            {**asdict(r), "removed": run.stats.repeated[r.text]} for r in run.repeats
+        ]
         data["skipped_existing"] = run.skipped
         data["skipped_not_text"] = run.not_text
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -386,7 +388,7 @@ def _report(run: Run) -> bool:
             file=sys.stderr,
         )
     if not run.args.quiet and run.repeats:
-        print("\n".join(summary_lines(run.repeats)), file=sys.stderr)
+        print("\n".join(summary_lines(run.repeats, run.stats.repeated)), file=sys.stderr)
     return written
 
 
