@@ -705,3 +705,14 @@ def test_an_error_record_names_its_input_file(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"{broken\n")))
     assert main(["clean", "--format", "jsonl", "-q", "-j", "1", "-"]) == 1
     assert "path" not in json.loads(capsys.readouterr().out)["error"]  # standard input
+
+
+def test_stats_dash_is_standard_output_only_when_the_output_goes_elsewhere(tmp_path, capsys):
+    assert main(["clean", "-q", "--stats", "-", str(SEED)]) == 2
+    assert capsys.readouterr().err == (
+        "cleaner: --stats -: standard output carries the cleaned output; name a file, or "
+        "write the output with --output\n"
+    )
+    assert main(["clean", "-q", "--stats", "-", "-o", str(tmp_path / "out/"), str(SEED)]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 1
+    assert not (tmp_path / "-").exists() and not os.path.exists("-")

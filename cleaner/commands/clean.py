@@ -362,7 +362,11 @@ def _report(run: Run) -> bool:
         data["skipped_not_text"] = run.not_text
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         try:
-            write_atomic(Path(run.args.stats), text.encode("utf-8"))
+            if run.args.stats == "-":  # the outputs went to files (see _check_overwrites)
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            else:
+                write_atomic(Path(run.args.stats), text.encode("utf-8"))
         except OSError as exc:
             print(
                 f"cleaner: {run.args.stats}: cannot write: {exc.strerror or exc}", file=sys.stderr
@@ -633,7 +637,10 @@ def register(
         help="worker processes for JSONL records (default: the number of cores)",
     )
     batch.add_argument(
-        "--stats", metavar="FILE", help="write batch statistics and rule health as JSON"
+        "--stats",
+        metavar="FILE",
+        help="write batch statistics and rule health as JSON ('-': standard output, when "
+        "--output takes the cleaned output)",
     )
     batch.add_argument(
         "--learn-repeats",

@@ -260,7 +260,13 @@ def file_identity(path: Path) -> tuple[object, ...]:
 def _check_overwrites(args: argparse.Namespace, inputs: list[Input]) -> None:
     """Refuse any output (or --stats file) that is an input, unless --in-place asks for it."""
     sources = {file_identity(Path(i.path)): i.path for i in inputs if i.path != "-"}
-    if args.stats:
+    if args.stats == "-":
+        if any(item.target is None for item in inputs):
+            raise UsageError(
+                "--stats -: standard output carries the cleaned output; name a file, or "
+                "write the output with --output"
+            )
+    elif args.stats:
         stats = file_identity(Path(args.stats))
         if hit := sources.get(stats):
             raise UsageError(f"{hit}: --stats would overwrite this input")
