@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -716,3 +717,13 @@ def test_stats_dash_is_standard_output_only_when_the_output_goes_elsewhere(tmp_p
     assert main(["clean", "-q", "--stats", "-", "-o", str(tmp_path / "out/"), str(SEED)]) == 0
     assert json.loads(capsys.readouterr().out)["documents"] == 1
     assert not (tmp_path / "-").exists() and not os.path.exists("-")
+
+
+def test_explain_on_records_tells_errors_in_input_order(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    source.write_text(_record_line(id=1) + "{broken\n" + _record_line(id=3))
+    assert main(["clean", "--format", "jsonl", "--explain", "-j", "1", str(source)]) == 1
+    named = re.findall(
+        rf"^(?:cleaner: )?{re.escape(str(source))}:(\d+):", capsys.readouterr().err, re.M
+    )
+    assert named == ["1", "2", "3"]

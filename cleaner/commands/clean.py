@@ -213,13 +213,17 @@ def clean_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
 
 
 def _explain_chunk(run: Run, chunk: ChunkResult, source: str) -> None:
-    """--explain for JSONL records: each cleaned record's removals, named file:line."""
+    """--explain for JSONL records: each cleaned record's removals, or its error, named
+    file:line, in input order."""
+    failures = dict(chunk.failures)
     data = gzip.decompress(chunk.output) if chunk.compressed else chunk.output
     for line_no, raw in zip(chunk.lines, data.split(b"\n"), strict=False):
-        record = json.loads(raw)
-        if not isinstance(record.get("removed"), list):  # an error record, reported already
+        if line_no in failures:
+            run.fail(f"{source}:{line_no}", failures[line_no])
             continue
-        _explain(run, CleanResult.from_dict(record), f"{source}:{line_no}")
+        record = json.loads(raw)
+        if isinstance(record.get("removed"), list):
+            _explain(run, CleanResult.from_dict(record), f"{source}:{line_no}")
 
 
 def clean_records(
@@ -237,14 +241,15 @@ def clean_records(
     for chunk in run.pool.map(lines, work):
         if run.args.fail_fast and chunk.failures:
             chunk = chunk.head(chunk.lines.index(chunk.failures[0][0]) + 1, run.config.fields.text)
-        for line_no, message in chunk.failures:
-            run.fail(f"{source}:{line_no}", message)
+        if run.args.explain:
+            _explain_chunk(run, chunk, source)  # errors too, in input order
+        else:
+            for line_no, message in chunk.failures:
+                run.fail(f"{source}:{line_no}", message)
         run.documents += chunk.records - len(chunk.failures)
         run.stats.merge(chunk.stats)
         if run.progress is not None:
             run.progress.cleaned(chunk.records)
-        if run.args.explain:
-            _explain_chunk(run, chunk, source)
         yield chunk
         run.written += chunk.records
         if run.stopped is not None:
