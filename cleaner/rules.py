@@ -651,7 +651,8 @@ def builtin_rules_dir() -> Path:
 def iter_rule_paths(directory: Path) -> Iterator[Path]:
     """Rule files in a directory, sorted so loading order never depends on the file system."""
     if not directory.is_dir():
-        raise RuleError(str(directory), None, "rules directory not found")
+        what = "is a file, not a folder of rule files" if directory.exists() else "no such folder"
+        raise RuleError(str(directory), None, f"rules directory: {what}")
     for path in sorted(directory.rglob("*")):
         if path.suffix in RULE_FILE_SUFFIXES and path.is_file():
             yield path

@@ -343,3 +343,19 @@ def test_a_screen_needs_a_regex(tmp_path):
     )
     with pytest.raises(RuleError, match="'screen' in rule 'screen.example.notice' goes with"):
         Cleaner([tmp_path])
+
+
+def test_rules_check_on_a_folder_without_rule_files_says_so(tmp_path, capsys):
+    assert main(["rules", "check", str(tmp_path)]) == 1
+    assert (
+        capsys.readouterr().err == f"cleaner: {tmp_path}: no rule files (*.yaml) in this folder\n"
+    )
+
+
+def test_a_file_given_as_a_rules_folder_is_named_as_one(tmp_path, capsys):
+    article = tmp_path / "article.txt"
+    article.write_text("Headline\n\nA paragraph of the article, long enough to be prose here.\n")
+    assert main(["clean", "--rules", str(article), str(article)]) == 2
+    assert f"{article}: rules directory: is a file, not a folder of rule files" in (
+        capsys.readouterr().err
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,7 +15,7 @@ from ..golden import GoldenCase, check_case, discover
 from ..inputs import InputError, decode_bytes, input_kind, read_bytes
 from ..model import CleanResult, Line
 from ..normalize import split_lines, word_count
-from ..rules import RuleFile
+from ..rules import RuleFile, iter_rule_paths
 from ..text import Budget, Doc, is_body_like
 
 # rule id -> case id -> input line numbers the rule would remove there
@@ -32,6 +33,11 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     """Validate rule files and list the rules no golden case exercises."""
     cleaner = Cleaner(args.dirs)  # raises RuleError on the first problem
     files = cleaner.rule_files
+    if empty := [str(d) for d in args.dirs or () if not any(iter_rule_paths(Path(d)))]:
+        print(
+            f"cleaner: {', '.join(empty)}: no rule files (*.yaml) in this folder", file=sys.stderr
+        )
+        return EXIT_DOC_ERRORS
     print(
         f"ok: {len(files)} rule file(s), {sum(len(f.rules) for f in files.values())} rule(s) valid"
     )
