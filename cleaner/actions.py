@@ -49,6 +49,8 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.blank_after is not None and not _set_apart(doc, index, rule.blank_after):
         return None
+    if rule.page_has is not None and not _page_has(rule, rule.page_has, doc):
+        return None
     # The neighbours first: their patterns name a marker ("Published in Dawn, "), where a
     # rule's own pattern may take most lines the screen lets through (any headline).
     for neighbour, pattern in ((index - 1, rule.preceded_by), (index + 1, rule.followed_by)):
@@ -65,6 +67,17 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         if found:
             return {k: v.strip() for k, v in found.groupdict().items() if v and v.strip()}
     return None
+
+
+def _page_has(rule: Rule, pattern: regex.Pattern[str], doc: Doc) -> bool:
+    """Whether some line of the document matches `pattern`, the rule's `page_has` (asked once
+    per document)."""
+    found = doc.pages.get(rule.id)
+    if found is None:
+        found = doc.pages[rule.id] = any(
+            _search(rule, pattern, line.text, doc) for line in doc.lines
+        )
+    return found
 
 
 def _search(

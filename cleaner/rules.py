@@ -99,6 +99,7 @@ _RULE_KEYS = {
     "closing": "only the closing: the last paragraph of prose and the lines below it",
     "followed_by": "regex the next non-empty line must match",
     "preceded_by": "regex the previous non-empty line must match",
+    "page_has": 'regex some line of the document must match (a letter\'s "Sir, " opening)',
     "blank_after": "only lines followed by at least this many blank input lines, and by more "
     "than the document's paragraphs are",
     "dayfirst": "parse ambiguous captured dates as day first",
@@ -184,6 +185,7 @@ class Rule:
     doubled: bool = False
     followed_by: regex.Pattern[str] | None = None
     preceded_by: regex.Pattern[str] | None = None
+    page_has: regex.Pattern[str] | None = None
     blank_after: int | None = None
     dayfirst: bool = True
     detector: str | None = None
@@ -408,7 +410,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
             raise RuleError(path, line, f"{key!r} in {what} must be true or false")
     neighbours = {
         key: compile_regex(data[key], path, line, f"{key} of {what}", ignore_case)
-        for key in ("followed_by", "preceded_by")
+        for key in ("followed_by", "preceded_by", "page_has")
         if key in data
     }
     return Rule(
@@ -431,6 +433,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         doubled=flags["doubled"],
         followed_by=neighbours.get("followed_by"),
         preceded_by=neighbours.get("preceded_by"),
+        page_has=neighbours.get("page_has"),
         blank_after=blank_after,
         dayfirst=data.get("dayfirst", True),
         detector=detector,
