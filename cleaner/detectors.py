@@ -225,11 +225,14 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
         if first_kept not in indices and any(
-            _alt_text(doc, i) or _crosshead_over_caption(doc, i) for i in indices
+            _alt_text(doc, i)
+            or _crosshead_over_caption(doc, i)
+            or _crosshead_named_by_a_caption(doc, i, indices)
+            for i in indices
         ):
             # A picture's alt text ("Ratargul Swamp Forest" above "Ratargul Swamp Forest.
-            # Photo : Collected") or its caption names the crosshead it sits under: the caption
-            # rules take those, and the crosshead is text.
+            # Photo : Collected") or its caption names the crosshead it sits under, or another
+            # picture's caption names it: the caption rules take those, and the crosshead is text.
             continue
         # A repeated paragraph or the headline keeps its first copy; furniture goes entirely.
         # A long line may be a paragraph that lost its final stop, unless a rule removed
@@ -331,6 +334,23 @@ def _crosshead_over_caption(doc: Doc, index: int) -> bool:
         and doc.kind_at(index + 1) == "caption"
         and doc.lines[index + 1].text == line.text
         and _name_shaped(line.text)
+    )
+
+
+def _crosshead_named_by_a_caption(doc: Doc, index: int, copies: list[int]) -> bool:
+    """Whether line `index` is a crosshead that a portrait's caption elsewhere names ("Omar
+    Marmoush" over the paragraphs about him, his portrait's caption "Omar Marmoush" under the
+    lead): a kept line shaped as a name, set off by a blank line, over a kept paragraph of
+    prose, and another copy a caption rule took."""
+    below = index + 1
+    return (
+        doc.is_kept(index)
+        and doc.lines[index].blank_after > 0
+        and _name_shaped(doc.lines[index].text)
+        and below < len(doc.lines)
+        and doc.is_kept(below)
+        and doc.is_prose(below)
+        and any(doc.kind_at(j) == "caption" for j in copies if j != index)
     )
 
 
