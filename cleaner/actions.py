@@ -72,9 +72,9 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
 def _page_has(rule: Rule, pattern: regex.Pattern[str], doc: Doc) -> bool:
     """Whether some line of the document matches `pattern`, the rule's `page_has` (asked once
     per document)."""
-    found = doc.pages.get(rule.id)
+    found = doc.page_matches.get(rule.id)
     if found is None:
-        found = doc.pages[rule.id] = any(
+        found = doc.page_matches[rule.id] = any(
             _search(rule, pattern, line.text, doc) for line in doc.lines
         )
     return found

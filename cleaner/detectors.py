@@ -287,7 +287,7 @@ def _asked_again(doc: Doc, copies: list[int]) -> bool:
         return False
     answers = []
     for index in copies:
-        below = next((i for i in kept if i > index), None)
+        below = _kept_below(kept, index)
         if below is None or below in copies or not ends_like_sentence(doc.lines[below].text):
             return False
         answers.append(comparable(doc.lines[below].text))
@@ -326,14 +326,11 @@ def _crosshead_over_caption(doc: Doc, index: int) -> bool:
     Youssef"): a kept line set off by a blank line as a crosshead is (a picture's alt text
     sits right above its caption), shaped as a name is: a few capitalised words. A scene or a
     role shown twice ("Egyptian striker Omar Marmoush") is a caption shown twice."""
-    line = doc.lines[index]
     return (
         index + 1 < len(doc.lines)
-        and line.blank_after > 0
-        and doc.is_kept(index)
+        and _set_off_name(doc, index)
         and doc.kind_at(index + 1) == "caption"
-        and doc.lines[index + 1].text == line.text
-        and _name_shaped(line.text)
+        and doc.lines[index + 1].text == doc.lines[index].text
     )
 
 
@@ -344,14 +341,19 @@ def _crosshead_named_by_a_caption(doc: Doc, index: int, copies: list[int]) -> bo
     prose, and another copy a caption rule took."""
     below = index + 1
     return (
-        doc.is_kept(index)
-        and doc.lines[index].blank_after > 0
-        and _name_shaped(doc.lines[index].text)
+        _set_off_name(doc, index)
         and below < len(doc.lines)
         and doc.is_kept(below)
         and doc.is_prose(below)
         and any(doc.kind_at(j) == "caption" for j in copies if j != index)
     )
+
+
+def _set_off_name(doc: Doc, index: int) -> bool:
+    """Whether line `index` is kept, set off by a blank line as a crosshead is, and shaped as a
+    name (a picture's alt text sits right above its caption, with no blank line)."""
+    line = doc.lines[index]
+    return doc.is_kept(index) and line.blank_after > 0 and _name_shaped(line.text)
 
 
 def _name_shaped(text: str) -> bool:
@@ -368,7 +370,14 @@ def _name_shaped(text: str) -> bool:
 
 def _kept_above(kept: tuple[int, ...], index: int) -> int:
     """The kept line just above line `index` (itself when it is the first)."""
-    return max((i for i in kept if i < index), default=index)
+    at = bisect.bisect_left(kept, index)
+    return kept[at - 1] if at else index
+
+
+def _kept_below(kept: tuple[int, ...], index: int) -> int | None:
+    """The kept line just below line `index`, or None when it is the last."""
+    at = bisect.bisect_right(kept, index)
+    return kept[at] if at < len(kept) else None
 
 
 def _doubled_block(
@@ -500,10 +509,7 @@ class _Chain:
 
     def remove(self, indices: list[int]) -> None:
         for index in indices:
-            links = self._links.pop(index, None)
-            if links is None:
-                continue
-            before, after = links
+            before, after = self._links.pop(index)
             if before is not None:
                 self._links[before][1] = after
             if after is not None:

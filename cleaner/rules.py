@@ -408,7 +408,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
     for key, value in [*flags.items(), ("dayfirst", data.get("dayfirst", True))]:
         if not isinstance(value, bool):
             raise RuleError(path, line, f"{key!r} in {what} must be true or false")
-    neighbours = {
+    context = {
         key: compile_regex(data[key], path, line, f"{key} of {what}", ignore_case)
         for key in ("followed_by", "preceded_by", "page_has")
         if key in data
@@ -431,9 +431,9 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         skip_list_items=flags["skip_list_items"],
         skip_echoes=flags["skip_echoes"],
         doubled=flags["doubled"],
-        followed_by=neighbours.get("followed_by"),
-        preceded_by=neighbours.get("preceded_by"),
-        page_has=neighbours.get("page_has"),
+        followed_by=context.get("followed_by"),
+        preceded_by=context.get("preceded_by"),
+        page_has=context.get("page_has"),
         blank_after=blank_after,
         dayfirst=data.get("dayfirst", True),
         detector=detector,

@@ -84,7 +84,7 @@ class Doc:
     _prose_span: tuple[int, int] | None = None  # first and last prose line (-1 when none)
     _screened: dict[str, list[int]] | None = None  # rule id -> lines the screen names for it
     _gap: int | None = None  # blank lines after a paragraph, as this scrape sets them
-    pages: dict[str, bool] = field(default_factory=dict)  # rule id -> its page_has holds
+    page_matches: dict[str, bool] = field(default_factory=dict)  # rule id -> page_has holds
 
     def may_match_at(self, rule: Rule) -> list[int]:
         """The lines, in order, that `rule` may match (see `may_match`). A rule with patterns

@@ -303,9 +303,9 @@ def test_report_command_leaves_out_a_folders_images_as_clean_does(tmp_path, caps
     out = tmp_path / "r.html"
     assert main(["report", str(folder), "-o", str(out), "--no-language"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert (
-        err[0]
-        == f"cleaner: left out 1 file(s) of the input folders that are not text: {folder / 'photo.png'}"
+    assert err[0] == (
+        "cleaner: left out 1 file(s) of the input folders that are not text (images, "
+        f"archives): {folder / 'photo.png'}"
     )
     assert f"cleaner: {folder / 'gone.txt'}: a broken symbolic link" in err
     assert "2 document(s)" in err[-1] and "1 error(s)" in err[-1]

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a writer whose reader left
+NOT_TEXT_SHOWN = 3  # binary files of the input folders named in the summary (all in --stats)
 
 
 def add_site_options(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +27,16 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="DIR",
         help="extra rule folder (repeatable); overrides built-ins for the same site",
+    )
+
+
+def not_text_note(paths: list[str]) -> str:
+    """The line saying which files of the input folders were left out as not text."""
+    more = len(paths) - NOT_TEXT_SHOWN
+    return (
+        f"cleaner: left out {len(paths)} file(s) of the input folders that are not text "
+        f"(images, archives): {', '.join(paths[:NOT_TEXT_SHOWN])}"
+        + (f" and {more} more" if more > 0 else "")
     )
 
 

@@ -46,12 +46,11 @@ from ..progress import Progress
 from ..records import RecordFields, error_record
 from ..repeats import RepeatedLine, repeated_set, scan_records, summary_lines
 from ..stats import BatchStats, summarize
-from . import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, add_site_options, unknown_site
+from . import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, add_site_options, not_text_note, unknown_site
 from .clean_plan import Input, UsageError, make_output_folder, plan
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 WRITE_FAILED = "write_failed"  # the error code of an output file that could not be written
-NOT_TEXT_SHOWN = 3  # binary files of the input folders named in the summary (all in --stats)
 
 Subparsers = argparse._SubParsersAction  # what add_subparsers() returns
 
@@ -380,17 +379,7 @@ def _report(run: Run) -> bool:
     if not run.args.quiet and run.documents + run.errors > 1:
         print(run.stats.format(run.cleaner), file=sys.stderr, end="")
     if run.not_text and not run.args.quiet:
-        shown = ", ".join(run.not_text[:NOT_TEXT_SHOWN])
-        more = (
-            f" and {len(run.not_text) - NOT_TEXT_SHOWN} more"
-            if len(run.not_text) > NOT_TEXT_SHOWN
-            else ""
-        )
-        print(
-            f"cleaner: left out {len(run.not_text)} file(s) of the input folders that are not "
-            f"text (images, archives): {shown}{more}",
-            file=sys.stderr,
-        )
+        print(not_text_note(run.not_text), file=sys.stderr)
     if not run.args.quiet and run.skipped and run.documents + run.errors:
         print(
             f"cleaner: --skip-existing skipped {run.skipped} input(s) whose output exists",

@@ -25,7 +25,7 @@ from ..inputs import (
 from ..outputs import write_atomic
 from ..records import ORIGINAL_FIELD, RecordFields, clean_record
 from ..report import ReportDocument, build_report
-from . import add_site_options, unknown_site
+from . import add_site_options, not_text_note, unknown_site
 from .clean_plan import file_identity
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -153,11 +153,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     documents, not_text = collect(cleaner, args)
     if not_text:
-        print(
-            f"cleaner: left out {len(not_text)} file(s) of the input folders that are not "
-            f"text: {', '.join(not_text)}",
-            file=sys.stderr,
-        )
+        print(not_text_note(not_text), file=sys.stderr)
     if not documents:
         print("cleaner: no documents found in the input", file=sys.stderr)
         return EXIT_DOC_ERRORS
