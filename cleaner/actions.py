@@ -39,7 +39,7 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.closing and not doc.in_closing(index):
         return None
-    if rule.opening and not doc.in_opening(index):
+    if rule.opening and not doc.in_opening(index, rule.opening):
         return None
     if rule.skip_list_items and doc.in_list(index):
         return None

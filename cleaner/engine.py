@@ -24,9 +24,9 @@ from .rules import Rule
 from .text import HEAD_LINES, TAIL_LINES, Budget, Doc, is_body_like, is_long_text
 
 # A line's text, the blank lines after it and after the document's paragraphs, whether it is
-# in the head, lead and tail zones, the opening and the closing, and a list (see Doc), and its
-# two neighbours.
-LineContext = tuple[str, int, int, bool, bool, bool, bool, bool, bool, str | None, str | None]
+# in the head and lead zones, the paragraphs of prose above it (the opening), whether it is in
+# the closing, a list and the tail zone (see Doc), and its two neighbours.
+LineContext = tuple[str, int, int, bool, bool, int, bool, bool, bool, str | None, str | None]
 PHASES = ("structure", "headline", "repeats")  # after the line rules, in this order
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
 
@@ -96,7 +96,7 @@ def apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext]) 
             doc.paragraph_gap() if found.gap and line.blank_after else 0,
             found.head and doc.in_head(index),
             found.lead and doc.is_lead(index),
-            found.span and doc.in_opening(index),
+            found.span and doc.prose_above(index),
             found.span and doc.in_closing(index),
             found.list and doc.in_list(index),
             found.tail and doc.in_tail(index),

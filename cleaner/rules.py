@@ -19,6 +19,7 @@ from .actions import ACTIONS, LINE_ACTIONS, NOTE_ACTION
 from .detectors import DETECTORS
 from .model import CAPTION_GROUPS, CAPTURE_GROUPS, KINDS
 from .selectors import Selector, compile_selector
+from .text import OPENING_MAX
 
 ZONES = ("any", "head", "lead", "tail")
 NOTE_ZONES = ("lead", "tail")  # where a story's own credit stands: not beside one quote
@@ -95,7 +96,8 @@ _RULE_KEYS = {
     "skip_list_items": "not an item of a list under a line ending in ':' (\"The winners were:\")",
     "skip_echoes": "not a line that the next line repeats and goes on from (a caption's alt text)",
     "doubled": "only a line that the line above or below repeats (a caption the page shows twice)",
-    "opening": "only the opening: the lines down to the first paragraph of prose",
+    "opening": "only the opening: the lines down to the first paragraph of prose (true), or "
+    f"down to the Nth (a number up to {OPENING_MAX}: a standfirst may come first)",
     "closing": "only the closing: the last paragraph of prose and the lines below it",
     "followed_by": "regex the next non-empty line must match",
     "preceded_by": "regex the previous non-empty line must match",
@@ -110,7 +112,7 @@ _RULE_KEYS = {
 
 
 # Rule keys that are true or false.
-_FLAGS = ("skip_between_prose", "skip_list_items", "skip_echoes", "doubled", "closing", "opening")
+_FLAGS = ("skip_between_prose", "skip_list_items", "skip_echoes", "doubled", "closing")
 
 
 class RuleError(Exception):
@@ -179,7 +181,7 @@ class Rule:
     max_words: int | None = None
     skip_between_prose: bool = False
     closing: bool = False
-    opening: bool = False
+    opening: int = 0  # paragraphs of prose the opening reaches down to (0: any line)
     skip_list_items: bool = False
     skip_echoes: bool = False
     doubled: bool = False
@@ -404,6 +406,16 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         raise RuleError(
             path, line, f"'blank_after' in {what} must be a positive integer", "e.g. blank_after: 2"
         )
+    opening = data.get("opening", False)
+    if opening not in (True, False) and (
+        not isinstance(opening, int) or not 1 <= opening <= OPENING_MAX
+    ):
+        raise RuleError(
+            path,
+            line,
+            f"'opening' in {what} must be true, false or a number from 1 to {OPENING_MAX}",
+            "e.g. opening: 2 (a standfirst may come above the line)",
+        )
     flags = {key: data.get(key, False) for key in _FLAGS}
     for key, value in [*flags.items(), ("dayfirst", data.get("dayfirst", True))]:
         if not isinstance(value, bool):
@@ -427,7 +439,7 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
         max_words=max_words,
         skip_between_prose=flags["skip_between_prose"],
         closing=flags["closing"],
-        opening=flags["opening"],
+        opening=int(opening),
         skip_list_items=flags["skip_list_items"],
         skip_echoes=flags["skip_echoes"],
         doubled=flags["doubled"],

@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from .model import CleanTimeout, Line, Removal
@@ -33,6 +34,7 @@ _CREDITED_SENTENCE = re.compile(
 # Removed lines that end a list above them: a picture's caption, the page's footer or share
 # bar, another story.
 _LIST_ENDS = frozenset({"caption", "footer", "share", "other-story", "signature"})
+OPENING_MAX = 3  # an `opening: N` rule may reach down to the third paragraph of prose at most
 HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines above the prose
 TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
 BODY_MIN_WORDS = 8  # a body paragraph has at least this many words...
@@ -81,7 +83,8 @@ class Doc:
     screen: LineScreen | None = None
     _head_end: int | None = None
     _kept: tuple[int, tuple[int, ...]] | None = None  # (removals counted, kept indices)
-    _prose_span: tuple[int, int] | None = None  # first and last prose line (-1 when none)
+    # The first OPENING_MAX prose lines and the last one (-1 when none).
+    _prose_span: tuple[tuple[int, ...], int] | None = None
     _screened: dict[str, list[int]] | None = None  # rule id -> lines the screen names for it
     _gap: int | None = None  # blank lines after a paragraph, as this scrape sets them
     page_matches: dict[str, bool] = field(default_factory=dict)  # rule id -> page_has holds
@@ -208,11 +211,15 @@ class Doc:
             len(other) - len(text) in _COPY_LENGTHS and comparable(other) == key for other in near
         )
 
-    def in_opening(self, index: int) -> bool:
+    def in_opening(self, index: int, paragraphs: int = 1) -> bool:
         """Whether line `index` is in the opening: the page's header down to the first
-        paragraph of prose, however many lines it holds (a list under a crosshead is not)."""
-        first = self._prose()[0]
-        return first < 0 or index <= first
+        paragraph of prose (the `paragraphs`-th: a standfirst may come first), however many
+        lines it holds (a list under a crosshead is not)."""
+        return self.prose_above(index) < paragraphs
+
+    def prose_above(self, index: int) -> int:
+        """How many paragraphs of prose are above line `index`, counted up to OPENING_MAX."""
+        return sum(1 for i in self._prose()[0] if i < index)
 
     def in_closing(self, index: int) -> bool:
         """Whether line `index` is in the closing: the last paragraph of prose and the lines
@@ -220,9 +227,9 @@ class Doc:
         acronym crosshead with text below is not)."""
         return index >= self._prose()[1]
 
-    def _prose(self) -> tuple[int, int]:
-        """The first and the last paragraph of prose (-1 when there is none), found from each
-        end: only a few lines of header and footer are read."""
+    def _prose(self) -> tuple[tuple[int, ...], int]:
+        """The first OPENING_MAX paragraphs of prose and the last one (-1 when there is none),
+        found from each end: only a few lines of header and footer are read."""
         if self._prose_span is None:
             # The headline and its copies are not the text, even when one is a question
             # long enough to read as prose.
@@ -232,7 +239,7 @@ class Doc:
             def text_at(i: int) -> bool:
                 return lines[i].text != headline and self.is_prose(i)
 
-            first = next((i for i in range(1, len(lines)) if text_at(i)), -1)
+            first = tuple(islice((i for i in range(1, len(lines)) if text_at(i)), OPENING_MAX))
             last = next((i for i in range(len(lines) - 1, 0, -1) if text_at(i)), -1)
             self._prose_span = (first, last)
         return self._prose_span

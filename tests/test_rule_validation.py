@@ -87,6 +87,12 @@ def _parse(body: str, name: str = "x.com.yaml"):
             "'skip_between_prose' in rule 'a' must be true or false",
             3,
         ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n"
+            "    exact: S\n    opening: 4\n",
+            "'opening' in rule 'a' must be true, false or a number from 1 to 3",
+            3,
+        ),
         ("site: x.com\nrules:\n" + GOOD_RULE + GOOD_RULE, "duplicate rule id 'x.rule'", 8),
         ("site: x.com\nsite: y.com\n", "duplicate key 'site'", 2),
         ("site: x.com\nrules: [\n", "malformed YAML", None),
