@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .actions import line_matches
@@ -224,15 +225,22 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
-        if first_kept not in indices and any(
-            _alt_text(doc, i)
-            or _crosshead_over_caption(doc, i)
-            or _crosshead_named_by_a_caption(doc, i, indices)
-            for i in indices
+        shown_twice = any(below == above + 1 for above, below in pairwise(copies))
+        if (
+            first_kept not in indices
+            and not shown_twice
+            and any(
+                _alt_text(doc, i)
+                or _crosshead_over_caption(doc, i)
+                or _crosshead_named_by_a_caption(doc, i, indices)
+                for i in indices
+            )
         ):
             # A picture's alt text ("Ratargul Swamp Forest" above "Ratargul Swamp Forest.
             # Photo : Collected") or its caption names the crosshead it sits under, or another
-            # picture's caption names it: the caption rules take those, and the crosshead is text.
+            # picture's caption names it: the caption rules take those, and the crosshead is
+            # text. Two copies in a row in the text ("Runa Laila" / "Runa Laila") are another
+            # picture's caption shown twice.
             continue
         # A repeated paragraph or the headline keeps its first copy; furniture goes entirely.
         # A long line may be a paragraph that lost its final stop, unless a rule removed
@@ -337,15 +345,26 @@ def _crosshead_over_caption(doc: Doc, index: int) -> bool:
 def _crosshead_named_by_a_caption(doc: Doc, index: int, copies: list[int]) -> bool:
     """Whether line `index` is a crosshead that a portrait's caption elsewhere names ("Omar
     Marmoush" over the paragraphs about him, his portrait's caption "Omar Marmoush" under the
-    lead): a kept line shaped as a name, set off by a blank line, over a kept paragraph of
-    prose, and another copy a caption rule took."""
+    lead): a kept line shaped as a name, set off by a blank line, over a kept sentence of the
+    text ("He arrives from Ferencvaros.", or one ending in ':' over a quote), and another copy
+    a caption rule took."""
     below = index + 1
     return (
         _set_off_name(doc, index)
         and below < len(doc.lines)
         and doc.is_kept(below)
-        and doc.is_prose(below)
+        and _sentence_of_text(doc.lines[below].text)
         and any(doc.kind_at(j) == "caption" for j in copies if j != index)
+    )
+
+
+def _sentence_of_text(text: str) -> bool:
+    """A line of the article's text under a crosshead, no caption: a paragraph of prose, a
+    sentence of three words or more, or a line that ends in ':' over a quote or a list."""
+    if looks_like_caption(text):
+        return False
+    return is_body_like(text) or (
+        len(text.split()) >= 3 and (ends_like_sentence(text) or text.endswith(":"))
     )
 
 
