@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -69,14 +70,19 @@ class Cleaner:
 
     def __init__(
         self,
-        rules_dirs: Iterable[str | Path] = (),
+        rules_dirs: Iterable[str | Path] | str | Path = (),
         *,
         builtin_rules: bool = True,
         detect_language: bool = True,
         time_budget: float = TIME_BUDGET_SECONDS,
     ) -> None:
+        if isinstance(rules_dirs, str | Path):
+            rules_dirs = [rules_dirs]  # one folder, not a string's characters
+        user_dirs = tuple(str(d) for d in rules_dirs)
+        # What a copy in another process (pickle) is built from: it loads the same files.
+        self._arguments = (user_dirs, builtin_rules, detect_language, time_budget)
         dirs = [builtin_rules_dir()] if builtin_rules else []
-        dirs += [Path(d) for d in rules_dirs]
+        dirs += [Path(d) for d in user_dirs]
         self.rule_files: dict[str, RuleFile] = load_rule_files(dirs)
         self.sites = SiteIndex(self.rule_files.values())
         self.generic: tuple[RuleFile, ...] = tuple(
@@ -95,6 +101,11 @@ class Cleaner:
             + [list(f.rules) for f in self.rule_files.values() if not f.is_generic]
         )
         self._plans: dict[tuple[str | None, str | None, frozenset[str]], Plan] = {}
+
+    def __reduce__(self) -> tuple[Callable[..., Cleaner], tuple[Any, ...]]:
+        """A Cleaner pickles as its arguments (for multiprocessing, Dask, Spark): the copy
+        loads the same rule files again; its compiled patterns and caches are not sent."""
+        return _rebuilt, self._arguments
 
     def screened_rules(self, text: str) -> frozenset[str]:
         """Ids of the rules (of any site) the RE2 screen says may match `text` (their regexes
@@ -441,6 +452,18 @@ class Cleaner:
                 caption = Caption(captured["caption"], captured.get("credit"))
                 _add_caption(meta.captions, caption, last_copy, removal.line, kept)
         return meta, warnings
+
+
+def _rebuilt(
+    rules_dirs: tuple[str, ...], builtin_rules: bool, detect_language: bool, time_budget: float
+) -> Cleaner:
+    """A Cleaner unpickled: built from the arguments of the one pickled."""
+    return Cleaner(
+        rules_dirs,
+        builtin_rules=builtin_rules,
+        detect_language=detect_language,
+        time_budget=time_budget,
+    )
 
 
 def _with_url_section(result: CleanResult, resolution: Resolution, url: str | None) -> CleanResult:

@@ -617,3 +617,34 @@ def test_the_progress_bar_counts_documents_when_the_input_has_no_size(capsys, mo
     assert main(["clean", "--format", "jsonl", "-j", "1", "-"]) == 0
     err = capsys.readouterr().err
     assert f"{RECORDS} docs" in err and "%" not in err.split("documents:")[0], err
+
+
+def test_a_cleaner_pickles_and_its_copy_cleans_alike(tmp_path):
+    """A pipeline passes a Cleaner to worker processes (multiprocessing, Dask): the copy is
+    built from the same arguments, rule folders included, and gives the same results."""
+    import multiprocessing
+    import pickle
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "x.example.yaml").write_text(
+        "site: x.example\nmatch: {domains: [x.example]}\nrules:\n"
+        "  - {id: x.tag, kind: share, action: drop, description: d, exact: Tagged}\n",
+        encoding="utf-8",
+    )
+    cleaner = Cleaner(str(rules), detect_language=False, time_budget=3.0)  # one folder
+    copy = pickle.loads(pickle.dumps(cleaner))
+    assert copy.time_budget == 3.0 and copy.language_detector is None
+    text = "A headline here\n\nTagged\n\nA body paragraph that is long enough to be prose, really."
+    assert (
+        copy.clean(text, site="x.example").to_dict()
+        == cleaner.clean(text, site="x.example").to_dict()
+    )
+    assert [r.rule for r in copy.clean(text, site="x.example").removed] == ["x.tag"]
+    context = multiprocessing.get_context(batch.start_method())
+    with context.Pool(1) as pool:
+        assert pool.apply(_title_with, (cleaner, text)) == "A headline here"
+
+
+def _title_with(cleaner: Cleaner, text: str) -> str:
+    return cleaner.clean(text, site="x.example").title
