@@ -43,7 +43,7 @@ from .normalize import comparable, normalize_line, split_lines, word_count
 from .prefilter import ScreenCache
 from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex, url_host, url_section
-from .text import Budget, Doc, is_body_like
+from .text import Budget, Doc, is_body_like, is_headline_like
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
@@ -316,6 +316,8 @@ class Cleaner:
             warnings.append(
                 CleanWarning("no_headline", "the first kept line is long prose, not a headline")
             )
+        elif kept and is_body_like(title):
+            warnings += _headline_taken(lines, doc, kept[0])
         return CleanResult(
             title=title,
             paragraphs=[lines[i].text for i in kept[1:]],
@@ -356,6 +358,10 @@ class Cleaner:
             # runs them too (a few percent of documents get this far).
             full = self._plan(resolution.rule_file, result.language, frozenset())
             doc, more = self._apply(full, kept, budget, unmatched)
+            if 0 in doc.removed and is_body_like(kept[0].text):
+                # The previous pass took the headline: its first paragraph is the title now,
+                # which a `zone: head` rule would take in turn, then the next one.
+                break
             again = self._result(
                 kept, doc, resolution, result.language, [*resolution.warnings, *more]
             )
@@ -452,6 +458,23 @@ class Cleaner:
                 caption = Caption(captured["caption"], captured.get("credit"))
                 _add_caption(meta.captions, caption, last_copy, removal.line, kept)
         return meta, warnings
+
+
+def _headline_taken(lines: list[Line], doc: Doc, title: int) -> list[CleanWarning]:
+    """A warning when the title is a sentence of the text and a rule took a headline-shaped
+    line above it: the scrape had no headline, or a rule took it as page-top furniture."""
+    for index in range(title):
+        text = lines[index].text
+        removal = doc.removed.get(index)
+        if removal and removal.kind != "other-story" and is_headline_like(text, 3, True):
+            return [
+                CleanWarning(
+                    "no_headline",
+                    f"the title is a sentence of the text; rule {removal.rule} took "
+                    f"{text[:60]!r} (line {lines[index].no}) above it: was it the headline?",
+                )
+            ]
+    return []
 
 
 def _rebuilt(

@@ -817,6 +817,27 @@ def test_broken_rules_stop_the_cli_before_any_document(tmp_path, capsys):
     assert len(err.strip().splitlines()) == 1
 
 
+def test_a_head_rule_that_takes_the_headline_is_told_and_goes_no_further(tmp_path):
+    """A `zone: head` rule written too wide takes the headline: the title is then the first
+    paragraph, with a warning naming the rule; later passes do not take that paragraph (the
+    new first line) as the head's furniture in turn, and so on down the text."""
+    rule = (
+        "  - id: evil.place\n    kind: dateline\n    action: drop\n"
+        "    description: d\n    regex: Kathmandu\n    zone: head\n"
+    )
+    folder = _rules_dir(tmp_path, "evil.example.yaml", RULE_HEAD + rule)
+    paragraphs = [
+        f"Paragraph {n} says the council in Kathmandu met on Monday again." for n in (1, 2)
+    ]
+    text = "Kathmandu council doubles parking fees\n\n" + "\n\n".join(paragraphs)
+    result = Cleaner([folder]).clean(text, site="evil.example")
+    assert result.title == paragraphs[0] and result.paragraphs == paragraphs[1:]
+    [warning] = result.warnings
+    assert warning.code == "no_headline" and "rule evil.place took 'Kathmandu council" in (
+        warning.message
+    )
+
+
 # `(a|aa)+$` backtracks exponentially on a run of "a" that does not end the line. (The
 # textbook `(a+)+$` is not catastrophic in the `regex` module, which matches it at once.)
 # The RE2 screen (cleaner/prefilter.py) already keeps such a pattern off a line it cannot
