@@ -83,7 +83,10 @@ class Cleaner:
         self._arguments = (user_dirs, builtin_rules, detect_language, time_budget)
         dirs = [builtin_rules_dir()] if builtin_rules else []
         dirs += [Path(d) for d in user_dirs]
-        self.rule_files: dict[str, RuleFile] = load_rule_files(dirs)
+        # "x/dawn.com.yaml replaces the rules for dawn.com in ...": a later folder's file for
+        # a site replaces an earlier one's whole; commands print these lines.
+        self.replaced_rule_files: list[str] = []
+        self.rule_files: dict[str, RuleFile] = load_rule_files(dirs, self.replaced_rule_files)
         self.sites = SiteIndex(self.rule_files.values())
         self.generic: tuple[RuleFile, ...] = tuple(
             f for f in self.rule_files.values() if f.is_generic

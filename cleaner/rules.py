@@ -673,19 +673,44 @@ def iter_rule_paths(directory: Path) -> Iterator[Path]:
             yield path
 
 
-def load_rule_files(directories: Iterable[Path]) -> dict[str, RuleFile]:
-    """Load every rule file; a later directory overrides an earlier one for the same site."""
+def load_rule_files(
+    directories: Iterable[Path], replaced: list[str] | None = None
+) -> dict[str, RuleFile]:
+    """Load every rule file. A later folder's file for a site replaces an earlier folder's
+    whole (a built-in file copied and edited); `replaced`, when given, is told so, one line
+    each. Two files of one folder for the same site are an error (a stale copy in a subfolder)."""
     files: dict[str, RuleFile] = {}
-    for directory in directories:
+    folder_of: dict[str, int] = {}
+    for number, directory in enumerate(directories):
         for path in iter_rule_paths(Path(directory)):
             try:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise RuleError(str(path), None, f"cannot read: {exc}") from None
             rule_file = parse_rule_file(text, str(path))
+            earlier = files.get(rule_file.site)
+            if earlier is not None and folder_of[rule_file.site] == number:
+                raise RuleError(
+                    str(path),
+                    None,
+                    f"a second rule file for site {rule_file.site!r} in this folder",
+                    f"the first is {earlier.path}: keep one, as subfolders are read too",
+                )
+            if earlier is not None and replaced is not None and not _same_file(path, earlier):
+                replaced.append(f"{path} replaces the rules for {rule_file.site} in {earlier.path}")
             files[rule_file.site] = rule_file
+            folder_of[rule_file.site] = number
     _check_cross_file(files)
     return files
+
+
+def _same_file(path: Path, rule_file: RuleFile) -> bool:
+    """Whether `path` is the file `rule_file` was read from (the built-in folder given again
+    as `--rules rules` in a checkout)."""
+    try:
+        return path.samefile(rule_file.path)
+    except OSError:
+        return False
 
 
 def _check_cross_file(files: dict[str, RuleFile]) -> None:
@@ -701,11 +726,26 @@ def _check_cross_file(files: dict[str, RuleFile]) -> None:
                     f"by {owner[rule.id]}",
                 )
             owner[rule.id] = rule.source
+    host_owner: dict[str, RuleFile] = {}
+    for rule_file in (f for f in files.values() if not f.is_generic):
+        for host in (rule_file.site, *rule_file.domains, *rule_file.aliases):
+            other = host_owner.setdefault(host.lower(), rule_file)
+            if other is not rule_file:
+                raise RuleError(
+                    rule_file.path,
+                    None,
+                    f"domain {host!r} is claimed by site {other.site} too ({other.path})",
+                    "a domain belongs to one site: name it in one rule file",
+                )
     generic_ids = {r.id for f in files.values() if f.is_generic for r in f.rules}
     for rule_file in files.values():
         for rule_id in sorted(rule_file.disable - generic_ids):
             raise RuleError(
-                rule_file.path, None, f"'disable' names unknown generic rule {rule_id!r}"
+                rule_file.path,
+                None,
+                f"'disable' names {rule_id!r}, which is no generic rule",
+                "'disable' switches off rules of the generic packs (_generic, _page, _lang_*) "
+                "for this site; a site's own rule is deleted from its file instead",
             )
 
 

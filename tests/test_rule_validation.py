@@ -186,7 +186,7 @@ def test_yaml_tags_cannot_run_code():
 
 def test_disable_must_name_a_generic_rule(tmp_path):
     (tmp_path / "x.com.yaml").write_text("site: x.com\ndisable: [generic.nope]\n")
-    with pytest.raises(RuleError, match="unknown generic rule 'generic.nope'"):
+    with pytest.raises(RuleError, match="'disable' names 'generic.nope', which is no generic rule"):
         Cleaner([tmp_path])
 
 
@@ -281,3 +281,47 @@ def test_readme_documents_every_rule_key():
         for key in re.findall(r"`([a-z_]+)`", row.split("|")[1])
     }
     assert documented == set(_RULE_KEYS)
+
+
+def _site_file(folder: Path, name: str, site: str, domains: str = "", rule_id: str = "x.rule"):
+    folder.mkdir(parents=True, exist_ok=True)
+    match = f"match:\n  domains: [{domains}]\n" if domains else ""
+    rule = GOOD_RULE.replace("x.rule", rule_id)
+    (folder / name).write_text(f"site: {site}\n{match}rules:\n{rule}", encoding="utf-8")
+
+
+def test_two_files_of_one_folder_for_one_site_are_an_error(tmp_path):
+    """A stale copy in a subfolder (the folder is read recursively) would replace the file
+    it copies, silently."""
+    _site_file(tmp_path, "x.com.yaml", "x.com")
+    _site_file(tmp_path / "old", "x.com.yaml", "x.com", rule_id="x.old")
+    with pytest.raises(RuleError) as info:
+        Cleaner([tmp_path], builtin_rules=False)
+    message = str(info.value)
+    assert "a second rule file for site 'x.com' in this folder" in message
+    assert str(tmp_path / "old" / "x.com.yaml") in message
+
+
+def test_a_domain_claimed_by_two_sites_is_an_error(tmp_path):
+    _site_file(tmp_path, "x.com.yaml", "x.com", domains="x.com, shared.com")
+    _site_file(tmp_path, "y.com.yaml", "y.com", domains="y.com, shared.com", rule_id="y.rule")
+    with pytest.raises(RuleError) as info:
+        Cleaner([tmp_path], builtin_rules=False)
+    assert "domain 'shared.com' is claimed by site x.com too" in str(info.value)
+
+
+def test_a_file_that_replaces_a_built_in_one_is_told(tmp_path, capsys):
+    """A user's dawn.com.yaml replaces the built-in file whole: the commands say so."""
+    from cleaner.cli import main
+
+    _site_file(tmp_path, "dawn.com.yaml", "dawn.com", domains="dawn.com", rule_id="mine.rule")
+    cleaner = Cleaner([tmp_path])
+    assert [r.id for r in cleaner.rule_files["dawn.com"].rules] == ["mine.rule"]
+    [note] = cleaner.replaced_rule_files
+    assert note.startswith(f"{tmp_path / 'dawn.com.yaml'} replaces the rules for dawn.com in ")
+    article = tmp_path / "a.txt"
+    article.write_text("Headline\n\nShare\n\nA body paragraph that is long enough to be prose.\n")
+    assert main(["clean", "--rules", str(tmp_path), "--site", "dawn.com", str(article)]) == 0
+    assert f"cleaner: note: {note}" in capsys.readouterr().err
+    assert main(["clean", "-q", "--rules", str(tmp_path), "--site", "dawn.com", str(article)]) == 0
+    assert "note" not in capsys.readouterr().err

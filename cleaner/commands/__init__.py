@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,8 +27,15 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="DIR",
-        help="extra rule folder (repeatable); overrides built-ins for the same site",
+        help="extra rule folder (repeatable); its file for a site replaces the built-in one",
     )
+
+
+def note_replaced_rules(cleaner: Cleaner) -> None:
+    """Say on standard error which rule files replace another folder's (or a built-in) file
+    for the same site: the earlier file's rules are all gone, not added to."""
+    for line in cleaner.replaced_rule_files:
+        print(f"cleaner: note: {line}", file=sys.stderr)
 
 
 def not_text_note(paths: list[str]) -> str:

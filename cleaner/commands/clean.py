@@ -46,7 +46,14 @@ from ..progress import Progress
 from ..records import RecordFields, error_record
 from ..repeats import RepeatedLine, repeated_set, scan_records, summary_lines
 from ..stats import BatchStats, summarize
-from . import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, add_site_options, not_text_note, unknown_site
+from . import (
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERRUPTED,
+    add_site_options,
+    not_text_note,
+    note_replaced_rules,
+    unknown_site,
+)
 from .clean_plan import Input, UsageError, make_output_folder, plan
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -452,6 +459,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         print(f"cleaner: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if not args.quiet:
+        note_replaced_rules(cleaner_for(_config(args)))
         for note in notes:
             print(note, file=sys.stderr)
         if [item.path for item in inputs] == ["-"] and sys.stdin.isatty():

@@ -10,7 +10,7 @@ from ..core import Cleaner, CleanError
 from ..explain import explain_lines
 from ..inputs import InputError, decode_bytes, input_kind, read_bytes
 from ..normalize import split_lines
-from . import add_site_options, unknown_site
+from . import add_site_options, note_replaced_rules, unknown_site
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 COLOR_CHOICES = ("auto", "always", "never")
@@ -33,6 +33,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     cleaner = Cleaner(args.rules, detect_language=not args.no_language)
+    note_replaced_rules(cleaner)
     if problem := unknown_site(args, cleaner):
         print(f"cleaner: {problem}", file=sys.stderr)
         return EXIT_USAGE

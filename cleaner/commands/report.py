@@ -25,7 +25,7 @@ from ..inputs import (
 from ..outputs import write_atomic
 from ..records import ORIGINAL_FIELD, RecordFields, clean_record
 from ..report import ReportDocument, build_report
-from . import add_site_options, not_text_note, unknown_site
+from . import add_site_options, not_text_note, note_replaced_rules, unknown_site
 from .clean_plan import file_identity
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -148,6 +148,7 @@ def collect(cleaner: Cleaner, args: argparse.Namespace) -> tuple[list[ReportDocu
 def cmd_report(args: argparse.Namespace) -> int:
     """Clean the inputs and write the HTML report; exit 1 when some document had an error."""
     cleaner = Cleaner(args.rules, detect_language=not args.no_language)
+    note_replaced_rules(cleaner)
     if problem := unknown_site(args, cleaner) or _overwrites_input(args):
         print(f"cleaner: {problem}", file=sys.stderr)
         return EXIT_USAGE

@@ -17,6 +17,7 @@ from ..model import CleanResult, Line
 from ..normalize import split_lines, word_count
 from ..rules import RuleFile, iter_rule_paths
 from ..text import Budget, Doc, is_body_like
+from . import note_replaced_rules
 
 # rule id -> case id -> input line numbers the rule would remove there
 Matches = dict[str, dict[str, frozenset[int]]]
@@ -32,6 +33,7 @@ Subparsers = argparse._SubParsersAction  # what add_subparsers() returns
 def cmd_rules_check(args: argparse.Namespace) -> int:
     """Validate rule files and list the rules no golden case exercises."""
     cleaner = Cleaner(args.dirs)  # raises RuleError on the first problem
+    note_replaced_rules(cleaner)
     files = cleaner.rule_files
     if empty := [str(d) for d in args.dirs or () if not any(iter_rule_paths(Path(d)))]:
         print(

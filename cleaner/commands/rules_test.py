@@ -10,6 +10,7 @@ from pathlib import Path
 from ..core import Cleaner, CleanError
 from ..golden import check_case, discover, dump_json, orphans, summary
 from ..inputs import InputError
+from . import note_replaced_rules
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_RULES_DIR = "rules"
@@ -48,6 +49,7 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
         print(f"cleaner: no golden folder at {golden}", file=sys.stderr)
         return EXIT_USAGE
     cleaner = Cleaner(rule_dirs(args.rules_dir))
+    note_replaced_rules(cleaner)
     cases = discover(golden)
     if args.site:
         cases = [c for c in cases if c.site == args.site]
