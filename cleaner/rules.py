@@ -18,6 +18,7 @@ import yaml
 from .actions import ACTIONS, LINE_ACTIONS, NOTE_ACTION
 from .detectors import DETECTORS
 from .model import CAPTION_GROUPS, CAPTURE_GROUPS, KINDS
+from .normalize import normalize_line
 from .selectors import Selector, compile_selector
 from .text import OPENING_MAX
 
@@ -246,15 +247,19 @@ class RuleFile:
         return self.site.startswith(GENERIC_PREFIX)
 
 
-def _as_list(value: Any, path: str, line: int, key: str, item_type: type = str) -> list[Any]:
+def _as_list(
+    value: Any, path: str, line: int, key: str, item_type: type = str, what: str = ""
+) -> list[Any]:
+    """A value or a list of values of one type (`what` names the rule it belongs to)."""
     items = value if isinstance(value, list) else [value]
     for item in items:
         if not isinstance(item, item_type) or isinstance(item, bool) and item_type is not bool:
             raise RuleError(
                 path,
                 line,
-                f"{key!r} must be a {item_type.__name__} or a list of them",
-                f"got {type(item).__name__}",
+                f"{key!r}{f' in {what}' if what else ''} must be a {item_type.__name__} "
+                "or a list of them",
+                f"got {type(item).__name__} {item!r}",
             )
     return items
 
@@ -317,9 +322,14 @@ def compile_regex(
         raise RuleError(path, line, f"bad regex in {what}: {exc}", f"pattern {source!r}") from None
 
 
-def _compile_rule(data: Any, path: str, site: str) -> Rule:
+def _compile_rule(data: Any, path: str, site: str, number: int) -> Rule:
     if not isinstance(data, _Mapping):
-        raise RuleError(path, None, f"each rule of {site} must be a mapping, got {data!r}")
+        raise RuleError(
+            path,
+            None,
+            f"rule #{number} of {site} must be a mapping, got {data!r}",
+            "each rule is a '- id: ...' entry with its keys; an empty '-' line holds none",
+        )
     what = f"rule {data.get('id', '?')!r}"
     _check_keys(data, _RULE_KEYS, path, what)
     rule_id = _require(data, "id", path, "a rule")
@@ -338,15 +348,27 @@ def _compile_rule(data: Any, path: str, site: str) -> Rule:
             f"unknown action {action!r} in {what}",
             "use one of " + ", ".join(sorted(ACTIONS)),
         )
-    ignore_case = bool(data.get("ignore_case", False))
+    ignore_case = data.get("ignore_case", False)
+    if not isinstance(ignore_case, bool):
+        raise RuleError(path, line, f"'ignore_case' in {what} must be true or false")
+    # Lines are compared with their whitespace collapsed and trimmed (normalize_line); so is
+    # an exact line, or "  Share on Facebook  " would never match.
     exact = frozenset(
-        (e.casefold() if ignore_case else e)
-        for e in _as_list(data.get("exact", []), path, line, "exact")
+        (normalize_line(e).casefold() if ignore_case else normalize_line(e))
+        for e in _as_list(data.get("exact", []), path, line, "exact", what=what)
     )
     patterns = tuple(
         compile_regex(p, path, line, what, ignore_case)
-        for p in _as_list(data.get("regex", []), path, line, "regex")
+        for p in _as_list(data.get("regex", []), path, line, "regex", what=what)
     )
+    for pattern in patterns:
+        if pattern.search(""):
+            raise RuleError(
+                path,
+                line,
+                f"the regex of {what} matches an empty string, so it matches every line",
+                f"pattern {pattern.pattern!r}: make it require some text",
+            )
     screen = None
     if "screen" in data:
         if not patterns:
@@ -484,6 +506,26 @@ def _check_note(
         )
 
 
+def _check_fingerprints(
+    fingerprints: tuple[Fingerprint, ...], min_score: float, path: str, line: int
+) -> None:
+    """Fingerprint ids are unique, and all of them together can reach `min_score`."""
+    seen: set[str] = set()
+    for fp in fingerprints:
+        if fp.id in seen:
+            raise RuleError(path, line, f"duplicate fingerprint id {fp.id!r}")
+        seen.add(fp.id)
+    total = sum(fp.weight for fp in fingerprints)
+    if fingerprints and total < min_score:
+        raise RuleError(
+            path,
+            line,
+            f"the fingerprints weigh {total:g} in all, under 'min_score' {min_score:g}: "
+            "they can never recognize the site",
+            "add fingerprints, raise their weights or lower min_score",
+        )
+
+
 def _compile_fingerprint(data: Any, path: str, index: int) -> Fingerprint:
     if not isinstance(data, _Mapping):
         raise RuleError(path, None, f"fingerprint #{index + 1} must be a mapping")
@@ -492,7 +534,11 @@ def _compile_fingerprint(data: Any, path: str, index: int) -> Fingerprint:
     source = _require(data, "regex", path, f"fingerprint {fp_id!r}")
     weight = data.get("weight", 1)
     if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
-        raise RuleError(path, data.line, f"weight of fingerprint {fp_id!r} must be positive")
+        raise RuleError(
+            path,
+            data.line,
+            f"weight of fingerprint {fp_id!r} must be a positive number, not {weight!r}",
+        )
     # Fingerprints are searched in the whole text at once, so ^ and $ mean line ends.
     pattern = compile_regex(source, path, data.line, f"fingerprint {fp_id!r}", multiline=True)
     return Fingerprint(fp_id, pattern, float(weight))
@@ -573,7 +619,7 @@ def parse_rule_file(text: str, path: str) -> RuleFile:
     raw_rules = data.get("rules", []) or []
     if not isinstance(raw_rules, list):
         raise RuleError(path, data.line, "'rules' must be a list")
-    rules = tuple(_compile_rule(r, path, site) for r in raw_rules)
+    rules = tuple(_compile_rule(r, path, site, n) for n, r in enumerate(raw_rules, 1))
     seen: dict[str, str] = {}
     for rule in rules:
         if rule.id in seen:
@@ -590,6 +636,8 @@ def parse_rule_file(text: str, path: str) -> RuleFile:
     min_score = match.get("min_score", 2)
     if not isinstance(min_score, int | float) or isinstance(min_score, bool) or min_score <= 0:
         raise RuleError(path, match.line, "'match.min_score' must be a positive number")
+    compiled = tuple(_compile_fingerprint(f, path, i) for i, f in enumerate(fingerprints))
+    _check_fingerprints(compiled, float(min_score), path, match.line)
     language = data.get("language")
     if language is not None:
         _language_code(language, path, data.line, "'language'")
@@ -612,7 +660,7 @@ def parse_rule_file(text: str, path: str) -> RuleFile:
         aliases=tuple(
             a.lower() for a in _as_list(match.get("aliases", []), path, match.line, "aliases")
         ),
-        fingerprints=tuple(_compile_fingerprint(f, path, i) for i, f in enumerate(fingerprints)),
+        fingerprints=compiled,
         min_score=float(min_score),
         disable=frozenset(_as_list(data.get("disable", []), path, data.line, "disable")),
         rules=rules,

@@ -93,6 +93,39 @@ def _parse(body: str, name: str = "x.com.yaml"):
             "'opening' in rule 'a' must be true, false or a number from 1 to 3",
             3,
         ),
+        (
+            "site: x.com\nrules:\n" + GOOD_RULE + "    ignore_case: 'no'\n",
+            "'ignore_case' in rule 'x.rule' must be true or false",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n"
+            "    regex: 5\n",
+            "'regex' in rule 'a' must be a str or a list of them",
+            3,
+        ),
+        (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n"
+            "    regex: 'Share|'\n",
+            "the regex of rule 'a' matches an empty string, so it matches every line",
+            3,
+        ),
+        ("site: x.com\nrules:\n  -\n", "rule #1 of x.com must be a mapping, got None", None),
+        (
+            "site: x.com\nmatch:\n  fingerprints:\n    - {id: f, regex: a}\n    - {id: f, regex: b}\n",
+            "duplicate fingerprint id 'f'",
+            3,
+        ),
+        (
+            "site: x.com\nmatch:\n  min_score: 2\n  fingerprints:\n    - {id: f, regex: a}\n",
+            "the fingerprints weigh 1 in all, under 'min_score' 2",
+            3,
+        ),
+        (
+            "site: x.com\nmatch:\n  fingerprints:\n    - {id: f, regex: a, weight: two}\n",
+            "weight of fingerprint 'f' must be a positive number, not 'two'",
+            4,
+        ),
         ("site: x.com\nrules:\n" + GOOD_RULE + GOOD_RULE, "duplicate rule id 'x.rule'", 8),
         ("site: x.com\nsite: y.com\n", "duplicate key 'site'", 2),
         ("site: x.com\nrules: [\n", "malformed YAML", None),
@@ -325,3 +358,15 @@ def test_a_file_that_replaces_a_built_in_one_is_told(tmp_path, capsys):
     assert f"cleaner: note: {note}" in capsys.readouterr().err
     assert main(["clean", "-q", "--rules", str(tmp_path), "--site", "dawn.com", str(article)]) == 0
     assert "note" not in capsys.readouterr().err
+
+
+def test_an_exact_line_is_compared_with_its_spaces_collapsed(tmp_path):
+    """Input lines are trimmed and their spaces collapsed; so is an exact line, which
+    otherwise could never match."""
+    rule = GOOD_RULE.replace("exact: Share", "exact: '  Share   on Facebook  '")
+    (tmp_path / "x.com.yaml").write_text("site: x.com\nrules:\n" + rule, encoding="utf-8")
+    result = Cleaner([tmp_path], builtin_rules=False).clean(
+        "Headline here\n\nShare on Facebook\n\nA body paragraph long enough to be prose here.",
+        site="x.com",
+    )
+    assert [r.rule for r in result.removed] == ["x.rule"]
