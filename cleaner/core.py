@@ -286,11 +286,18 @@ class Cleaner:
         return self._result(lines, doc, resolution, language, warnings + more)
 
     def _apply(
-        self, plan: Plan, lines: list[Line], budget: Budget, unmatched: set[LineContext] | None
+        self,
+        plan: Plan,
+        lines: list[Line],
+        budget: Budget,
+        unmatched: set[LineContext] | None,
+        fired: frozenset[str] = frozenset(),
     ) -> tuple[Doc, list[CleanWarning]]:
-        """Run the line rules and the phases of a plan; the Doc holds what they removed."""
+        """Run the line rules and the phases of a plan; the Doc holds what they removed.
+        `fired`: the rules earlier passes applied (a `once` rule applies no more)."""
         try:
-            return run_plan(plan, lines, budget, unmatched if unmatched is not None else set())
+            unmatched = unmatched if unmatched is not None else set()
+            return run_plan(plan, lines, budget, unmatched, fired)
         except TimeoutError as exc:  # regex's timeout and our Budget both end up here
             raise CleanError("timeout", f"cleaning took too long: {exc}") from None
 
@@ -353,14 +360,15 @@ class Cleaner:
                 break  # the kept lines are the input: a pass over them finds the same
             gone = {removal.line for removal in result.removed}
             kept = [line for line in lines if line.no not in gone]
-            doc, more = self._apply(plan, kept, budget, unmatched)
+            fired = frozenset(removal.rule for removal in result.removed)
+            doc, more = self._apply(plan, kept, budget, unmatched, fired)
             if not doc.removed:
                 break
             # Something went (a "Short link:" above the real headline, a label that read as a
             # list's intro): the detectors that settle now read a changed text, so the pass
             # runs them too (a few percent of documents get this far).
             full = self._plan(resolution.rule_file, result.language, frozenset())
-            doc, more = self._apply(full, kept, budget, unmatched)
+            doc, more = self._apply(full, kept, budget, unmatched, fired)
             if 0 in doc.removed and is_body_like(kept[0].text):
                 # The previous pass took the headline: its first paragraph is the title now,
                 # which a `zone: head` rule would take in turn, then the next one.

@@ -61,14 +61,19 @@ def make_plan(screen: LineScreen, rules: Sequence[Rule]) -> Plan:
 
 
 def run_plan(
-    plan: Plan, lines: list[Line], budget: Budget, unmatched: set[LineContext]
+    plan: Plan,
+    lines: list[Line],
+    budget: Budget,
+    unmatched: set[LineContext],
+    fired: frozenset[str] = frozenset(),
 ) -> tuple[Doc, list[CleanWarning]]:
     """Run the line rules and the phases of a plan; the Doc holds what they removed.
 
     `unmatched` collects the line contexts no line rule matched; passing the same set to a
-    later pass over the kept lines skips the lines whose context has not changed.
+    later pass over the kept lines skips the lines whose context has not changed. `fired`
+    holds the ids of the `once` rules an earlier pass applied: they apply no more.
     """
-    doc = Doc(lines, budget, screen=plan.screen)
+    doc = Doc(lines, budget, screen=plan.screen, fired=set(fired))
     apply_line_rules(doc, plan.screen, unmatched)
     warnings: list[CleanWarning] = []
     for phase, steps in plan.phases:
@@ -110,6 +115,8 @@ def apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext]) 
             if groups is not None:
                 captured = LINE_ACTIONS[rule.action](rule, doc, index, groups)
                 doc.remove(index, Removal(line.no, line.text, rule.id, rule.kind, captured))
+                if rule.once:
+                    doc.fired.add(rule.id)
                 break
         else:
             unmatched.add(context)

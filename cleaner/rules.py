@@ -100,6 +100,7 @@ _RULE_KEYS = {
     "opening": "only the opening: the lines down to the first paragraph of prose (true), or "
     f"down to the Nth (a number up to {OPENING_MAX}: a standfirst may come first)",
     "closing": "only the closing: the last paragraph of prose and the lines below it",
+    "once": "only the first line of the document the rule removes (a dateline opens a story once)",
     "followed_by": "regex the next non-empty line must match",
     "preceded_by": "regex the previous non-empty line must match",
     "page_has": 'regex some line of the document must match (a letter\'s "Sir, " opening)',
@@ -113,7 +114,7 @@ _RULE_KEYS = {
 
 
 # Rule keys that are true or false.
-_FLAGS = ("skip_between_prose", "skip_list_items", "skip_echoes", "doubled", "closing")
+_FLAGS = ("skip_between_prose", "skip_list_items", "skip_echoes", "doubled", "closing", "once")
 
 
 class RuleError(Exception):
@@ -182,6 +183,7 @@ class Rule:
     max_words: int | None = None
     skip_between_prose: bool = False
     closing: bool = False
+    once: bool = False
     opening: int = 0  # paragraphs of prose the opening reaches down to (0: any line)
     skip_list_items: bool = False
     skip_echoes: bool = False
@@ -461,6 +463,7 @@ def _compile_rule(data: Any, path: str, site: str, number: int) -> Rule:
         max_words=max_words,
         skip_between_prose=flags["skip_between_prose"],
         closing=flags["closing"],
+        once=flags["once"],
         opening=int(opening),
         skip_list_items=flags["skip_list_items"],
         skip_echoes=flags["skip_echoes"],
