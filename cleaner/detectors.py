@@ -225,10 +225,17 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
-        shown_twice = any(below == above + 1 for above, below in pairwise(copies))
+        in_a_row = {  # copies one right under the other, no blank line between
+            i
+            for pair in pairwise(copies)
+            if pair[1] == pair[0] + 1 and not doc.lines[pair[0]].blank_after
+            for i in pair
+        }
+        if in_a_row and doc.lines[_kept_above(kept, min(in_a_row))].text.endswith(":"):
+            continue  # said twice under its introduction ("called out for him, over and over:")
         if (
             first_kept not in indices
-            and not shown_twice
+            and not in_a_row
             and any(
                 _alt_text(doc, i)
                 or _crosshead_over_caption(doc, i)
@@ -248,6 +255,12 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         long_text = is_long_text(text) and all(doc.kind_at(i) != "caption" for i in indices)
         keep_first = first == first_kept or is_body_like(text) or long_text
         gone = copies[1:] if keep_first else copies
+        if in_a_row:  # the caption goes; a crosshead elsewhere that a caption names stays
+            gone = [
+                i
+                for i in gone
+                if i in in_a_row or not _crosshead_named_by_a_caption(doc, i, indices)
+            ]
         if first == first_kept and not ends_like_sentence(text):
             # "Enough is enough." under the headline "Enough is enough" is a sentence of the text
             gone = [i for i in gone if not ends_like_sentence(doc.lines[i].text)]
