@@ -225,10 +225,10 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
-        in_a_row = {  # copies one right under the other, no blank line between
+        in_a_row = {  # copies one right under the other, closer than the paragraphs are
             i
             for pair in pairwise(copies)
-            if pair[1] == pair[0] + 1 and not doc.lines[pair[0]].blank_after
+            if pair[1] == pair[0] + 1 and doc.lines[pair[0]].blank_after < doc.paragraph_gap()
             for i in pair
         }
         if in_a_row and doc.lines[_kept_above(kept, min(in_a_row))].text.endswith(":"):
