@@ -17,7 +17,7 @@ from typing import Any
 from lxml import etree
 
 from .dates import parse_date
-from .detectors import SETTLED_DETECTORS
+from .detectors import DETECTORS, SETTLED_DETECTORS
 from .engine import LineContext, Plan, make_plan, overcleaned, read_notes, run_plan
 from .inputs import (
     Decoded,
@@ -216,10 +216,13 @@ class Cleaner:
         )
         result = self._noted(lines, resolution, result, budget)
         meta = result.metadata
-        # What the text's lines said first, then the page's markup, then its URL.
+        # What the text's lines said first, then the page's markup, the lines its `meta_lines`
+        # select, then its URL.
         meta.published = meta.published or page.published
         meta.modified = meta.modified or page.modified
         meta.section = meta.section or page.section
+        if page.meta_lines:
+            self._read_meta_lines(page.meta_lines, lines[0], resolution, result, budget)
         result = _with_url_section(result, resolution, url or page.url)
         rules = self.rules_for(resolution.rule_file, result.language)
         if not meta.authors:
@@ -236,6 +239,31 @@ class Cleaner:
         result.warnings += page.warnings
         result.input_format = "html"
         return _with_encoding(result, decoded) if decoded else result
+
+    def _read_meta_lines(
+        self,
+        texts: list[str],
+        title: Line,
+        resolution: Resolution,
+        result: CleanResult,
+        budget: Budget,
+    ) -> None:
+        """The site's line rules read the page's `meta_lines` (a source and date line outside
+        the body: "AFP , Friday 5 Jan 2024") as lines under the headline; what they capture
+        fills the fields the text left empty, and the removals are listed at line 0. A line no
+        rule takes stays out of the text as well: it was never in the body."""
+        lines = [title, *(Line(0, normalize_line(text)) for text in texts)]
+        plan = self._plan(resolution.rule_file, result.language, frozenset(DETECTORS))
+        doc, _ = self._apply(plan, lines, budget, None)
+        read = [doc.removed[i] for i in sorted(doc.removed) if i > 0]
+        found, warnings = self._metadata(read)
+        meta = result.metadata
+        for name in sorted(DATE_FIELDS | TEXT_FIELDS):
+            if getattr(meta, name) is None:
+                setattr(meta, name, getattr(found, name))
+        meta.authors = meta.authors or found.authors
+        result.removed[:0] = read  # their lines are numbered 0, as the page's own
+        result.warnings += warnings
 
     def _html_rules_of(self, page_url: str) -> tuple[HtmlRules, str] | None:
         """A site's HTML rules and name from a page's own URL (for clean_html)."""

@@ -144,6 +144,7 @@ class Extracted:
     authors: list[str]
     captions: list[str]
     modified: str | None = None
+    meta_lines: list[str] = field(default_factory=list)  # the site's `meta_lines`, for its rules
     section: str | None = None
     language: str | None = None  # the page's declared <html lang>, primary subtag
     warnings: list[CleanWarning] = field(default_factory=list)
@@ -206,6 +207,7 @@ def extract(
     rules = site_rules or HtmlRules()
     # Headline, date and authors are read before stripping: a selector may remove them.
     titles = [t for t in (_first_text(tree, rules.title),) if t] or page_titles(tree)
+    meta_lines = [t for s in rules.meta_lines for e in _select(tree, s) if (t := _text(e))]
     facts = page_facts(tree)
     language = _declared_language(tree)
     for element in list(tree.iter(*_NON_TEXT)):
@@ -244,6 +246,7 @@ def extract(
         facts.authors,
         captions,
         facts.modified,
+        meta_lines,
         facts.section,
         language,
         warnings,

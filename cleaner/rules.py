@@ -68,6 +68,8 @@ _HTML_KEYS = {
     "strip": "CSS selectors removed before extraction",
     "body": "CSS selectors for the article body, tried in order",
     "title": "CSS selectors for the headline, tried in order",
+    "meta_lines": "CSS selectors of lines outside the body that carry metadata (a source and "
+    "date line, a byline): read by the site's line rules into metadata, never into the text",
     "captions": "CSS selectors of captions that are no <figcaption>: read into the captions "
     "and removed from the text",
     "extract": "trafilatura options for this site",
@@ -222,6 +224,7 @@ class HtmlRules:
     body: tuple[Selector, ...] = ()
     title: tuple[Selector, ...] = ()
     captions: tuple[Selector, ...] = ()
+    meta_lines: tuple[Selector, ...] = ()
     extract: tuple[tuple[str, Any], ...] = ()
 
 
@@ -579,6 +582,7 @@ def _compile_html(data: Any, path: str) -> HtmlRules:
         body=selectors("body"),
         title=selectors("title"),
         captions=selectors("captions"),
+        meta_lines=selectors("meta_lines"),
         extract=tuple(sorted(extract.items())),
     )
 

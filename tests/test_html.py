@@ -286,6 +286,32 @@ def test_captions_under_the_selected_body_are_another_storys(site_cleaner: Clean
     ]
 
 
+def test_a_sites_meta_lines_are_read_by_its_line_rules_into_metadata(tmp_path) -> None:
+    """A source and date line above the body goes through the site's line rules: its agency
+    and date fill the metadata, and neither it nor a line no rule takes enters the text."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "example.org.yaml").write_text(
+        SITE_RULES
+        + "  meta_lines: ['.source-line', '.kicker']\n"
+        + "rules:\n"
+        + "  - id: ex.source\n    kind: dateline\n    action: drop\n    description: d\n"
+        + "    regex: '^(?P<agency>AFP|Reuters) , (?P<published>\\d{1,2} [A-Z][a-z]+ \\d{4})$'\n",
+        encoding="utf-8",
+    )
+    story = f"""
+    <h1 class="story-title">Council approves transport plan</h1>
+    <div class="source-line">AFP , 5 January 2024</div><div class="kicker">Transport</div>
+    <div class="story-body"><p>{PARA}</p><p>{PARA2}</p></div>"""
+    result = Cleaner([rules]).clean_html(page(story), url="https://example.org/n/5")
+    assert result.metadata.agency == "AFP"
+    assert result.metadata.published == "2024-01-05"
+    assert result.paragraphs == [PARA, PARA2]
+    assert [(r.line, r.rule, r.text) for r in result.removed] == [
+        (0, "ex.source", "AFP , 5 January 2024")
+    ]
+
+
 def test_a_sites_caption_selectors_mark_captions_that_are_no_figcaption() -> None:
     rules = parse_rule_file(SITE_RULES + "  captions: ['p.pic-title']\n", "example.org.yaml")
     story = f"""
