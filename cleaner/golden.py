@@ -143,7 +143,9 @@ def check_case(cleaner: Cleaner, case: GoldenCase) -> CaseOutcome:
         (case.expected_json, dump_json(summary(result))),
     ):
         if not path.exists():
-            problems.append(f"missing expected file {path} (run pytest --update-golden)")
+            problems.append(
+                f"missing expected file {path} (write it with `cleaner rules test --update`)"
+            )
         elif (expected := path.read_text(encoding="utf-8")) != actual:
             problems.append(diff(expected, actual, str(path)))
     return CaseOutcome(case, result, tuple(problems))

@@ -359,3 +359,18 @@ def test_a_file_given_as_a_rules_folder_is_named_as_one(tmp_path, capsys):
     assert f"{article}: rules directory: is a file, not a folder of rule files" in (
         capsys.readouterr().err
     )
+
+
+def test_a_new_case_without_expected_files_says_how_to_write_them(tmp_path, capsys):
+    """A case a user adds by hand has no expected files: `rules test` names the command that
+    writes them, and `--update` says it wrote them (there was no diff to review)."""
+    _, rules, golden, _ = _scaffold(tmp_path, capsys)
+    (golden / DOMAIN / "second.txt").write_text(SAMPLE, encoding="utf-8")
+    (golden / DOMAIN / "second.options.json").write_text(
+        (golden / DOMAIN / "ferry-vote.options.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    assert _rules_test(rules, golden, DOMAIN) == 1
+    assert "(write it with `cleaner rules test --update`)" in capsys.readouterr().out
+    assert _rules_test(rules, golden, DOMAIN, "--update") == 1
+    assert f"wrote the expected files of {DOMAIN}/second.txt" in capsys.readouterr().out
+    assert _rules_test(rules, golden, DOMAIN) == 0

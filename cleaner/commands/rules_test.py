@@ -74,9 +74,16 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
         for problem in outcome.problems:
             print(_paint_diff(problem, color), end="" if problem.endswith("\n") else "\n")
         if args.update and outcome.result is not None:
+            new = not (case.expected_text.exists() and case.expected_json.exists())
             case.expected_text.write_text(outcome.result.text, encoding="utf-8")
             case.expected_json.write_text(dump_json(summary(outcome.result)), encoding="utf-8")
-            print(f"     updated the expected files of {case.id}: review the diff above")
+            if new:
+                print(
+                    f"     wrote the expected files of {case.id}: read {case.expected_text.name} "
+                    "and its .json before you commit them, as they pin this output"
+                )
+            else:
+                print(f"     updated the expected files of {case.id}: review the diff above")
     stray = [] if args.site else orphans(golden)
     for path in stray:
         failed += 1
