@@ -133,12 +133,43 @@ def test_cli_reads_jsonl_samples(samples, tmp_path):
     assert Path(tmp_path / f"{SITE}.yaml").exists()
 
 
+def test_a_mixed_crawl_gives_the_sites_records_and_html_as_extracted_text(samples, tmp_path):
+    """Records of other sites (by their url) are left out; a record or a file holding HTML
+    gives its extracted text, not its markup."""
+    import json
+
+    from cleaner.commands.rules_suggest import read_samples
+
+    body = "".join(f"<p>{line}</p>" for line in samples[0].splitlines() if line.strip())
+    html = f"<html><body><nav><a href='/'>Home</a></nav><article>{body}</article></body></html>"
+    records = [{"url": f"https://www.{SITE}/Detail/{n}", "text": t} for n, t in enumerate(samples)]
+    records += [{"url": "https://other.example/a/1", "text": samples[1]}, {"html": html}]
+    path = tmp_path / "crawl.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    texts, problems, elsewhere = read_samples(
+        [str(path), str(tmp_path / "page.html")], "text", SITE
+    )
+    assert problems == [] and elsewhere == 1
+    assert texts[: len(samples)] == samples and len(texts) == len(samples) + 2
+    longest = max(samples[0].splitlines(), key=len)
+    for extracted in texts[len(samples) :]:
+        assert "<" not in extracted and longest in extracted
+
+
+def test_a_drafted_fingerprint_matches_any_number(samples):
+    """A fingerprint drafted from "© 2025 ..." still recognizes the site next year."""
+    from cleaner.suggest import _any_number
+
+    assert _any_number(r"^© 2025 Harbour Times \| page 3$") == r"^© \d+ Harbour Times \| page \d+$"
+
+
 def test_samples_of_a_folder_include_every_file_and_report_what_is_not_text(tmp_path):
     from cleaner.commands.rules_suggest import read_samples
 
     (tmp_path / "page1").write_text("A headline\n\nSome text of the first page.\n")
     (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-    texts, problems = read_samples([str(tmp_path)], "text")
+    texts, problems, _ = read_samples([str(tmp_path)], "text")
     assert texts == ["A headline\n\nSome text of the first page.\n"]
     assert len(problems) == 1 and problems[0].startswith(str(tmp_path / "photo.png"))
 
