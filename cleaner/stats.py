@@ -185,8 +185,10 @@ class BatchStats:
             f"removed {data['removed_share']:.1%} of the input characters"
         ]
         for name, site in data["sites"].items():
-            top = sorted(site["rules_fired"].items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_RULES]
-            rules = ", ".join(f"{rule} {n}" for rule, n in top) or "no rule fired"
+            fired = sorted(site["rules_fired"].items(), key=lambda kv: (-kv[1], kv[0]))
+            rules = ", ".join(f"{rule} {n}" for rule, n in fired[:TOP_RULES]) or "no rule fired"
+            if len(fired) > TOP_RULES:
+                rules += f", and {len(fired) - TOP_RULES} more rule(s) (all in --stats)"
             out.append(
                 f"  {name}: {_count(site['documents'], 'document')}, "
                 f"removed {site['removed_share']:.1%} ({rules})"

@@ -446,6 +446,16 @@ def test_summary_counts_every_record_and_says_how_many_were_cleaned(tmp_path, ca
     assert "cleaner: 6 documents: 3 cleaned, 3 errors; removed " in "\n".join(summary)
 
 
+def test_the_summary_says_how_many_more_rules_fired_than_it_lists():
+    from cleaner.stats import TOP_RULES
+
+    batch_stats = BatchStats()
+    rules = tuple(f"dawn.rule-{n}" for n in range(TOP_RULES + 2))
+    batch_stats.add(RecordSummary("dawn.com", 1000, 200, rules))
+    summary = batch_stats.format(Cleaner())
+    assert "and 2 more rule(s) (all in --stats)" in summary
+
+
 def test_html_selector_hits_count_as_site_rule_hits(tmp_path, capsys):
     """A dawn.com page whose only site rule hits are its HTML `strip` selectors matched its
     rules: no 'did the layout change?' alarm."""
