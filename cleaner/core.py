@@ -257,11 +257,7 @@ class Cleaner:
         doc, _ = self._apply(plan, lines, budget, None)
         read = [doc.removed[i] for i in sorted(doc.removed) if i > 0]
         found, warnings = self._metadata(read)
-        meta = result.metadata
-        for name in sorted(DATE_FIELDS | TEXT_FIELDS):
-            if getattr(meta, name) is None:
-                setattr(meta, name, getattr(found, name))
-        meta.authors = meta.authors or found.authors
+        _fill_empty(result.metadata, found)
         result.removed[:0] = read  # their lines are numbered 0, as the page's own
         result.warnings += warnings
 
@@ -322,7 +318,7 @@ class Cleaner:
         fired: frozenset[str] = frozenset(),
     ) -> tuple[Doc, list[CleanWarning]]:
         """Run the line rules and the phases of a plan; the Doc holds what they removed.
-        `fired`: the rules earlier passes applied (a `once` rule applies no more)."""
+        `fired`: the `once` keys earlier passes used up (their rules apply no more)."""
         try:
             unmatched = unmatched if unmatched is not None else set()
             return run_plan(plan, lines, budget, unmatched, fired)
@@ -354,7 +350,7 @@ class Cleaner:
             warnings.append(
                 CleanWarning("no_headline", "the first kept line is long prose, not a headline")
             )
-        elif kept and is_body_like(title):
+        elif kept and is_body_like(title) and not title.endswith("?"):  # a question heads
             warnings += _headline_taken(lines, doc, kept[0])
         return CleanResult(
             title=title,
@@ -388,7 +384,11 @@ class Cleaner:
                 break  # the kept lines are the input: a pass over them finds the same
             gone = {removal.line for removal in result.removed}
             kept = [line for line in lines if line.no not in gone]
-            fired = frozenset(removal.rule for removal in result.removed)
+            fired = frozenset(
+                rule.once
+                for removal in result.removed
+                if (rule := self.rules_by_id.get(removal.rule)) is not None and rule.once
+            )
             doc, more = self._apply(plan, kept, budget, unmatched, fired)
             if not doc.removed:
                 break
@@ -441,11 +441,7 @@ class Cleaner:
         if not result.noted:
             return result
         found, warnings = self._metadata(result.noted)
-        meta = result.metadata
-        for name in sorted(DATE_FIELDS | TEXT_FIELDS):
-            if getattr(meta, name) is None:
-                setattr(meta, name, getattr(found, name))
-        meta.authors = meta.authors or found.authors
+        _fill_empty(result.metadata, found)
         result.warnings += warnings
         return result
 
@@ -499,13 +495,26 @@ class Cleaner:
         return meta, warnings
 
 
+def _fill_empty(meta: Metadata, found: Metadata) -> None:
+    """Set the fields of `meta` that are still empty (no captions) from `found`."""
+    for name in sorted(DATE_FIELDS | TEXT_FIELDS):
+        if getattr(meta, name) is None:
+            setattr(meta, name, getattr(found, name))
+    meta.authors = meta.authors or found.authors
+
+
 def _headline_taken(lines: list[Line], doc: Doc, title: int) -> list[CleanWarning]:
     """A warning when the title is a sentence of the text and a rule took a headline-shaped
     line above it: the scrape had no headline, or a rule took it as page-top furniture."""
     for index in range(title):
         text = lines[index].text
         removal = doc.removed.get(index)
-        if removal and removal.kind != "other-story" and is_headline_like(text, 3, True):
+        if (
+            removal
+            and removal.kind != "other-story"
+            and text[:1].isupper()  # not "a year ago"
+            and is_headline_like(text, 3, True)
+        ):
             return [
                 CleanWarning(
                     "no_headline",
