@@ -225,12 +225,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
-        in_a_row = {  # copies one right under the other, closer than the paragraphs are
-            i
-            for pair in pairwise(copies)
-            if pair[1] == pair[0] + 1 and doc.lines[pair[0]].blank_after < doc.paragraph_gap()
-            for i in pair
-        }
+        in_a_row = _shown_in_a_row(doc, copies)
         if in_a_row and doc.lines[_kept_above(kept, min(in_a_row))].text.endswith(":"):
             continue  # said twice under its introduction ("called out for him, over and over:")
         if (
@@ -275,10 +270,11 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if (
             not gone
             or _LIST_ITEM.match(text)
-            or (not doubled and all(doc.in_list(i, going) for i in indices))
+            or (not doubled and all(doc.in_list(i, going) for i in copies))
         ):
-            # An item of two lists ("- China") belongs to the text each time; a line shown
-            # twice in a row under a list is a caption shown twice, not two of its items.
+            # An item of two lists ("- China") belongs to the text each time, as does a list's
+            # item whose other copy a rule took ("The Canadian Press", the byline's agency); a
+            # line shown twice in a row under a list is a caption shown twice, not two items.
             continue
         # A copy a rule took as the page's section label ("Politics" above the headline) is
         # the label's; the copy between paragraphs is then a crosshead of the text.
@@ -289,6 +285,19 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         staying.remove(gone)
         found += [_removal(doc, i, rule) for i in gone]
     return sorted(found, key=lambda removal: removal[0]), []
+
+
+def _shown_in_a_row(doc: Doc, copies: list[int]) -> set[int]:
+    """The copies shown one right under the other, closer than the document's paragraphs are
+    (a caption the page shows twice). With every block spaced alike (no blank line at all, or
+    three after each), none: a caption pair is then not told from a crosshead under it."""
+    gap = doc.paragraph_gap()
+    return {
+        i
+        for above, below in pairwise(copies)
+        if below == above + 1 and doc.lines[above].blank_after < gap
+        for i in (above, below)
+    }
 
 
 def _asked_again(doc: Doc, copies: list[int]) -> bool:
