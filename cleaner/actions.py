@@ -51,7 +51,7 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.page_has is not None and not _page_has(rule, rule.page_has, doc):
         return None
-    if rule.once and rule.id in doc.fired:
+    if rule.once and rule.once in doc.fired:
         return None
     # The neighbours first: their patterns name a marker ("Published in Dawn, "), where a
     # rule's own pattern may take most lines the screen lets through (any headline).

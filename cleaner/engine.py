@@ -71,7 +71,7 @@ def run_plan(
 
     `unmatched` collects the line contexts no line rule matched; passing the same set to a
     later pass over the kept lines skips the lines whose context has not changed. `fired`
-    holds the ids of the `once` rules an earlier pass applied: they apply no more.
+    holds the keys of the `once` rules an earlier pass applied: they apply no more.
     """
     doc = Doc(lines, budget, screen=plan.screen, fired=set(fired))
     apply_line_rules(doc, plan.screen, unmatched)
@@ -116,7 +116,7 @@ def apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext]) 
                 captured = LINE_ACTIONS[rule.action](rule, doc, index, groups)
                 doc.remove(index, Removal(line.no, line.text, rule.id, rule.kind, captured))
                 if rule.once:
-                    doc.fired.add(rule.id)
+                    doc.fired.add(rule.once)
                 break
         else:
             unmatched.add(context)

@@ -102,7 +102,8 @@ _RULE_KEYS = {
     "opening": "only the opening: the lines down to the first paragraph of prose (true), or "
     f"down to the Nth (a number up to {OPENING_MAX}: a standfirst may come first)",
     "closing": "only the closing: the last paragraph of prose and the lines below it",
-    "once": "only the first line of the document the rule removes (a dateline opens a story once)",
+    "once": "only the first line of the document the rule removes (a dateline opens a story "
+    "once); a name instead of true: only the first line any rule of that name removes",
     "followed_by": "regex the next non-empty line must match",
     "preceded_by": "regex the previous non-empty line must match",
     "page_has": 'regex some line of the document must match (a letter\'s "Sir, " opening)',
@@ -116,7 +117,7 @@ _RULE_KEYS = {
 
 
 # Rule keys that are true or false.
-_FLAGS = ("skip_between_prose", "skip_list_items", "skip_echoes", "doubled", "closing", "once")
+_FLAGS = ("skip_between_prose", "skip_list_items", "skip_echoes", "doubled", "closing")
 
 
 class RuleError(Exception):
@@ -185,7 +186,7 @@ class Rule:
     max_words: int | None = None
     skip_between_prose: bool = False
     closing: bool = False
-    once: bool = False
+    once: str = ""  # the key a `once` rule uses up ("": not once; its id, or a shared name)
     opening: int = 0  # paragraphs of prose the opening reaches down to (0: any line)
     skip_list_items: bool = False
     skip_echoes: bool = False
@@ -466,7 +467,7 @@ def _compile_rule(data: Any, path: str, site: str, number: int) -> Rule:
         max_words=max_words,
         skip_between_prose=flags["skip_between_prose"],
         closing=flags["closing"],
-        once=flags["once"],
+        once=_once_key(data.get("once", False), rule_id, path, line, what),
         opening=int(opening),
         skip_list_items=flags["skip_list_items"],
         skip_echoes=flags["skip_echoes"],
@@ -802,6 +803,22 @@ def _check_cross_file(files: dict[str, RuleFile]) -> None:
                 "'disable' switches off rules of the generic packs (_generic, _page, _lang_*) "
                 "for this site; a site's own rule is deleted from its file instead",
             )
+
+
+def _once_key(value: object, rule_id: str, path: str, line: int, what: str) -> str:
+    """The key a `once` rule uses up: its own id for `true`, a name rules share, or ""."""
+    if value is True:
+        return rule_id
+    if value is False:
+        return ""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise RuleError(
+        path,
+        line,
+        f"'once' in {what} must be true, false or a name",
+        "e.g. once: opening-dateline, on each rule of which one line at most goes",
+    )
 
 
 def _param_problem(value: object, default: object) -> str | None:

@@ -88,7 +88,7 @@ class Doc:
     _screened: dict[str, list[int]] | None = None  # rule id -> lines the screen names for it
     _gap: int | None = None  # blank lines after a paragraph, as this scrape sets them
     page_matches: dict[str, bool] = field(default_factory=dict)  # rule id -> page_has holds
-    # Ids of the `once` rules that removed a line, in this pass or an earlier one.
+    # Keys of the `once` rules that removed a line, in this pass or an earlier one.
     fired: set[str] = field(default_factory=set)
 
     def may_match_at(self, rule: Rule) -> list[int]:

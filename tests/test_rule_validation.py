@@ -94,6 +94,11 @@ def _parse(body: str, name: str = "x.com.yaml"):
             3,
         ),
         (
+            "site: x.com\nrules:\n" + GOOD_RULE + "    once: 5\n",
+            "'once' in rule 'x.rule' must be true, false or a name",
+            3,
+        ),
+        (
             "site: x.com\nrules:\n" + GOOD_RULE + "    ignore_case: 'no'\n",
             "'ignore_case' in rule 'x.rule' must be true or false",
             3,
