@@ -207,7 +207,8 @@ def extract(
     rules = site_rules or HtmlRules()
     # Headline, date and authors are read before stripping: a selector may remove them.
     titles = [t for t in (_first_text(tree, rules.title),) if t] or page_titles(tree)
-    meta_lines = [t for s in rules.meta_lines for e in _select(tree, s) if (t := _text(e))]
+    # The first element of each (a sidebar's teasers may carry the same class further down).
+    meta_lines = [t for s in rules.meta_lines if (t := _first_text(tree, (s,)))]
     facts = page_facts(tree)
     language = _declared_language(tree)
     for element in list(tree.iter(*_NON_TEXT)):
