@@ -288,7 +288,8 @@ def test_captions_under_the_selected_body_are_another_storys(site_cleaner: Clean
 
 def test_a_sites_meta_lines_are_read_by_its_line_rules_into_metadata(tmp_path) -> None:
     """A source and date line above the body goes through the site's line rules: its agency
-    and date fill the metadata, and neither it nor a line no rule takes enters the text."""
+    and date fill the metadata, and neither it nor a line no rule takes enters the text. Only
+    the first element of a selector is read (a sidebar's teasers carry the class too)."""
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "example.org.yaml").write_text(
@@ -302,7 +303,8 @@ def test_a_sites_meta_lines_are_read_by_its_line_rules_into_metadata(tmp_path) -
     story = f"""
     <h1 class="story-title">Council approves transport plan</h1>
     <div class="source-line">AFP , 5 January 2024</div><div class="kicker">Transport</div>
-    <div class="story-body"><p>{PARA}</p><p>{PARA2}</p></div>"""
+    <div class="story-body"><p>{PARA}</p><p>{PARA2}</p></div>
+    <aside><div class="source-line">Reuters , 4 January 2024</div></aside>"""
     result = Cleaner([rules]).clean_html(page(story), url="https://example.org/n/5")
     assert result.metadata.agency == "AFP"
     assert result.metadata.published == "2024-01-05"
