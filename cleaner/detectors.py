@@ -291,13 +291,11 @@ def _shown_in_a_row(doc: Doc, copies: list[int]) -> set[int]:
     """The copies shown one right under the other, closer than the document's paragraphs are
     (a caption the page shows twice). With every block spaced alike (no blank line at all, or
     three after each), none: a caption pair is then not told from a crosshead under it."""
+    pairs = [(above, below) for above, below in pairwise(copies) if below == above + 1]
+    if not pairs:
+        return set()  # most groups; the paragraph gap reads the whole document
     gap = doc.paragraph_gap()
-    return {
-        i
-        for above, below in pairwise(copies)
-        if below == above + 1 and doc.lines[above].blank_after < gap
-        for i in (above, below)
-    }
+    return {i for pair in pairs if doc.lines[pair[0]].blank_after < gap for i in pair}
 
 
 def _asked_again(doc: Doc, copies: list[int]) -> bool:
