@@ -57,6 +57,7 @@ LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" a
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
 STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
 VERSE_MAX_LINES = 40  # short lines in a row, up or down from one: more is a table or a list
+_METADATA_KINDS = frozenset({"byline", "section"})  # removals that say who wrote it, or where
 _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von"})
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
@@ -267,14 +268,21 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
                 or not _said_in_text(doc, _kept_above(kept, i), i)
             ]
         doubled = len(indices) == 2 and indices[1] == indices[0] + 1
+        taken = [i for i in indices if i not in copies]  # by a rule, or going already
         if (
             not gone
             or _LIST_ITEM.match(text)
-            or (not doubled and all(doc.in_list(i, going) for i in copies))
+            or (not doubled and all(doc.in_list(i, going) for i in indices))
+            or (
+                taken
+                and all(doc.kind_at(i) in _METADATA_KINDS for i in taken)
+                and all(doc.in_list(i, going) for i in copies)
+            )
         ):
             # An item of two lists ("- China") belongs to the text each time, as does a list's
-            # item whose other copy a rule took ("The Canadian Press", the byline's agency); a
-            # line shown twice in a row under a list is a caption shown twice, not two items.
+            # item whose other copy a rule took as the page's byline or section ("The Canadian
+            # Press", the agency, in a list of outlets; not a share bar's "Facebook" under a
+            # list); a line shown twice in a row under a list is a caption shown twice.
             continue
         # A copy a rule took as the page's section label ("Politics" above the headline) is
         # the label's; the copy between paragraphs is then a crosshead of the text.
