@@ -503,6 +503,11 @@ def _fill_empty(meta: Metadata, found: Metadata) -> None:
     meta.authors = meta.authors or found.authors
 
 
+# Removals that are never a headline taken by mistake: a breadcrumb, a menu, a stamp, a share
+# bar, another story.
+_NEVER_HEADLINES = frozenset({"navigation", "timestamp", "share", "other-story", "advertisement"})
+
+
 def _headline_taken(lines: list[Line], doc: Doc, title: int) -> list[CleanWarning]:
     """A warning when the title is a sentence of the text and a rule took a headline-shaped
     line above it: the scrape had no headline, or a rule took it as page-top furniture."""
@@ -511,7 +516,7 @@ def _headline_taken(lines: list[Line], doc: Doc, title: int) -> list[CleanWarnin
         removal = doc.removed.get(index)
         if (
             removal
-            and removal.kind != "other-story"
+            and removal.kind not in _NEVER_HEADLINES
             and text[:1].isupper()  # not "a year ago"
             and is_headline_like(text, 3, True)
         ):
