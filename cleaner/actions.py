@@ -51,7 +51,7 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.page_has is not None and not _page_has(rule, rule.page_has, doc):
         return None
-    if rule.once and rule.once in doc.fired:
+    if rule.once and not _once_free(rule.once, doc, index):
         return None
     # The neighbours first: their patterns name a marker ("Published in Dawn, "), where a
     # rule's own pattern may take most lines the screen lets through (any headline).
@@ -69,6 +69,14 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         if found:
             return {k: v.strip() for k, v in found.groupdict().items() if v and v.strip()}
     return None
+
+
+def _once_free(key: str, doc: Doc, index: int) -> bool:
+    """Whether a `once` rule may still take line `index`: no rule of its key took a line yet,
+    or it took the input line right above (a dateline of two lines: "Beirut - Nazeer Rida" /
+    "Tel Aviv - Nazir Majli")."""
+    last = doc.fired.get(key)
+    return last is None or last == doc.lines[index].no - 1
 
 
 def _page_has(rule: Rule, pattern: regex.Pattern[str], doc: Doc) -> bool:

@@ -315,7 +315,7 @@ class Cleaner:
         lines: list[Line],
         budget: Budget,
         unmatched: set[LineContext] | None,
-        fired: frozenset[str] = frozenset(),
+        fired: dict[str, int] | None = None,
     ) -> tuple[Doc, list[CleanWarning]]:
         """Run the line rules and the phases of a plan; the Doc holds what they removed.
         `fired`: the `once` keys earlier passes used up (their rules apply no more)."""
@@ -384,11 +384,11 @@ class Cleaner:
                 break  # the kept lines are the input: a pass over them finds the same
             gone = {removal.line for removal in result.removed}
             kept = [line for line in lines if line.no not in gone]
-            fired = frozenset(
-                rule.once
+            fired = {  # result.removed is in line order: the last line of each key wins
+                rule.once: removal.line
                 for removal in result.removed
                 if (rule := self.rules_by_id.get(removal.rule)) is not None and rule.once
-            )
+            }
             doc, more = self._apply(plan, kept, budget, unmatched, fired)
             if not doc.removed:
                 break

@@ -65,15 +65,15 @@ def run_plan(
     lines: list[Line],
     budget: Budget,
     unmatched: set[LineContext],
-    fired: frozenset[str] = frozenset(),
+    fired: Mapping[str, int] | None = None,
 ) -> tuple[Doc, list[CleanWarning]]:
     """Run the line rules and the phases of a plan; the Doc holds what they removed.
 
     `unmatched` collects the line contexts no line rule matched; passing the same set to a
     later pass over the kept lines skips the lines whose context has not changed. `fired`
-    holds the keys of the `once` rules an earlier pass applied: they apply no more.
+    holds the `once` keys earlier passes used up, with the line each took last (see Doc).
     """
-    doc = Doc(lines, budget, screen=plan.screen, fired=set(fired))
+    doc = Doc(lines, budget, screen=plan.screen, fired=dict(fired or {}))
     apply_line_rules(doc, plan.screen, unmatched)
     warnings: list[CleanWarning] = []
     for phase, steps in plan.phases:
@@ -116,7 +116,7 @@ def apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext]) 
                 captured = LINE_ACTIONS[rule.action](rule, doc, index, groups)
                 doc.remove(index, Removal(line.no, line.text, rule.id, rule.kind, captured))
                 if rule.once:
-                    doc.fired.add(rule.once)
+                    doc.fired[rule.once] = line.no
                 break
         else:
             unmatched.add(context)

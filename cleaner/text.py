@@ -88,8 +88,8 @@ class Doc:
     _screened: dict[str, list[int]] | None = None  # rule id -> lines the screen names for it
     _gap: int | None = None  # blank lines after a paragraph, as this scrape sets them
     page_matches: dict[str, bool] = field(default_factory=dict)  # rule id -> page_has holds
-    # Keys of the `once` rules that removed a line, in this pass or an earlier one.
-    fired: set[str] = field(default_factory=set)
+    # `once` key -> the input line number its rules last removed (this pass or an earlier one).
+    fired: dict[str, int] = field(default_factory=dict)
 
     def may_match_at(self, rule: Rule) -> list[int]:
         """The lines, in order, that `rule` may match (see `may_match`). A rule with patterns
