@@ -435,14 +435,14 @@ def _compile_rule(data: Any, path: str, site: str, number: int) -> Rule:
             path, line, f"'blank_after' in {what} must be a positive integer", "e.g. blank_after: 2"
         )
     opening = data.get("opening", False)
-    if opening not in (True, False) and (
+    if not isinstance(opening, bool) and (
         not isinstance(opening, int) or not 1 <= opening <= OPENING_MAX
     ):
         raise RuleError(
             path,
             line,
             f"'opening' in {what} must be true, false or a number from 1 to {OPENING_MAX}",
-            "e.g. opening: 2 (a standfirst may come above the line)",
+            "e.g. opening: 2 when a standfirst may come above the line",
         )
     flags = {key: data.get(key, False) for key in _FLAGS}
     for key, value in [*flags.items(), ("dayfirst", data.get("dayfirst", True))]:
