@@ -67,8 +67,7 @@ def url_section(rule_file: RuleFile | None, url: str | None) -> str | None:
     if address is None:
         return None
     host, path = address
-    own = (rule_file.site, *rule_file.domains, *rule_file.aliases)
-    if not any(candidate in own for candidate in parent_domains(host)):
+    if not on_hosts(host, (rule_file.site, *rule_file.domains, *rule_file.aliases)):
         return None
     for pattern in rule_file.url_section:
         found = pattern.search(unquote(path))
@@ -84,6 +83,12 @@ def section_name(slug: str) -> str:
     a rule file's `section_names` spells the others ("sci-tech": "Sci-Tech")."""
     words = [w for w in re.split(r"[-_\s]+", slug) if w]
     return " ".join(w[0].upper() + w[1:] if w.islower() else w for w in words)
+
+
+def on_hosts(host: str, hosts: Iterable[str]) -> bool:
+    """Whether `host` is one of `hosts` or a subdomain of one ("www.dawn.com" of "dawn.com")."""
+    own = set(hosts)
+    return any(candidate in own for candidate in parent_domains(host))
 
 
 def parent_domains(host: str) -> list[str]:

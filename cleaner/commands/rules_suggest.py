@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..inputs import InputError, decode_bytes, expand_paths, input_kind, iter_jsonl, read_bytes
 from ..outputs import write_atomic
-from ..sites import parent_domains, url_host
+from ..sites import on_hosts, url_host
 from ..suggest import apply_draft, draft_rules, report_text
 from .rules_new import ScaffoldError, normalize_domain
 
@@ -31,11 +31,8 @@ def read_samples(
                 raise InputError("unreadable", problem)
             data = read_bytes(path)
             kind = input_kind(path)
-            if kind == "html":
-                texts.append(html_sample(data))
-            elif kind != "jsonl":
-                texts.append(decode_bytes(data).text)
             if kind != "jsonl":
+                texts.append(html_sample(data) if kind == "html" else decode_bytes(data).text)
                 continue
         except (InputError, OSError) as exc:  # unreadable, not text, no article
             problems.append(f"{path}: {exc}")
@@ -73,7 +70,7 @@ def html_sample(html: str | bytes) -> str:
 def _on_site(url: str, site: str) -> bool:
     """Whether the URL's host is the site or one of its subdomains (a bad URL is not)."""
     host = url_host(url)
-    return host is not None and site in parent_domains(host)
+    return host is not None and on_hosts(host, (site,))
 
 
 def target_path(site: str, output: str | None) -> Path:
