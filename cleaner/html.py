@@ -220,6 +220,15 @@ def extract(
     for element in link_lists(tree):
         _drop(element)
     body = next((hits[0] for s in rules.body if (hits := _select(tree, s))), None)
+    if rules.body and body is None:
+        names = ", ".join(repr(s.css) for s in rules.body)
+        warnings.append(
+            CleanWarning(
+                "body_selector_missed",
+                f"no element matches the site's html.body selector(s) {names}; the text was "
+                "extracted from the whole page (has the site's layout changed?)",
+            )
+        )
     # After stripping: a stripped block (a glued next story) takes its captions with it.
     marked = {e for selector in rules.captions for e in _select(tree, selector)}
     caption_elements = _captions(tree, body, marked)
@@ -309,6 +318,24 @@ def _strip(element: etree._Element, rule: str, kind: str, stripped: list[Removal
 
 def _select(tree: etree._Element, selector: Selector) -> list[etree._Element]:
     return [e for e in tree.xpath(selector.xpath) if isinstance(e, etree._Element)]
+
+
+def unmatched_selectors(tree: etree._Element, rules: HtmlRules) -> set[tuple[str, str]]:
+    """The (part, css) pairs of a site's `html:` selectors that match nothing on a page
+    (`rules check` lists those no golden page matches: a misspelt class, or a layout gone)."""
+    parts = {
+        "strip": rules.strip,
+        "body": rules.body,
+        "title": rules.title,
+        "captions": rules.captions,
+        "meta_lines": rules.meta_lines,
+    }
+    return {
+        (part, selector.css)
+        for part, selectors in parts.items()
+        for selector in selectors
+        if not _select(tree, selector)
+    }
 
 
 def _drop(element: etree._Element) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner, CleanError
+from cleaner.cli import main
 from cleaner.html import choose_headline, extract, main_text, parse_html, split_caption
 from cleaner.rules import RuleError, parse_rule_file
 
@@ -71,6 +72,39 @@ def test_strip_body_and_title_selectors(site_cleaner: Cleaner) -> None:
     stripped = [r for r in result.removed if r.rule == "example.org.html.strip"]
     assert [r.line for r in stripped] == [0, 0]
     assert "Share this story" in stripped[0].text and "Flooding" in stripped[1].text
+
+
+def test_a_body_selector_that_matches_nothing_is_a_warning(site_cleaner: Cleaner) -> None:
+    """A site whose page no longer has the body its rule file names (a redesign) is still
+    cleaned, from the whole page, and the batch's warnings show the layout change."""
+    story = STORY.replace("story-body", "x7f2")
+    result = site_cleaner.clean_html(page(story), url="https://www.example.org/news/1")
+    assert result.paragraphs == [PARA, PARA2, PARA3]
+    assert [w.code for w in result.warnings] == ["body_selector_missed"]
+    assert "'#missing-container', 'div.story-body'" in result.warnings[0].message
+    ok = site_cleaner.clean_html(page(STORY), url="https://www.example.org/news/1")
+    assert ok.warnings == []
+
+
+def test_rules_check_names_the_selectors_no_golden_page_matches(tmp_path, capsys) -> None:
+    rules, golden = tmp_path / "rules", tmp_path / "golden"
+    rules.mkdir()
+    (rules / "example.org.yaml").write_text(SITE_RULES, encoding="utf-8")
+    (rules / "other.org.yaml").write_text(
+        SITE_RULES.replace("example.org", "other.org"), encoding="utf-8"
+    )
+    (golden / "example.org").mkdir(parents=True)
+    (golden / "example.org" / "story.html").write_text(page(STORY), encoding="utf-8")
+    (golden / "example.org" / "story.options.json").write_text('{"site": "example.org"}')
+    assert main(["rules", "check", str(rules), "--golden", str(golden), "--strict"]) == 1
+    warnings = [line for line in capsys.readouterr().out.splitlines() if "warning" in line]
+    assert warnings == [
+        f"warning: no golden HTML page of example.org matches its html.body selector "
+        f"'#missing-container' ({rules / 'example.org.yaml'}): misspelt, or the site's layout "
+        "changed?",
+        f"warning: no golden HTML case of other.org ({rules / 'other.org.yaml'}), so its html "
+        "selectors are not checked against a page",
+    ]
 
 
 def test_the_selected_body_keeps_its_crossheads_and_lists() -> None:

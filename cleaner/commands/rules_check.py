@@ -12,10 +12,10 @@ from pathlib import Path
 from ..actions import line_matches
 from ..core import Cleaner, CleanError
 from ..golden import GoldenCase, check_case, discover
-from ..inputs import InputError, decode_bytes, input_kind, read_bytes
+from ..inputs import InputError, decode_bytes, decode_html_bytes, input_kind, read_bytes
 from ..model import CleanResult, Line
 from ..normalize import split_lines, word_count
-from ..rules import RuleFile, iter_rule_paths
+from ..rules import HtmlRules, RuleFile, iter_rule_paths
 from ..text import Budget, Doc, is_body_like
 from . import note_replaced_rules
 
@@ -51,6 +51,8 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     matches: Matches = defaultdict(dict)
     bodies: list[str] = []
     misses: list[str] = []
+    # site -> its html selectors (part, css) that no golden HTML page of the site matched yet
+    selectors_unmatched: dict[str, set[tuple[str, str]]] = {}
     for case in discover(golden):
         try:
             result = check_case(cleaner, case).result
@@ -62,6 +64,11 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
                 matches[rule_id][case.id] = nos
             if text_lines is not None:
                 misses += screen_misses(cleaner, case, text_lines)
+            elif result.site in files:
+                unmatched = _unmatched_on_page(case, files[result.site].html)
+                selectors_unmatched[result.site] = (
+                    selectors_unmatched.get(result.site, unmatched) & unmatched
+                )
         except (InputError, CleanError) as exc:
             print(f"error: {case.id}: {exc}")
     # With rule folders named, only their rules are reported on: the built-in rules are
@@ -96,24 +103,57 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     unexercised = [r for f in files.values() for r in f.rules if r.id in mine - fired]
     for rule in unexercised:
         print(f"warning: no golden case exercises rule {rule.id} ({rule.source})")
-    if not unexercised:
+    no_page = _selectors_no_page_matches(files, selectors_unmatched, args.dirs)
+    for message in no_page:
+        print(f"warning: {message}")
+    if not unexercised and not no_page:
         which = "rule" if not args.dirs else "rule of " + ", ".join(args.dirs)
         print(f"ok: every {which} is exercised by a golden case")
     if misses:
         return EXIT_DOC_ERRORS
-    return EXIT_DOC_ERRORS if unexercised and args.strict else EXIT_OK
+    return EXIT_DOC_ERRORS if (unexercised or no_page) and args.strict else EXIT_OK
+
+
+def _unmatched_on_page(case: GoldenCase, rules: HtmlRules) -> set[tuple[str, str]]:
+    """The site's html selectors that match nothing on an HTML case's page."""
+    from ..html import parse_html, unmatched_selectors  # trafilatura: only for HTML cases
+
+    tree = parse_html(decode_html_bytes(read_bytes(str(case.input_path))).text)
+    return unmatched_selectors(tree, rules)
+
+
+def _selectors_no_page_matches(
+    files: dict[str, RuleFile], unmatched: dict[str, set[tuple[str, str]]], dirs: list[str]
+) -> list[str]:
+    """A line for each html selector of the checked files that no golden HTML page of its
+    site matches, and for each file with selectors but no such page at all."""
+    messages = []
+    for site, rule_file in sorted(files.items()):
+        if not _under(rule_file, dirs) or rule_file.html == HtmlRules():
+            continue
+        if site not in unmatched:
+            messages.append(
+                f"no golden HTML case of {site} ({rule_file.path}), so its html selectors "
+                "are not checked against a page"
+            )
+            continue
+        messages += [
+            f"no golden HTML page of {site} matches its html.{part} selector {css!r} "
+            f"({rule_file.path}): misspelt, or the site's layout changed?"
+            for part, css in sorted(unmatched[site])
+        ]
+    return messages
+
+
+def _under(rule_file: RuleFile, dirs: list[str]) -> bool:
+    """Whether a rule file is one of the checked folders' (every file when none is named)."""
+    path = os.path.realpath(rule_file.path)
+    return not dirs or any(path.startswith(os.path.realpath(d) + os.sep) for d in dirs)
 
 
 def _rule_ids_under(files: Iterable[RuleFile], dirs: list[str]) -> set[str]:
     """Ids of the rules of the files under `dirs`; of every file when none is named."""
-    folders = [os.path.realpath(d) for d in dirs]
-    return {
-        rule.id
-        for rule_file in files
-        if not folders
-        or any(os.path.realpath(rule_file.path).startswith(f + os.sep) for f in folders)
-        for rule in rule_file.rules
-    }
+    return {rule.id for rule_file in files if _under(rule_file, dirs) for rule in rule_file.rules}
 
 
 def _text_lines(case: GoldenCase) -> list[Line] | None:
