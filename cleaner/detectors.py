@@ -176,9 +176,10 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     Why: scrapers repeat headlines, captions, logos and counters from several page regions,
     and sometimes a whole block of the text.
     Example: the headline shown again under the photo is removed; the first copy of a repeated
-    paragraph stays; a short sentence (an interview's "Yes.") and a list item ("- China" in
-    two lists) stay every time; "TT" shown twice goes entirely; a block returned twice in a
-    row (paragraphs, a crosshead, a list) keeps its first copy whole.
+    paragraph stays; a short sentence (an interview's "Yes."), a speech's "Ladies and
+    gentlemen," and a list item ("- China" in two lists) stay every time; "TT" shown twice
+    goes entirely; a block returned twice in a row (paragraphs, a crosshead, a list) keeps
+    its first copy whole.
     """
     # Copies are counted over every line, removed ones too: a banner whose other copy went
     # with a caption is still a repeated line. Not a glued story's lines (each is a key of
@@ -222,8 +223,14 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         ):
             continue  # the text's own words, said again
         text = doc.lines[first].text
-        if first != first_kept and not is_body_like(text) and ends_like_sentence(text):
-            continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
+        if (
+            first != first_kept
+            and not is_body_like(text)
+            and (ends_like_sentence(text) or text.endswith(","))
+        ):
+            # A short sentence said twice ("Yes.", "Polls closed.") is not furniture, nor is a
+            # speech's address to its hearers ("Ladies and gentlemen,") that opens each part.
+            continue
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
         in_a_row = _shown_in_a_row(doc, copies)
