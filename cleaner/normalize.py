@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
+import unicodedata
 
 from .model import Line
 
@@ -22,26 +24,35 @@ _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # Line breaks other than "\n" (a substring test finds them ten times faster than a regex).
 _BREAKS = "\r\u2028\u2029\x0b\x0c\x85"
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+# HTML character references a scraper left in its text ("&amp;", "&#8217;", "&nbsp;"): only
+# complete ones, ending in ';' (html.unescape would also read "&copy" in "&copyright").
+_CHAR_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Bare markup ("<br>", "</p>", "<br />") a scraper left at the end of a line, or as a line.
+_END_TAGS = re.compile(r"(?:\s*</?(?:br|p|div|hr)\s*/?>)+$", re.IGNORECASE)
 # Bullets and dashes a scraper keeps in front of list items and repeated headlines.
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\u2023\u2043*-–—·›»>|"
 _BULLET = re.compile(f"^[{re.escape(_BULLETS)}]+\\s*")
 
 
 def normalize_line(text: str) -> str:
-    r"""Collapse every run of whitespace to one space and strip the ends.
+    r"""Collapse every run of whitespace to one space and strip the ends; decode what a
+    scraper left of HTML (see `split_lines`).
 
     str.split() splits on exactly the characters `\s` matches (str.isspace), so it does the
     collapsing.
     """
-    return " ".join(_without_invisible(text).split())
+    return _collapse(_without_invisible(_references_decoded(text)))
 
 
 def split_lines(text: str) -> list[Line]:
     """Split text into its non-empty normalized lines, keeping 1-based input line numbers.
 
     The same as `normalize_line` on each line, with the invisible characters removed from
-    the whole text at once.
+    the whole text at once. What a scraper left of HTML is read as the page showed it: a
+    character reference is decoded ("&#8212;" is "—"), and bare tags at the end of a line
+    ("...<br>") go, so a line of them is a blank line.
     """
+    text = _references_decoded(text)
     if any(char in text for char in _BREAKS):
         text = _NEWLINES.sub("\n", text)
     text = _without_invisible(text)
@@ -54,6 +65,25 @@ def split_lines(text: str) -> list[Line]:
     return [Line(no, clean, end - no - 1) for (no, clean), end in zip(numbered, ends, strict=True)]
 
 
+def _references_decoded(text: str) -> str:
+    """The text with its HTML character references decoded, again until none is left: a text
+    escaped twice ("&amp;#8217;") reads as once, and cleaning the output changes nothing."""
+    while "&" in text:
+        decoded = _CHAR_REF.sub(_decoded, text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _decoded(reference: re.Match[str]) -> str:
+    """The character an HTML reference stands for (an unknown name stays as it is); white
+    space or a control character as a space, so that the text keeps its lines."""
+    char = html.unescape(reference.group())
+    blank = len(char) == 1 and (char.isspace() or unicodedata.category(char) == "Cc")
+    return " " if blank else char
+
+
 def _collapse(line: str) -> str:
     """`normalize_line` of one line already free of invisible characters.
 
@@ -61,9 +91,9 @@ def _collapse(line: str) -> str:
     spaces in a row only needs its ends stripped: most lines, which are then not split into
     words and joined again.
     """
-    if line.isprintable() and "  " not in line:
-        return line.strip(" ")
-    return " ".join(line.split())
+    fast = line.isprintable() and "  " not in line
+    line = line.strip(" ") if fast else " ".join(line.split())
+    return _END_TAGS.sub("", line) if line.endswith(">") else line
 
 
 def _without_invisible(text: str) -> str:

@@ -152,6 +152,23 @@ def test_every_whitespace_character_is_collapsed_as_normalize_line_does():
             assert [line.text for line in split_lines(raw)] == [normalize_line(raw)]
 
 
+def test_what_a_scraper_left_of_html_reads_as_the_page_showed_it():
+    """Character references are decoded (again, for a text escaped twice), line by line;
+    bare tags at a line's end go, so a line of them is a blank line; the rest stays."""
+    text = (
+        "Chopin &amp; Liszt at the Opera&#8217;s hall&nbsp;&#8212; AFP<br>\n"
+        "<br />\n"
+        "Caf&eacute; &amp;amp;#8217; and&#10;on\n"
+        "AT&T; &copyright &bogus; <b>bold</b> x > y"
+    )
+    assert [(line.no, line.text) for line in split_lines(text)] == [
+        (1, "Chopin & Liszt at the Opera’s hall — AFP"),
+        (3, "Café ’ and on"),
+        (4, "AT&T; &copyright &bogus; <b>bold</b> x > y"),
+    ]
+    assert normalize_line(" a&nbsp;&amp;  b </p>") == "a & b"
+
+
 def test_giant_line_without_newline(plain):
     line = ("word " * 2_000_000).strip()  # 10 MB, one line, no newline
     started = time.monotonic()
