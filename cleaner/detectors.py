@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .actions import line_matches
 from .dates import find_dates
 from .model import CleanWarning, Removal
-from .normalize import LINE_CACHE_SIZE, comparable, word_count
+from .normalize import LINE_CACHE_SIZE, comparable, straight_quotes, word_count
 from .text import (
     LIST_BULLETS,
     Doc,
@@ -100,8 +100,10 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     first_kept = kept[0] if kept else -1
     found: Removals = []
     captions = {r.text for r in doc.removed.values() if r.kind == "caption"}  # and pairs found
+    # The two copies may be typed apart ("Bangladesh’s" in one, "Bangladesh's" in the other).
+    texts = [straight_quotes(line.text) for line in doc.lines]
     for i in range(len(doc.lines) - 1):
-        a, b = doc.lines[i].text, doc.lines[i + 1].text
+        a, b = texts[i], texts[i + 1]
         if a == b and _crosshead_over_caption(doc, i):
             continue  # an obituary's "Hassan Youssef" over his portrait, captioned with his name
         if a == b and (
@@ -110,7 +112,7 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             or a in captions  # the caption of the header above, shown again under the headline
             or (doc.kind_at(i + 2) in UNDER_PICTURE_KINDS and i != first_kept)
         ):
-            caption, credit = _split_paren_credit(a)
+            caption, credit = _split_paren_credit(doc.lines[i].text)
             found += [
                 _removal(doc, j, rule, caption=caption, credit=credit)
                 for j in (i, i + 1)

@@ -108,10 +108,21 @@ def strip_bullet(text: str) -> str:
     return _BULLET.sub("", text) if text[:1] in _BULLETS else text
 
 
+# Curly quotes read as straight ones when lines are compared: a page's two copies of a caption
+# may be typed apart ("Bangladesh’s" in the alt text, "Bangladesh's" in the caption).
+_STRAIGHT_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
+
+
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def comparable(text: str) -> str:
-    """A loose key for comparing two lines: no bullets, case-folded, no trailing punctuation."""
-    return strip_bullet(text).casefold().rstrip(" .:;,!").strip()
+    """A loose key for comparing two lines: no bullets, case-folded, straight quotes, no
+    trailing punctuation."""
+    return straight_quotes(strip_bullet(text).casefold().rstrip(" .:;,!").strip())
+
+
+def straight_quotes(text: str) -> str:
+    """The text with its curly quotes straight (same length, so offsets carry over)."""
+    return text if text.isascii() else text.translate(_STRAIGHT_QUOTES)
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
