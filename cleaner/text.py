@@ -176,10 +176,15 @@ class Doc:
         line that introduces them ("Top gainers:", "The signatories included:"). A line under
         a bulleted list is not one of its items; removed lines ("Published :"), and those a
         detector is about to remove (`going`), are not read, but a removed caption, footer or
-        share line ends the list. A paragraph, a credited caption, or a line shown twice one
-        copy under the other (a caption the page doubles), is no list item."""
+        share line ends the list. A paragraph, or a credited caption, is no list item: one
+        ending in its credit's stop and bracket, or one the page doubles, one copy under the
+        other, with a credit (a chant's "Death to America" said twice is an item)."""
         item = self.lines[index].text
-        if is_body_like(item) or _CREDITED_SENTENCE.search(item) or self.doubled(index):
+        if (
+            is_body_like(item)
+            or _CREDITED_SENTENCE.search(item)
+            or ((item.endswith(")") or looks_like_caption(item)) and self.doubled(index))
+        ):
             return False  # a paragraph, or a picture's caption under the list ("... 2025. (SPA)")
         for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
             if self.kind_at(above) in _LIST_ENDS:
