@@ -23,11 +23,14 @@ from .model import CleanWarning, Removal
 from .normalize import LINE_CACHE_SIZE, comparable, straight_quotes, word_count
 from .text import (
     LIST_BULLETS,
+    LIST_ITEMS_MAX,
+    OPENING_QUOTES,
     Doc,
     ends_like_sentence,
     is_body_like,
     is_headline_like,
     is_long_text,
+    is_prose,
     looks_like_caption,
 )
 
@@ -54,6 +57,7 @@ _LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # 
 _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
+ADDRESS_MAX_WORDS = 6  # "Distinguished delegates, ladies and gentlemen,"
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
 STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
 VERSE_MAX_LINES = 40  # short lines in a row, up or down from one: more is a table or a list
@@ -62,7 +66,6 @@ _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
 _EDGE_PUNCT = " .,;:!?…-–—"
-_OPENING_QUOTES = tuple("\"“„«‹‘'")
 # Words of a text that says a verse or a chant was said again ("sang it twice", "which they
 # repeated", "chanted them again"); not "repeatedly", nor "again" alone ("sworn in again").
 _SAID_AGAIN = re.compile(
@@ -225,19 +228,18 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         ):
             continue  # the text's own words, said again
         text = doc.lines[first].text
-        if (
-            first != first_kept
-            and not is_body_like(text)
-            and (ends_like_sentence(text) or text.endswith(","))
-        ):
-            # A short sentence said twice ("Yes.", "Polls closed.") is not furniture, nor is a
-            # speech's address to its hearers ("Ladies and gentlemen,") that opens each part.
-            continue
+        if first != first_kept and not is_body_like(text) and ends_like_sentence(text):
+            continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
+        if first != first_kept and _address_to_hearers(doc, kept, copies):
+            continue  # a speech's "Ladies and gentlemen," opening each of its parts
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
         in_a_row = _shown_in_a_row(doc, copies)
-        if in_a_row and doc.lines[_kept_above(kept, min(in_a_row))].text.endswith(":"):
-            continue  # said twice under its introduction ("called out for him, over and over:")
+        pair = next((above for above, below in pairwise(copies) if below == above + 1), None)
+        if pair is not None and _said_in_pairs_under_colon(doc, kept, pair):
+            # Said twice under its introduction ("called out for him, over and over:"), or in
+            # a list of such pairs (chants: "Death to America" twice, then "Death to Israel").
+            continue
         if (
             first_kept not in indices
             and not in_a_row
@@ -304,6 +306,38 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     return sorted(found, key=lambda removal: removal[0]), []
 
 
+def _address_to_hearers(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
+    """Whether the copies are a speech's address to its hearers ("Ladies and gentlemen,",
+    "Mr. President,"): a few words ending in ',', each copy over a paragraph of prose, maybe
+    under more such words ("Mr. President," / "Excellencies,"). A caption broken at a comma
+    has the rest of the caption under it."""
+
+    def address(index: int) -> bool:
+        text = doc.lines[index].text
+        return text.endswith(",") and word_count(text) <= ADDRESS_MAX_WORDS
+
+    if not address(copies[0]):
+        return False
+    for index in copies:
+        below = _kept_below(kept, index)
+        while below is not None and address(below):
+            below = _kept_below(kept, below)
+        if below is None or not is_prose(doc.lines[below].text):
+            return False
+    return True
+
+
+def _said_in_pairs_under_colon(doc: Doc, kept: tuple[int, ...], index: int) -> bool:
+    """Whether line `index`, one of two copies in a row, is in a run of such pairs right under
+    a line ending in ':' (a list of chants, each said twice)."""
+    above = _kept_above(kept, index)
+    for _ in range(LIST_ITEMS_MAX):
+        if above == index or not doc.doubled(above):
+            break
+        index, above = above, _kept_above(kept, above)
+    return above != index and doc.lines[above].text.endswith(":")
+
+
 def _shown_in_a_row(doc: Doc, copies: list[int]) -> set[int]:
     """The copies shown one right under the other, closer than the document's paragraphs are
     (a caption the page shows twice). With every block spaced alike (no blank line at all, or
@@ -344,15 +378,15 @@ def _quoted_in_full(doc: Doc, copies: list[int]) -> bool:
     ("The full text read:" over quoted paragraphs): each later copy sits in a run of two
     quoted paragraphs or more under a line ending in ':'. A pull quote stands alone between
     paragraphs."""
-    if not doc.lines[copies[0]].text.startswith(_OPENING_QUOTES):
+    if not doc.lines[copies[0]].text.startswith(OPENING_QUOTES):
         return False
     kept = doc.kept()
     for index in copies[1:]:
         position = kept.index(index)
         start = end = position
-        while start > 0 and doc.lines[kept[start - 1]].text.startswith(_OPENING_QUOTES):
+        while start > 0 and doc.lines[kept[start - 1]].text.startswith(OPENING_QUOTES):
             start -= 1
-        while end + 1 < len(kept) and doc.lines[kept[end + 1]].text.startswith(_OPENING_QUOTES):
+        while end + 1 < len(kept) and doc.lines[kept[end + 1]].text.startswith(OPENING_QUOTES):
             end += 1
         if start == 0 or end == start or not doc.lines[kept[start - 1]].text.endswith(":"):
             return False
@@ -952,7 +986,7 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     bodies: list[tuple[int, str]] | None = None  # built once a line qualifies
     found: Removals = []
     warnings: list[CleanWarning] = []
-    quoted = {i for i in kept[1:] if doc.lines[i].text.startswith(_OPENING_QUOTES)}
+    quoted = {i for i in kept[1:] if doc.lines[i].text.startswith(OPENING_QUOTES)}
     if not quoted:
         return [], []  # most documents
     for pos, i in enumerate(kept[1:], start=1):
