@@ -219,14 +219,14 @@ def extract(
             _strip(element, HTML_STRIP_RULE.format(site=site), "other", stripped)
     for element in link_lists(tree):
         _drop(element)
-    body = next((hits[0] for s in rules.body if (hits := _select(tree, s))), None)
+    body = _body(tree, rules.body)
     if rules.body and body is None:
         names = ", ".join(repr(s.css) for s in rules.body)
         warnings.append(
             CleanWarning(
                 "body_selector_missed",
-                f"no element matches the site's html.body selector(s) {names}; the text was "
-                "extracted from the whole page (has the site's layout changed?)",
+                f"no element with text matches the site's html.body selector(s) {names}; the "
+                "text was extracted from the whole page (has the site's layout changed?)",
             )
         )
     # After stripping: a stripped block (a glued next story) takes its captions with it.
@@ -314,6 +314,16 @@ def _strip(element: etree._Element, rule: str, kind: str, stripped: list[Removal
     if text:
         stripped.append(Removal(0, text[:MAX_STRIPPED_CHARS], rule, kind))
     _drop(element)
+
+
+def _body(tree: etree._Element, selectors: tuple[Selector, ...]) -> etree._Element | None:
+    """The first element a body selector names, trying them in order, that holds an article's
+    worth of text: an empty placeholder a redesign left behind is no body."""
+    for selector in selectors:
+        for element in _select(tree, selector):
+            if len(_text(element)) >= MIN_ARTICLE_CHARS:
+                return element
+    return None
 
 
 def _select(tree: etree._Element, selector: Selector) -> list[etree._Element]:

@@ -84,6 +84,11 @@ def test_a_body_selector_that_matches_nothing_is_a_warning(site_cleaner: Cleaner
     assert "'#missing-container', 'div.story-body'" in result.warnings[0].message
     ok = site_cleaner.clean_html(page(STORY), url="https://www.example.org/news/1")
     assert ok.warnings == []
+    # A redesign that leaves the old body empty ("<div class='story-body'></div>") too.
+    placeholder = '<div class="story-body"> </div>' + story
+    result = site_cleaner.clean_html(page(placeholder), url="https://www.example.org/news/1")
+    assert result.paragraphs == [PARA, PARA2, PARA3]
+    assert [w.code for w in result.warnings] == ["body_selector_missed"]
 
 
 def test_rules_check_names_the_selectors_no_golden_page_matches(tmp_path, capsys) -> None:
