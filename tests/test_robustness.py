@@ -7,12 +7,15 @@ either a cleaned document or a clean, coded error for that document; never a tra
 from __future__ import annotations
 
 import codecs
+import fcntl
 import gzip
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 import zlib
 from pathlib import Path
@@ -1047,6 +1050,21 @@ def test_no_half_written_file_when_writing_fails(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def _signal_once_read(proc: subprocess.Popen, sig: int) -> None:
+    """Send `sig` once the run has read what was written to its standard input (so it is
+    past its start-up, however loaded the machine), while it waits for more."""
+    deadline = time.monotonic() + CLI_TIMEOUT
+    while _unread(proc.stdin) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(sig)
+
+
+def _unread(pipe) -> int:
+    """Bytes written to a pipe that its reader has not read yet (Linux's FIONREAD)."""
+    return struct.unpack("i", fcntl.ioctl(pipe.fileno(), termios.FIONREAD, b"\0" * 4))[0]
+
+
 def _slow_jsonl(count: int) -> bytes:
     return b"".join(
         json.dumps({"id": i, "text": ARTICLE.replace("Budget", f"Budget {i}")}).encode() + b"\n"
@@ -1076,8 +1094,7 @@ def test_interrupted_jsonl_run_leaves_whole_lines(sig):
     )
     proc.stdin.write(_slow_jsonl(30))
     proc.stdin.flush()  # stdin stays open: the run waits for more records
-    time.sleep(3)
-    proc.send_signal(sig)
+    _signal_once_read(proc, sig)
     out, err = proc.communicate(timeout=CLI_TIMEOUT)
     text = err.decode()
     assert proc.returncode == 130, text
@@ -1104,8 +1121,7 @@ def test_interrupted_run_into_a_folder_counts_the_files_written_whole(tmp_path):
     )
     proc.stdin.write(b"Headline\n\nA paragraph of the second article.\n")
     proc.stdin.flush()
-    time.sleep(3)
-    proc.send_signal(signal.SIGINT)
+    _signal_once_read(proc, signal.SIGINT)
     _, err = proc.communicate(timeout=CLI_TIMEOUT)
     assert proc.returncode == 130, err
     assert err.decode().endswith(
