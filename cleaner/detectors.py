@@ -490,14 +490,18 @@ def _doubled_block(
     where: dict[tuple[str, str], list[int]] = defaultdict(list)
     for position in range(len(kept) - 1):
         where[keys[kept[position]], keys[kept[position + 1]]].append(position)
+    repeats_from = _paragraph_repeats_from(doc, kept, keys)
     position = 0
     while position < len(kept) - 1:
         doc.budget.remaining()  # a page of thousands of short lines ends as a timeout
         starts = where[keys[kept[position]], keys[kept[position + 1]]]
         for later in starts[bisect.bisect_right(starts, position + 1) :]:
             size = later - position  # two lines or more
-            if later + size > len(kept):
-                break  # no room below for a second copy, nor for a later, longer one
+            if later + size > len(kept) or later > repeats_from[position]:
+                # No room below for a second copy, nor for a later, longer one; or a block
+                # this long holds a paragraph twice, so no copy is one block (_one_block): a
+                # page of a few paragraphs pasted over and over is not read block by block.
+                break
             # Line by line, to the first difference (building both blocks costs their size).
             if any(keys[kept[position + k]] != keys[kept[later + k]] for k in range(2, size)):
                 continue
@@ -516,6 +520,24 @@ def _doubled_block(
             break
         position += 1
     return first, second, verses
+
+
+def _paragraph_repeats_from(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> list[int]:
+    """For each position in `kept`, the first later position whose paragraph (a body-like
+    line) is said again between them: a block from the first position that reaches past it
+    holds that paragraph twice. len(kept) where none is."""
+    end = len(kept)
+    repeats_from = [end] * (end + 1)
+    seen: dict[str, int] = {}  # a paragraph's key -> its nearest position below
+    for position in range(end - 1, -1, -1):
+        key = keys[kept[position]]
+        nearest = repeats_from[position + 1]
+        if is_body_like(doc.lines[kept[position]].text):
+            if key in seen:
+                nearest = min(nearest, seen[key])
+            seen[key] = position
+        repeats_from[position] = nearest
+    return repeats_from
 
 
 def _said_again(doc: Doc, kept: tuple[int, ...], start: int, end: int) -> bool:
