@@ -27,32 +27,30 @@ _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 # HTML character references a scraper left in its text ("&amp;", "&#8217;", "&nbsp;"): only
 # complete ones, ending in ';' (html.unescape would also read "&copy" in "&copyright").
 _CHAR_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# Bare markup ("<br>", "</p>", "<br />") a scraper left at the end of a line, or as a line.
-_END_TAGS = re.compile(r"(?:\s*</?(?:br|p|div|hr)\s*/?>)+$", re.IGNORECASE)
+# What a text that shows markup holds ("<p>", "&lt;br&gt;"): its references may be the text's
+# own (a lesson in HTML, a story quoting escaped code), and stay as written.
+_MARKUP = re.compile(r"[<>]|&(?:lt|gt|#0*6[02]|#[xX]0*3[cCeE]);", re.IGNORECASE)
 # Bullets and dashes a scraper keeps in front of list items and repeated headlines.
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\u2023\u2043*-–—·›»>|"
 _BULLET = re.compile(f"^[{re.escape(_BULLETS)}]+\\s*")
 
 
 def normalize_line(text: str) -> str:
-    r"""Collapse every run of whitespace to one space and strip the ends; decode what a
-    scraper left of HTML (see `split_lines`).
+    r"""Collapse every run of whitespace to one space and strip the ends.
 
     str.split() splits on exactly the characters `\s` matches (str.isspace), so it does the
     collapsing.
     """
-    return _collapse(_without_invisible(_references_decoded(text)))
+    return " ".join(_without_invisible(text).split())
 
 
 def split_lines(text: str) -> list[Line]:
     """Split text into its non-empty normalized lines, keeping 1-based input line numbers.
 
-    The same as `normalize_line` on each line, with the invisible characters removed from
-    the whole text at once. What a scraper left of HTML is read as the page showed it: a
-    character reference is decoded ("&#8212;" is "—"), and bare tags at the end of a line
-    ("...<br>") go, so a line of them is a blank line.
+    The same as `normalize_line` on each line of `decode_references(text)`, with the
+    invisible characters removed from the whole text at once.
     """
-    text = _references_decoded(text)
+    text = decode_references(text)
     if any(char in text for char in _BREAKS):
         text = _NEWLINES.sub("\n", text)
     text = _without_invisible(text)
@@ -65,9 +63,13 @@ def split_lines(text: str) -> list[Line]:
     return [Line(no, clean, end - no - 1) for (no, clean), end in zip(numbered, ends, strict=True)]
 
 
-def _references_decoded(text: str) -> str:
-    """The text with its HTML character references decoded, again until none is left: a text
-    escaped twice ("&amp;#8217;") reads as once, and cleaning the output changes nothing."""
+def decode_references(text: str) -> str:
+    """The text with the HTML character references a scraper left decoded ("&#8212;" is "—",
+    "&amp;" is "&"), again until none is left: a text escaped twice ("&amp;#8217;") reads as
+    once, and cleaning the output changes nothing. A text that shows markup ('<', '>',
+    "&lt;") keeps them as written: they may be its own words (a lesson in HTML)."""
+    if "&" not in text or _MARKUP.search(text):
+        return text
     while "&" in text:
         decoded = _CHAR_REF.sub(_decoded, text)
         if decoded == text:
@@ -91,9 +93,9 @@ def _collapse(line: str) -> str:
     spaces in a row only needs its ends stripped: most lines, which are then not split into
     words and joined again.
     """
-    fast = line.isprintable() and "  " not in line
-    line = line.strip(" ") if fast else " ".join(line.split())
-    return _END_TAGS.sub("", line) if line.endswith(">") else line
+    if line.isprintable() and "  " not in line:
+        return line.strip(" ")
+    return " ".join(line.split())
 
 
 def _without_invisible(text: str) -> str:

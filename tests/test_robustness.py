@@ -155,21 +155,22 @@ def test_every_whitespace_character_is_collapsed_as_normalize_line_does():
             assert [line.text for line in split_lines(raw)] == [normalize_line(raw)]
 
 
-def test_what_a_scraper_left_of_html_reads_as_the_page_showed_it():
-    """Character references are decoded (again, for a text escaped twice), line by line;
-    bare tags at a line's end go, so a line of them is a blank line; the rest stays."""
+def test_html_references_a_scraper_left_are_decoded_unless_the_text_shows_markup():
+    """Decoded again for a text escaped twice, line by line (line numbers stay); a text that
+    shows markup ('<', '&lt;': a lesson in HTML) keeps its references as written."""
     text = (
-        "Chopin &amp; Liszt at the Opera&#8217;s hall&nbsp;&#8212; AFP<br>\n"
-        "<br />\n"
+        "Chopin &amp; Liszt at the Opera&#8217;s hall&nbsp;&#8212; AFP\n\n"
         "Caf&eacute; &amp;amp;#8217; and&#10;on\n"
-        "AT&T; &copyright &bogus; <b>bold</b> x > y"
+        "AT&T; &copyright &bogus;"
     )
     assert [(line.no, line.text) for line in split_lines(text)] == [
         (1, "Chopin & Liszt at the Opera’s hall — AFP"),
         (3, "Café ’ and on"),
-        (4, "AT&T; &copyright &bogus; <b>bold</b> x > y"),
+        (4, "AT&T; &copyright &bogus;"),
     ]
-    assert normalize_line(" a&nbsp;&amp;  b </p>") == "a & b"
+    for shows_markup in ("Type &amp; then <br>", "Type &lt;br&gt; for a line &amp; more"):
+        assert [line.text for line in split_lines(shows_markup)] == [shows_markup]
+    assert normalize_line(" a&nbsp;&amp;  b ") == "a&nbsp;&amp; b"  # HTML text is decoded
 
 
 def test_giant_line_without_newline(plain):
