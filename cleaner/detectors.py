@@ -275,7 +275,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             gone = [
                 i
                 for i in gone
-                if doc.lines[i].text.casefold() != text.casefold()
+                if not _word_for_word(doc.lines[i].text, text)
                 or not _said_in_text(doc, _kept_above(kept, i), i)
             ]
         doubled = len(indices) == 2 and indices[1] == indices[0] + 1
@@ -692,7 +692,7 @@ def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue
         if (
             quotable
-            and text.casefold() == headline_text.casefold()
+            and _word_for_word(text, headline_text)
             and _said_in_text(doc, kept[pos - 1], i)
         ):
             continue  # the headline's words quoted or asked again by the text, as they are
@@ -701,12 +701,19 @@ def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     return found, []
 
 
+def _word_for_word(text: str, other: str) -> bool:
+    """Whether two lines say the same word for word, in any case and with any quote marks
+    ("‘Roti, kapra aur makaan’" quoting the headline "'Roti, kapra aur makaan'")."""
+    return straight_quotes(text).casefold() == straight_quotes(other).casefold()
+
+
 def _said_in_text(doc: Doc, above: int, index: int) -> bool:
     """Whether line `index` is the text's own: announced by the kept line `above` ("... the
     question remains:", a verse under "... a promise:") or standing between two paragraphs
     (a question headline asked again, between two different paragraphs: when they are one
     paragraph shown twice, a later pass sees it once). Only a copy word for word (in any
-    case): the page's own copies are bulleted or carry a title's suffix ("X | Site")."""
+    case, with any quote marks): the page's own copies are bulleted or carry a title's
+    suffix ("X | Site")."""
     text = doc.lines[index].text
     announcer = doc.lines[above].text
     if (
