@@ -177,13 +177,10 @@ class Doc:
         line that introduces them ("Top gainers:", "The signatories included:"). A line under
         a bulleted list is not one of its items; removed lines ("Published :"), and those a
         detector is about to remove (`going`), are not read, but a removed caption, footer or
-        share line ends the list. A paragraph, or a credited caption, is no list item. A
-        quoted sentence right under the line ending in ':' is what that line introduces, and
-        no list runs on under it (a picture's caption may follow)."""
+        share line ends the list. A paragraph, or a credited caption, is no list item."""
         item = self.lines[index].text
         if is_body_like(item) or _CREDITED_SENTENCE.search(item):
             return False  # a paragraph, or a picture's caption under the list ("... 2025. (SPA)")
-        under = index  # the kept line under the one read
         for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
             if self.kind_at(above) in _LIST_ENDS:
                 return False  # a list does not run past a picture or the page's footer
@@ -191,13 +188,9 @@ class Doc:
                 continue
             text = self.lines[above].text
             if text.endswith(":"):
-                quoted = self.lines[under].text
-                return under == index or not (
-                    quoted.startswith(OPENING_QUOTES) and ends_like_sentence(quoted)
-                )
+                return True
             if is_body_like(text) or text[:1] in LIST_BULLETS:
                 return False
-            under = above
         return False
 
     def echoed_below(self, index: int) -> bool:
