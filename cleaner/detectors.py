@@ -54,6 +54,12 @@ _CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" 
 _LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # "- China", "2. Iran"
 # A picture from the archive ("... February 24, 1961. — Dawn/File", "(File photo)"): its date
 # is the picture's, not a story's.
+# A text announcing pictures ("Here is the day in pictures:"), not one that mentions some.
+_PICTURES = re.compile(
+    r"\b(?:(?:in|these|some|more|the) (?:pictures|photos|images)|images|photographs|gallery"
+    r"|slideshow)\b",
+    re.IGNORECASE,
+)
 _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
@@ -329,13 +335,22 @@ def _address_to_hearers(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> b
 
 def _said_in_pairs_under_colon(doc: Doc, kept: tuple[int, ...], index: int) -> bool:
     """Whether line `index`, one of two copies in a row, is in a run of such pairs right under
-    a line ending in ':' (a list of chants, each said twice)."""
+    a line ending in ':' (a list of chants, each said twice), maybe under one call said once
+    ("Allahu Akbar", "“Labbaik ya Aqsa!”")."""
     above = _kept_above(kept, index)
     for _ in range(LIST_ITEMS_MAX):
         if above == index or not doc.doubled(above):
             break
         index, above = above, _kept_above(kept, above)
-    return above != index and doc.lines[above].text.endswith(":")
+    if above == index:
+        return False  # the first line
+    if not doc.lines[above].text.endswith(":"):
+        call, above = above, _kept_above(kept, above)
+        if above == call or is_body_like(doc.lines[call].text):
+            return False
+    # Not a gallery's captions, each shown twice: "Here is the day in pictures:".
+    introduction = doc.lines[above].text
+    return introduction.endswith(":") and not _PICTURES.search(introduction)
 
 
 def _shown_in_a_row(doc: Doc, copies: list[int]) -> set[int]:
