@@ -63,6 +63,7 @@ _PICTURES = re.compile(
 _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
+CROSSHEAD_MAX_WORDS = 4  # "Ingredients", "What you need"
 ADDRESS_MAX_WORDS = 6  # "Distinguished delegates, ladies and gentlemen,"
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
 STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
@@ -242,6 +243,13 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # figures of a table ("28" points twice); counters have their own rules
         in_a_row = _shown_in_a_row(doc, copies)
         pair = next((above for above, below in pairwise(copies) if below == above + 1), None)
+        if (
+            pair is None
+            and first != first_kept
+            and len(indices) == len(copies)  # no copy is a rule's (a share bar's "Facebook")
+            and _heads_lists(doc, kept, copies)
+        ):
+            continue  # a recipe's "Ingredients" over each recipe's own list
         if pair is not None and _said_in_pairs_under_colon(doc, kept, pair):
             # Said twice under its introduction ("called out for him, over and over:"), or in
             # a list of such pairs (chants: "Death to America" twice, then "Death to Israel").
@@ -310,6 +318,29 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         staying.remove(gone)
         found += [_removal(doc, i, rule) for i in gone]
     return sorted(found, key=lambda removal: removal[0]), []
+
+
+def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
+    """Whether the copies of a short line are crossheads, each over a list of its own (two
+    recipes' "Ingredients" and "Method"): a word or a few with no stop, and under each copy a
+    different list item, short or numbered. A share bar shown twice has the same line under
+    each copy; furniture between paragraphs has a paragraph under it."""
+    if len(copies) < 2:
+        return False
+    if word_count(doc.lines[copies[0]].text) > CROSSHEAD_MAX_WORDS or ends_like_sentence(
+        doc.lines[copies[0]].text
+    ):
+        return False
+    under = []
+    for index in copies:
+        below = _kept_below(kept, index)
+        if below is None or below in copies:
+            return False
+        item = doc.lines[below].text
+        if not (_LIST_ITEM.match(item) or not is_body_like(item)):
+            return False
+        under.append(comparable(item))
+    return len(set(under)) == len(under)
 
 
 def _address_to_hearers(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
