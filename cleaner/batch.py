@@ -102,23 +102,23 @@ def clean_line(
     `error` names the input file `path` as well as the line (a batch of several files)."""
     parsed = next(iter_jsonl((raw.encode("utf-8") if isinstance(raw, str) else raw,)), None)
     if parsed is None:  # a blank line (callers skip them; kept total for safety)
-        record = _with_path(error_record({}, "bad_record", "blank line", line_no), path)
+        record = with_path(error_record({}, "bad_record", "blank line", line_no), path)
         return LineResult(line_no, dump_record(record), summarize(record), "blank line")
     if parsed.record is None:
         message = parsed.error or "bad record"
-        record = _with_path(error_record({}, "bad_record", message, line_no, raw=parsed.raw), path)
+        record = with_path(error_record({}, "bad_record", message, line_no, raw=parsed.raw), path)
         return LineResult(line_no, dump_record(record), summarize(record), message)
     out = clean_record(cleaner_for(config), parsed.record, config.fields, line_no)
     if config.repeated:
         out = strip_record(out, parsed.record, dict(config.repeated))
     failed = ERROR_FIELD in out  # a cleaned record never keeps an input's own `error` field
     if failed:
-        out = _with_path(out, path)
+        out = with_path(out, path)
     failure: str | None = out[ERROR_FIELD]["message"] if failed else None
     return LineResult(line_no, dump_record(out), summarize(out, config.fields.text), failure)
 
 
-def _with_path(record: dict[str, Any], path: str | None) -> dict[str, Any]:
+def with_path(record: dict[str, Any], path: str | None) -> dict[str, Any]:
     """An error record whose `error` also names the input file it came from (when a file)."""
     if path is None:
         return record

@@ -184,7 +184,7 @@ def test_dask_local_cluster_equals_single_process(tmp_path):
     expected = []
     for path in inputs:
         for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            expected.append(clean_line(config, line_no, line).output)
+            expected.append(clean_line(config, line_no, line, str(path)).output)
 
     with (
         distributed.LocalCluster(
@@ -199,7 +199,25 @@ def test_dask_local_cluster_equals_single_process(tmp_path):
     assert [Path(p).name for p in written] == [f"part-0000{i}.jsonl" for i in range(3)]
     got = [line + "\n" for p in written for line in Path(p).read_text().splitlines()]
     assert got == expected
-    assert json.loads(got[8])["error"]["line"] == 3  # the broken line of the second file
+    error = json.loads(got[8])["error"]  # the broken line of the second file
+    assert (error["line"], error["path"]) == (3, str(inputs[1]))
+
+
+def test_dask_missing_and_empty_inputs_are_told_not_written_as_success(tmp_path):
+    empty, missing = tmp_path / "empty.jsonl", tmp_path / "missing.jsonl"
+    empty.write_text("\n")
+    with dask.config.set(scheduler="sync"):
+        with pytest.raises(FileNotFoundError, match="no input file matches"):
+            clean_jsonl([str(tmp_path / "*.nothing")], str(tmp_path / "none"))
+        written = clean_jsonl([str(empty), str(missing)], str(tmp_path / "out"))
+    assert Path(written[0]).read_bytes() == b""  # as the CLI writes for a blank input
+    assert json.loads(Path(written[1]).read_text()) == {
+        "error": {
+            "code": "not_found",
+            "message": f"{missing}: no such file",
+            "path": str(missing),
+        }
+    }
 
 
 def test_dask_bad_bytes_and_a_truncated_gzip_end_one_record_not_the_job(tmp_path):

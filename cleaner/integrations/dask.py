@@ -2,7 +2,8 @@
 
 Each worker process builds one `Cleaner` per configuration (`cleaner.batch.cleaner_for`), on
 its first partition, and reuses it for every later one. The output of a record is exactly
-what `cleaner clean --format jsonl` writes for it.
+what `cleaner clean --format jsonl` writes for it, but that an error record's `path` names
+the file as fsspec does (its full path or URL).
 
     from dask.distributed import Client
     from cleaner.integrations.dask import clean_jsonl
@@ -19,7 +20,7 @@ from typing import Any
 import dask.bag as db
 import fsspec
 
-from ..batch import CleanerConfig, clean_line, cleaner_for, dump_record
+from ..batch import CleanerConfig, clean_line, cleaner_for, dump_record, with_path
 from ..inputs import READ_ERRORS
 from ..records import clean_record, error_record
 
@@ -50,16 +51,21 @@ def _clean_files(files: Iterable[Any], config: CleanerConfig) -> list[str]:
 
 
 def _clean_file(file: Any, config: CleanerConfig) -> Iterator[str]:
+    """A file's cleaned lines; its error records name the file (`path`), as the CLI's do."""
     line_no = 0
     try:
         with file as handle:
             for line_no, raw in enumerate(handle, start=1):
                 if raw.strip():
-                    yield clean_line(config, line_no, raw).output.rstrip("\n")
+                    yield clean_line(config, line_no, raw, file.path).output.rstrip("\n")
+    except FileNotFoundError:
+        record = error_record({}, "not_found", f"{file.path}: no such file")
+        yield dump_record(with_path(record, file.path)).rstrip("\n")
     except READ_ERRORS as exc:
         code = "unreadable" if isinstance(exc, OSError) else "bad_gzip"
         message = f"{file.path}: cannot read past line {line_no}: {exc}"
-        yield dump_record(error_record({}, code, message, line_no + 1)).rstrip("\n")
+        record = error_record({}, code, message, line_no + 1)
+        yield dump_record(with_path(record, file.path)).rstrip("\n")
 
 
 def _clean_records(records: Iterable[Any], config: CleanerConfig) -> list[dict]:
@@ -110,6 +116,8 @@ def clean_jsonl(
     options = storage_options or {}
     if blocksize is None:
         files = fsspec.open_files(inputs, mode="rb", compression="infer", **options)
+        if not files:  # a glob that matches nothing: no output that looks like success
+            raise FileNotFoundError(f"cleaner: no input file matches {inputs!r}")
         cleaned = db.from_sequence(files, partition_size=1).map_partitions(_clean_files, config)
     else:
         lines = db.read_text(
@@ -123,11 +131,17 @@ def clean_jsonl(
     suffix = ".jsonl.gz" if compression == "gzip" else ".jsonl"
     target = output.rstrip("/") + "/*" + suffix
     return db.to_textfiles(
-        cleaned,
+        cleaned.map_partitions(_as_block),
         target,
         name_function=PART_NAME.format,
         compression=compression,
         encoding="utf-8",
-        last_endline=True,
+        last_endline=False,
         storage_options=storage_options,
     )
+
+
+def _as_block(lines: list[str]) -> list[str]:
+    """A partition's lines as one block, each line ended: an empty input gives an empty part
+    (written line by line, it held a lone line break)."""
+    return ["".join(line + "\n" for line in lines)] if lines else []
