@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .core import Cleaner, CleanError
-from .inputs import InputError, decode_bytes
+from .inputs import InputError, decode_bytes, decode_html_bytes
 from .model import CleanResult
 
 ORIGINAL_FIELD = "original_text"
@@ -101,8 +101,12 @@ def clean_record(
     record: dict[str, Any],
     fields: RecordFields = DEFAULT_FIELDS,
     line: int | None = None,
+    text_field_option: str = "--text-field {}",
 ) -> dict[str, Any]:
-    """Clean one record. Never raises: a bad record comes back with an `error` field."""
+    """Clean one record. Never raises: a bad record comes back with an `error` field.
+
+    `text_field_option` is how the caller's user names the text field, for the hint of a
+    record without one (the CLI's option; a Scrapy setting)."""
     try:
         url = _optional_str(record, fields.url)
         site = _optional_str(record, fields.site)
@@ -119,7 +123,8 @@ def clean_record(
                 if isinstance(value, str) and value and key not in (fields.url, fields.site)
             ]
             likely = max(strings)[1] if strings else None
-            hint = f"; its longest string is {likely!r} (--text-field {likely})" if likely else ""
+            option = text_field_option.format(likely)
+            hint = f"; its longest string is {likely!r} ({option})" if likely else ""
             raise CleanError(
                 "missing_text", f"record has neither {fields.text!r} nor {fields.html!r}{hint}"
             )
@@ -153,6 +158,8 @@ def clean_record(
         written[fields.text] = result.text
     if original is not None:
         written[ORIGINAL_FIELD] = original
+    if isinstance(html, bytes) and text is None:  # a Scrapy response's body: passed on as text
+        written[fields.html] = decode_html_bytes(html).text
     # A successful record carries no `error`; the input text is `original_text` already.
     return _merged(
         record, written, dropped=(ERROR_FIELD,), kept=fields.text if original is not None else None

@@ -18,8 +18,10 @@ import pytest
 from itemadapter import ItemAdapter
 from scrapy import Field, Item
 from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.test import get_crawler
 
+from cleaner import Cleaner
 from cleaner.batch import CleanerConfig, clean_line, cleaner_for
 from cleaner.golden import discover
 from cleaner.integrations.dask import clean_bag, clean_jsonl
@@ -150,6 +152,33 @@ def test_scrapy_pipeline_drops_or_flags_bad_items():
 
     with pytest.raises(DropItem, match="needs an 'error' field on BareItem"):
         _pipeline(CLEANER_ON_ERROR="flag").process_item(BareItem(text="   "))
+
+
+def test_scrapy_pipeline_a_mistyped_on_error_stops_the_crawl():
+    """Not NotConfigured, which would switch the pipeline off and export raw items."""
+    with pytest.raises(ValueError, match="CLEANER_ON_ERROR = 'flagged': must be one of"):
+        _pipeline(CLEANER_ON_ERROR="flagged")
+
+
+def test_scrapy_pipeline_speaks_in_settings_and_stats():
+    with pytest.raises(
+        DropItem, match=r"its longest string is 'body' \(CLEANER_TEXT_FIELD = 'body'\)"
+    ):
+        _pipeline().process_item({"url": "https://example.com/", "body": "An article."})
+    crawler = get_crawler(settings_dict={"CLEANER_DETECT_LANGUAGE": False})
+    crawler.stats = StatsCollector(crawler)
+    pipeline = CleanerPipeline.from_crawler(crawler)
+    case = _seed_cases()[0]
+    paragraph = "The council approved the new transport plan on Tuesday after a long debate."
+    page = f"<html><body><article><h1>Title</h1><p>{paragraph}</p></article></body></html>"
+    item = pipeline.process_item({"url": "https://www.dawn.com/news/1", "html": page.encode()})
+    assert item["html"] == page  # bytes from response.body come out as text, for the feed
+    pipeline.process_item({"text": case.input_path.read_text(encoding="utf-8")})
+    pipeline.close_spider()
+    stats = crawler.stats.get_stats()
+    fired = {key.split("/")[-1] for key in stats if key.startswith("cleaner/rules/")}
+    assert fired and fired <= {r.rule for r in Cleaner().clean(case.input_path.read_text()).removed}
+    assert stats[f"cleaner/rule_health/never_fired/{case.site}"]
 
 
 def test_scrapy_pipeline_error_field_of_the_input_never_hides_the_outcome():

@@ -9,8 +9,10 @@ Enable it in the project's settings::
 Items are read with `ItemAdapter`, so dicts, `scrapy.Item`, dataclass and attrs items all
 work. The item gets the same fields as a JSONL record (`text` replaced by the cleaned text,
 `original_text`, `title`, `metadata`, `removed`, `warnings`...); an item class with declared
-fields only gets the fields it declares. Counters go to the crawl stats under `cleaner/`, and
-the batch summary with rule health is logged when the spider closes.
+fields only gets the fields it declares. Counters go to the crawl stats under `cleaner/`
+(documents, sites, warnings, errors, each rule's hits, and the rule health: sites no rule
+fired on, a site's rules that never fired), and the batch summary is logged when the spider
+closes.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from ..core import Cleaner
 from ..records import DEFAULT_FIELDS, ERROR_FIELD, RecordFields, clean_record
-from ..stats import BatchStats, summarize
+from ..stats import BatchStats, RecordSummary, summarize
 
 ON_ERROR_CHOICES = ("drop", "flag")
 SETTING_RULES = "CLEANER_RULES"
@@ -37,6 +39,8 @@ FIELD_SETTINGS = {  # RecordFields attribute -> the setting naming that item fie
     "site": "CLEANER_SITE_FIELD",
 }
 STATS_PREFIX = "cleaner"
+# How a record without the text field is told to name it: the setting, not the CLI's option.
+TEXT_FIELD_HINT = FIELD_SETTINGS["text"] + " = {!r}"
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +56,11 @@ class CleanerPipeline:
         crawler_stats: Any = None,
     ) -> None:
         if on_error not in ON_ERROR_CHOICES:
-            raise NotConfigured(f"{SETTING_ON_ERROR} must be one of {ON_ERROR_CHOICES}")
+            # An error, not NotConfigured: a mistyped setting must stop the crawl, not let
+            # it export every item uncleaned.
+            raise ValueError(
+                f"cleaner: {SETTING_ON_ERROR} = {on_error!r}: must be one of {ON_ERROR_CHOICES}"
+            )
         self.cleaner = cleaner
         self.fields = fields
         self.on_error = on_error
@@ -81,10 +89,10 @@ class CleanerPipeline:
         """Clean one item; raise DropItem (or flag it) when it cannot be cleaned."""
         adapter = ItemAdapter(item)
         record = adapter.asdict()
-        out = clean_record(self.cleaner, record, self.fields)
+        out = clean_record(self.cleaner, record, self.fields, text_field_option=TEXT_FIELD_HINT)
         summary = summarize(out, self.fields.text)
         self.batch.add(summary)
-        self._count(summary.error, summary.site, summary.warnings)
+        self._count(summary)
         declared = None if isinstance(adapter.item, dict) else set(adapter.field_names())
         if ERROR_FIELD in out:  # a cleaned record never carries one (an input's is moved)
             error = out[ERROR_FIELD]
@@ -110,20 +118,27 @@ class CleanerPipeline:
     def close_spider(self) -> None:
         """Log the batch summary, with rule health, when the crawl ends."""
         if self.batch.documents or self.batch.errors:
-            logger.info("%s", self.batch.format(self.cleaner).rstrip())
+            summary = self.batch.format(self.cleaner, f"the crawl stats, {STATS_PREFIX}/rules/")
+            logger.info("%s", summary.rstrip())
         if self.crawler_stats is not None:
             health = self.batch.rule_health(self.cleaner)
             for site in health["sites_matching_no_rule"]:
                 self.crawler_stats.set_value(f"{STATS_PREFIX}/rule_health/silent_site/{site}", 1)
+            for site, rules in health["unused_site_rules"].items():
+                self.crawler_stats.set_value(
+                    f"{STATS_PREFIX}/rule_health/never_fired/{site}", ", ".join(rules)
+                )
 
-    def _count(self, error: str | None, site: str | None, warnings: tuple[str, ...]) -> None:
+    def _count(self, summary: RecordSummary) -> None:
         stats = self.crawler_stats
         if stats is None:
             return
-        if error is not None:
-            stats.inc_value(f"{STATS_PREFIX}/errors/{error}")
+        if summary.error is not None:
+            stats.inc_value(f"{STATS_PREFIX}/errors/{summary.error}")
             return
         stats.inc_value(f"{STATS_PREFIX}/documents")
-        stats.inc_value(f"{STATS_PREFIX}/site/{site or 'generic'}")
-        for code in warnings:
+        stats.inc_value(f"{STATS_PREFIX}/site/{summary.site or 'generic'}")
+        for code in summary.warnings:
             stats.inc_value(f"{STATS_PREFIX}/warnings/{code}")
+        for rule in summary.rules:
+            stats.inc_value(f"{STATS_PREFIX}/rules/{rule}")
