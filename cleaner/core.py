@@ -24,6 +24,7 @@ from .inputs import (
     InputError,
     decode_bytes,
     decode_html_bytes,
+    record_field,
     replace_lone_surrogates,
 )
 from .language import LanguageDetector
@@ -169,7 +170,18 @@ class Cleaner:
         budget = self._budget_for(lines)  # one deadline for all the passes over the document
         first = self.clean_lines(lines, resolution, unmatched=unmatched, budget=budget)
         settled = self._settled(lines, resolution, first, unmatched, budget)
-        return _with_url_section(self._noted(lines, resolution, settled, budget), resolution, url)
+        result = self._noted(lines, resolution, settled, budget)
+        if lines[0].text[:1] == "{" and (field := record_field(lines[0].text.encode())):
+            # Cleaned as one article, every record comes out as a paragraph (the CLI refuses
+            # such a file unless told it is text).
+            result.warnings.append(
+                CleanWarning(
+                    "records_as_text",
+                    f"line 1 is a JSON object with a {field!r} field: these look like JSONL "
+                    "records, not an article (clean each record: records.clean_record)",
+                )
+            )
+        return _with_url_section(result, resolution, url)
 
     def clean_html(
         self, html: str | bytes, url: str | None = None, site: str | None = None

@@ -121,6 +121,14 @@ def test_empty_and_whitespace_text_are_errors(plain):
         assert caught.value.code == "empty"
 
 
+def test_jsonl_records_given_as_an_article_get_a_warning(plain):
+    records = json.dumps({"text": "A"}) + "\n" + json.dumps({"text": "B"}) + "\n"
+    result = plain.clean(records)
+    assert [w.code for w in result.warnings] == ["records_as_text"]
+    assert "line 1 is a JSON object with a 'text' field" in result.warnings[0].message
+    assert plain.clean("{Braces} in a headline\n\n" + PARA).warnings == []
+
+
 def test_headline_only(plain):
     result = plain.clean("A headline and nothing else")
     assert result.text == "A headline and nothing else\n"
