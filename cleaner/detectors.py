@@ -52,14 +52,14 @@ _PAREN_CREDIT = re.compile(
 )
 _CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" -> "AFP"
 _LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # "- China", "2. Iran"
-# A picture from the archive ("... February 24, 1961. — Dawn/File", "(File photo)"): its date
-# is the picture's, not a story's.
 # A text announcing pictures ("Here is the day in pictures:"), not one that mentions some.
 _PICTURES = re.compile(
     r"\b(?:(?:in|these|some|more|the) (?:pictures|photos|images)|images|photographs|gallery"
     r"|slideshow)\b",
     re.IGNORECASE,
 )
+# A picture from the archive ("... February 24, 1961. — Dawn/File", "(File photo)"): its date
+# is the picture's, not a story's.
 _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
@@ -325,11 +325,8 @@ def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
     recipes' "Ingredients" and "Method"): a word or a few with no stop, and under each copy a
     different list item, short or numbered. A share bar shown twice has the same line under
     each copy; furniture between paragraphs has a paragraph under it."""
-    if len(copies) < 2:
-        return False
-    if word_count(doc.lines[copies[0]].text) > CROSSHEAD_MAX_WORDS or ends_like_sentence(
-        doc.lines[copies[0]].text
-    ):
+    text = doc.lines[copies[0]].text
+    if len(copies) < 2 or word_count(text) > CROSSHEAD_MAX_WORDS or ends_like_sentence(text):
         return False
     under = []
     for index in copies:
@@ -337,8 +334,8 @@ def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
         if below is None or below in copies:
             return False
         item = doc.lines[below].text
-        if not (_LIST_ITEM.match(item) or not is_body_like(item)):
-            return False
+        if is_body_like(item) and not _LIST_ITEM.match(item):
+            return False  # a paragraph under it: no list's crosshead
         under.append(comparable(item))
     return len(set(under)) == len(under)
 
@@ -569,9 +566,9 @@ def _doubled_block(
 
 
 def _paragraph_repeats_from(doc: Doc, kept: tuple[int, ...], keys: list[str]) -> list[int]:
-    """For each position in `kept`, the first later position whose paragraph (a body-like
-    line) is said again between them: a block from the first position that reaches past it
-    holds that paragraph twice. len(kept) where none is."""
+    """For each position p in `kept`, the first position q after it such that the lines from
+    p to q hold a paragraph (a body-like line) twice: a block starting at p and reaching q
+    is no one copy. len(kept) where there is none."""
     end = len(kept)
     repeats_from = [end] * (end + 1)
     seen: dict[str, int] = {}  # a paragraph's key -> its nearest position below

@@ -23,7 +23,7 @@ LIST_ITEMS_MAX = 40
 LIST_BULLETS = "-–•*·"  # the marks of a bulleted list's items
 OPENING_QUOTES = tuple("\"“„«‹‘'")  # the marks a quoted line opens with
 # A quoted sentence that states or asks ("“Not yet.”"), not one that calls out ("“Leave!”").
-_QUOTED_STATEMENT = re.compile(r"[\"“„«‹‘'].*[.?][\"”“»›’']?$")
+_QUOTED_STATEMENT = re.compile(f"[{re.escape(''.join(OPENING_QUOTES))}].*[.?][\"”“»›’']?$")
 # A sentence and its credit: a caption, no list item. A bracket ("... 2025. (SPA)"), or a
 # picture's credit after a dash ("... district.—Photo by Umair Ali", "— Reuters/File"); a
 # dash and a name may attribute a statement ("... circumstances. — Foreign Office").
