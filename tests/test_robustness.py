@@ -25,7 +25,7 @@ import pytest
 from cleaner import Cleaner, CleanError, RuleError
 from cleaner.cli import main
 from cleaner.inputs import InputError, decode_bytes, decode_html_bytes, iter_jsonl, read_bytes
-from cleaner.normalize import normalize_line, split_lines
+from cleaner.normalize import decode_references, normalize_line, split_lines
 
 LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"  # what split_lines ends a line at
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,9 @@ def plain() -> Cleaner:
 
 
 def _lines_of(text: str) -> set[str]:
-    return {normalize_line(line) for line in text.splitlines() if normalize_line(line)}
+    """The input's lines as the cleaner reads them (references a scraper left decoded)."""
+    lines = decode_references(text).splitlines()
+    return {normalize_line(line) for line in lines if normalize_line(line)}
 
 
 def cli(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subprocess.Popen:
