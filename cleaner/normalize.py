@@ -112,7 +112,7 @@ def strip_bullet(text: str) -> str:
 
 # Curly quotes read as straight ones when lines are compared: a page's two copies of a caption
 # may be typed apart ("Bangladesh’s" in the alt text, "Bangladesh's" in the caption).
-_STRAIGHT_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
+_STRAIGHT_QUOTES = (("‘", "'"), ("’", "'"), ("‛", "'"), ("“", '"'), ("”", '"'), ("„", '"'))
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
@@ -124,7 +124,12 @@ def comparable(text: str) -> str:
 
 def straight_quotes(text: str) -> str:
     """The text with its curly quotes straight (same length, so offsets carry over)."""
-    return text if text.isascii() else text.translate(_STRAIGHT_QUOTES)
+    if text.isascii():
+        return text
+    for curly, straight in _STRAIGHT_QUOTES:  # most lines hold none or one kind: a scan each
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
