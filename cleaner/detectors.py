@@ -1048,9 +1048,11 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     Only lines that open with a quote mark qualify (crossheads and list items often repeat
     words of a paragraph), and not one in a run of quoted lines (a statement's points, one per
     line, may repeat what the lead quoted) nor one the line above announces with a colon
-    ("... right at home:"); the paragraph holding the words survives. It must
-    come above the line: a quoted line above the paragraph may be a crosshead opening its
-    section with the quote, so it is kept, with a `pull_quote_kept` warning.
+    ("... right at home:"), nor one the text says it says again ("He repeats the sentence to
+    every visitor"); the paragraph holding the words survives. It must come above the line: a
+    quoted line above the paragraph may be a crosshead opening its section with the quote,
+    and the text's last line may close it with a callback, so those are kept, with a
+    `pull_quote_kept` warning.
     Example: '"Like a second spring for the high street"' under the paragraph that quotes
     the mayor saying it -> the short copy is removed.
     """
@@ -1071,6 +1073,8 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # one of a run of quoted lines: a statement's points, not a pull quote
         if doc.lines[kept[pos - 1]].text.endswith(":"):
             continue  # announced by the text ("The statement concluded:"): a quotation of it
+        if pos + 1 < len(kept) and _SAID_AGAIN.search(doc.lines[kept[pos + 1]].text):
+            continue  # "He repeats the sentence to every visitor": the text says it again
         key = _quote_key(text)
         if len(key) < params["min_chars"]:
             continue
@@ -1078,8 +1082,12 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             bodies = [(j, _quote_key(doc.lines[j].text)) for j in kept[1:]]
             bodies = [(j, body) for j, body in bodies if is_body_like(doc.lines[j].text)]
         source = next((j for j, body in bodies if len(body) > len(key) and key in body), None)
-        if source is not None and source < i:
+        if source is not None and source < i and pos + 1 < len(kept):
             found.append(_removal(doc, i, rule))
+        elif source is not None and source < i:
+            message = f"kept line {doc.lines[i].no}: a quoted line that ends the text, as a "
+            message += "callback to a paragraph above may"
+            warnings.append(CleanWarning("pull_quote_kept", f"{message} ({rule.id})"))
         elif source is not None:
             message = f"kept line {doc.lines[i].no}: a quoted line that the paragraph below it says"
             warnings.append(CleanWarning("pull_quote_kept", f"{message} ({rule.id})"))
