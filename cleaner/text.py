@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 # signed agreements run to 18 and more).
 LIST_ITEMS_MAX = 40
 LIST_BULLETS = "-–•*·"  # the marks of a bulleted list's items
-OPENING_QUOTES = tuple("\"“„«‹‘'")  # the marks a quoted line opens with
-# A quoted sentence that states or asks ("“Not yet.”"), not one that calls out ("“Leave!”").
-_QUOTED_STATEMENT = re.compile(f"[{re.escape(''.join(OPENING_QUOTES))}].*[.?][\"”“»›’']?$")
 # A sentence and its credit: a caption, no list item. A bracket ("... 2025. (SPA)"), or a
 # picture's credit after a dash ("... district.—Photo by Umair Ali", "— Reuters/File"); a
 # dash and a name may attribute a statement ("... circumstances. — Foreign Office").
@@ -179,14 +176,10 @@ class Doc:
         line that introduces them ("Top gainers:", "The signatories included:"). A line under
         a bulleted list is not one of its items; removed lines ("Published :"), and those a
         detector is about to remove (`going`), are not read, but a removed caption, footer or
-        share line ends the list. A paragraph, or a credited caption, is no list item. A
-        quoted statement right under the line ending in ':' ("... gave a two-word answer:" /
-        "“Not yet.”") is what that line introduces, and no list runs on under it (a picture's
-        caption may follow); a quoted call ("“We will not leave!”") may open a chant's list."""
+        share line ends the list. A paragraph, or a credited caption, is no list item."""
         item = self.lines[index].text
         if is_body_like(item) or _CREDITED_SENTENCE.search(item):
             return False  # a paragraph, or a picture's caption under the list ("... 2025. (SPA)")
-        under = index  # the kept line under the one read
         for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
             if self.kind_at(above) in _LIST_ENDS:
                 return False  # a list does not run past a picture or the page's footer
@@ -194,10 +187,9 @@ class Doc:
                 continue
             text = self.lines[above].text
             if text.endswith(":"):
-                return under == index or not _QUOTED_STATEMENT.match(self.lines[under].text)
+                return True
             if is_body_like(text) or text[:1] in LIST_BULLETS:
                 return False
-            under = above
         return False
 
     def echoed_below(self, index: int) -> bool:
