@@ -24,7 +24,6 @@ from .normalize import LINE_CACHE_SIZE, comparable, straight_quotes, word_count
 from .text import (
     LIST_BULLETS,
     LIST_ITEMS_MAX,
-    OPENING_QUOTES,
     Doc,
     ends_like_sentence,
     is_body_like,
@@ -52,10 +51,12 @@ _PAREN_CREDIT = re.compile(
 )
 _CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" -> "AFP"
 _LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # "- China", "2. Iran"
-# A text announcing pictures ("Here is the day in pictures:"), not one that mentions some.
-_PICTURES = re.compile(
-    r"\b(?:(?:in|these|some|more|the) (?:pictures|photos|images)|images|photographs|gallery"
-    r"|slideshow)\b",
+# A line announcing pictures ("Here is the day in pictures:", "Pictures from the red
+# carpet:"), unless it announces chants ("... held up images of the dead and chanted:").
+_PICTURES = re.compile(r"\b(?:pictures|photos|images|photographs|gallery|slideshow)\b", re.I)
+_CHANTED = re.compile(
+    r"\b(?:chant|shout|sang|sing|cr(?:y|ied|ies)|call(?:ed|ing)? out|slogans?|roar|yell|repeat"
+    r"|answer|respond|repl(?:y|ied))",
     re.IGNORECASE,
 )
 # A picture from the archive ("... February 24, 1961. — Dawn/File", "(File photo)"): its date
@@ -63,6 +64,7 @@ _PICTURES = re.compile(
 _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
+TITLE_CASE_SHARE = 0.6  # of a title-case headline's words capitalised
 CROSSHEAD_MAX_WORDS = 4  # "Ingredients", "What you need"
 ADDRESS_MAX_WORDS = 6  # "Distinguished delegates, ladies and gentlemen,"
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
@@ -73,6 +75,7 @@ _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von
 # Quote marks and end punctuation ignored when a pull quote is compared with the body.
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
 _EDGE_PUNCT = " .,;:!?…-–—"
+_OPENING_QUOTES = tuple("\"“„«‹‘'")
 # Words of a text that says a verse or a chant was said again ("sang it twice", "which they
 # repeated", "chanted them again"); not "repeatedly", nor "again" alone ("sworn in again").
 _SAID_AGAIN = re.compile(
@@ -322,29 +325,40 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
 def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
     """Whether the copies of a short line are crossheads, each over a list of its own (two
-    recipes' "Ingredients" and "Method"): a word or a few with no stop, and under each copy a
-    different list item, short or numbered. A share bar shown twice has the same line under
-    each copy; furniture between paragraphs has a paragraph under it."""
+    recipes' "Ingredients" and "Method"): a word or a few with no stop, and under each copy
+    two list items, short or numbered, the first different each time. A share bar shown
+    twice has the same line under each copy; furniture between paragraphs, or a label over
+    a teaser's title, has a paragraph under it or a single line."""
     text = doc.lines[copies[0]].text
     if len(copies) < 2 or word_count(text) > CROSSHEAD_MAX_WORDS or ends_like_sentence(text):
         return False
     under = []
     for index in copies:
+        items: list[str] = []  # the two lines under the copy: a list's first items
         below = _kept_below(kept, index)
-        if below is None or below in copies:
-            return False
-        item = doc.lines[below].text
-        if is_body_like(item) and not _LIST_ITEM.match(item):
-            return False  # a paragraph under it: no list's crosshead
-        under.append(comparable(item))
+        while below is not None and below not in copies and len(items) < 2:
+            items.append(doc.lines[below].text)
+            below = _kept_below(kept, below)
+        if len(items) < 2 or any(is_body_like(t) and not _LIST_ITEM.match(t) for t in items):
+            return False  # a paragraph or a single line under it: no list's crosshead
+        if any(_title_case(t) for t in items):
+            return False  # a section label over teasers' headlines ("Arab World")
+        under.append(comparable(items[0]))
     return len(set(under)) == len(under)
+
+
+def _title_case(text: str) -> bool:
+    """A headline in title case: three words or more, most of them capitalised."""
+    words = [word for word in text.split() if word[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
 
 
 def _address_to_hearers(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
     """Whether the copies are a speech's address to its hearers ("Ladies and gentlemen,",
     "Mr. President,"): a few words ending in ',', each copy over a paragraph of prose, maybe
     under more such words ("Mr. President," / "Excellencies,"). A caption broken at a comma
-    has the rest of the caption under it."""
+    has the rest of the caption under it; a box the page shows twice ("Dear Reader," over
+    its promotion) the same paragraph under each copy."""
 
     def address(index: int) -> bool:
         text = doc.lines[index].text
@@ -352,13 +366,15 @@ def _address_to_hearers(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> b
 
     if not address(copies[0]):
         return False
+    said = set()
     for index in copies:
         below = _kept_below(kept, index)
         while below is not None and address(below):
             below = _kept_below(kept, below)
         if below is None or not is_prose(doc.lines[below].text):
             return False
-    return True
+        said.add(comparable(doc.lines[below].text))
+    return len(said) == len(copies)  # a box shown twice has the same text under each copy
 
 
 def _said_in_pairs_under_colon(doc: Doc, kept: tuple[int, ...], index: int) -> bool:
@@ -378,7 +394,8 @@ def _said_in_pairs_under_colon(doc: Doc, kept: tuple[int, ...], index: int) -> b
             return False
     # Not a gallery's captions, each shown twice: "Here is the day in pictures:".
     introduction = doc.lines[above].text
-    return introduction.endswith(":") and not _PICTURES.search(introduction)
+    pictures = _PICTURES.search(introduction) and not _CHANTED.search(introduction)
+    return introduction.endswith(":") and not pictures
 
 
 def _shown_in_a_row(doc: Doc, copies: list[int]) -> set[int]:
@@ -421,15 +438,15 @@ def _quoted_in_full(doc: Doc, copies: list[int]) -> bool:
     ("The full text read:" over quoted paragraphs): each later copy sits in a run of two
     quoted paragraphs or more under a line ending in ':'. A pull quote stands alone between
     paragraphs."""
-    if not doc.lines[copies[0]].text.startswith(OPENING_QUOTES):
+    if not doc.lines[copies[0]].text.startswith(_OPENING_QUOTES):
         return False
     kept = doc.kept()
     for index in copies[1:]:
         position = kept.index(index)
         start = end = position
-        while start > 0 and doc.lines[kept[start - 1]].text.startswith(OPENING_QUOTES):
+        while start > 0 and doc.lines[kept[start - 1]].text.startswith(_OPENING_QUOTES):
             start -= 1
-        while end + 1 < len(kept) and doc.lines[kept[end + 1]].text.startswith(OPENING_QUOTES):
+        while end + 1 < len(kept) and doc.lines[kept[end + 1]].text.startswith(_OPENING_QUOTES):
             end += 1
         if start == 0 or end == start or not doc.lines[kept[start - 1]].text.endswith(":"):
             return False
@@ -1060,7 +1077,7 @@ def pull_quote(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     bodies: list[tuple[int, str]] | None = None  # built once a line qualifies
     found: Removals = []
     warnings: list[CleanWarning] = []
-    quoted = {i for i in kept[1:] if doc.lines[i].text.startswith(OPENING_QUOTES)}
+    quoted = {i for i in kept[1:] if doc.lines[i].text.startswith(_OPENING_QUOTES)}
     if not quoted:
         return [], []  # most documents
     for pos, i in enumerate(kept[1:], start=1):
