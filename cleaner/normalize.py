@@ -27,9 +27,10 @@ _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 # HTML character references a scraper left in its text ("&amp;", "&#8217;", "&nbsp;"): only
 # complete ones, ending in ';' (html.unescape would also read "&copy" in "&copyright").
 _CHAR_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# What a text that shows markup holds ("<p>", "&lt;br&gt;"): its references may be the text's
-# own (a lesson in HTML, a story quoting escaped code), and stay as written.
-_MARKUP = re.compile(r"[<>]|&(?:lt|gt|#0*6[02]|#[xX]0*3[cCeE]);", re.IGNORECASE)
+# What a text that shows markup holds, a tag or an escaped one ("<p>", "&lt;br&gt;"): its
+# references may be the text's own (a lesson in HTML, a story quoting escaped code), and stay
+# as written. Not a lone '>' ("Home > Sport", "Settings > Account").
+_MARKUP = re.compile(r"<[A-Za-z/!]|&(?:lt|#0*60|#[xX]0*3[cC]);", re.IGNORECASE)
 # Bullets and dashes a scraper keeps in front of list items and repeated headlines.
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\u2023\u2043*-–—·›»>|"
 _BULLET = re.compile(f"^[{re.escape(_BULLETS)}]+\\s*")
@@ -66,7 +67,7 @@ def split_lines(text: str) -> list[Line]:
 def decode_references(text: str) -> str:
     """The text with the HTML character references a scraper left decoded ("&#8212;" is "—",
     "&amp;" is "&"), again until none is left: a text escaped twice ("&amp;#8217;") reads as
-    once, and cleaning the output changes nothing. A text that shows markup ('<', '>',
+    once, and cleaning the output changes nothing. A text that shows markup (a tag, or
     "&lt;") keeps them as written: they may be its own words (a lesson in HTML)."""
     if "&" not in text or _MARKUP.search(text):
         return text

@@ -180,6 +180,8 @@ def test_html_references_a_scraper_left_are_decoded_unless_the_text_shows_markup
     ]
     for shows_markup in ("Type &amp; then <br>", "Type &lt;br&gt; for a line &amp; more"):
         assert [line.text for line in split_lines(shows_markup)] == [shows_markup]
+    # A breadcrumb's '>' is no markup; an escaped one is decoded like the rest.
+    assert split_lines("Home &gt; World\nIt&#8217;s > 3")[1].text == "It’s > 3"
     assert normalize_line(" a&nbsp;&amp;  b ") == "a&nbsp;&amp; b"  # HTML text is decoded
 
 
