@@ -153,9 +153,13 @@ def test_related_list_stops_at_body_text(cleaner):
 
 def test_pull_quote_removed_body_kept(cleaner):
     quote = "“the first bus lanes would open in the spring”"
-    result = cleaner.clean(article("en", quote, where=3))
+    result = cleaner.clean(article("en", quote, where=2))
     assert result.paragraphs == BODY["en"]
     assert [r.rule for r in result.removed] == ["generic.pull-quote"]
+    # As the text's last line it may be a callback: kept, with a warning.
+    result = cleaner.clean(article("en", quote, where=3))
+    assert result.paragraphs == [*BODY["en"], quote]
+    assert [w.code for w in result.warnings] == ["pull_quote_kept"]
 
 
 # --- cross-document repetition -------------------------------------------------------------
