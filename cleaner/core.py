@@ -40,7 +40,13 @@ from .model import (
     Note,
     Removal,
 )
-from .normalize import comparable, normalize_line, split_lines, word_count
+from .normalize import (
+    character_references,
+    comparable,
+    normalize_line,
+    split_lines,
+    word_count,
+)
 from .prefilter import ScreenCache
 from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex, url_host, url_section
@@ -50,6 +56,7 @@ TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as 
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
 MAX_PASSES = 4  # cleaning the kept lines again until stable (usually 1 or 2 passes)
 NO_HEADLINE_WORDS = 40  # a first line this long is a paragraph, not a headline
+REFERENCES_SHOWN = 5  # HTML character references a warning names, of those a text holds
 _AUTHOR_SPLIT = (" and ", ", ", " & ")
 
 
@@ -171,6 +178,17 @@ class Cleaner:
         first = self.clean_lines(lines, resolution, unmatched=unmatched, budget=budget)
         settled = self._settled(lines, resolution, first, unmatched, budget)
         result = self._noted(lines, resolution, settled, budget)
+        if references := character_references(text):
+            # Left by a scraper, or the story's own words (a story about escaping): told, not
+            # decoded, so the text stays as written.
+            shown = ", ".join(dict.fromkeys(references[:REFERENCES_SHOWN]))
+            result.warnings.append(
+                CleanWarning(
+                    "html_references",
+                    f"{len(references)} HTML character reference(s) in the text ({shown}): did "
+                    "the scraper leave the page's escaping? They are kept as written",
+                )
+            )
         if lines[0].text[:1] == "{" and (field := record_field(lines[0].text.encode())):
             # Cleaned as one article, every record comes out as a paragraph (the CLI refuses
             # such a file unless told it is text).

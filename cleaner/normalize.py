@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import html
 import re
-import unicodedata
 
 from .model import Line
 
@@ -25,12 +23,9 @@ _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _BREAKS = "\r\u2028\u2029\x0b\x0c\x85"
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 # HTML character references a scraper left in its text ("&amp;", "&#8217;", "&nbsp;"): only
-# complete ones, ending in ';' (html.unescape would also read "&copy" in "&copyright").
+# complete ones, ending in ';'. They are reported, not decoded: a story about escaping quotes
+# them as its own words.
 _CHAR_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# What a text that shows markup holds, a tag or an escaped one ("<p>", "&lt;br&gt;"): its
-# references may be the text's own (a lesson in HTML, a story quoting escaped code), and stay
-# as written. Not a lone '>' ("Home > Sport", "Settings > Account").
-_MARKUP = re.compile(r"<[A-Za-z/!]|&(?:lt|#0*60|#[xX]0*3[cC]);", re.IGNORECASE)
 # Bullets and dashes a scraper keeps in front of list items and repeated headlines.
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\u2023\u2043*-–—·›»>|"
 _BULLET = re.compile(f"^[{re.escape(_BULLETS)}]+\\s*")
@@ -48,10 +43,9 @@ def normalize_line(text: str) -> str:
 def split_lines(text: str) -> list[Line]:
     """Split text into its non-empty normalized lines, keeping 1-based input line numbers.
 
-    The same as `normalize_line` on each line of `decode_references(text)`, with the
-    invisible characters removed from the whole text at once.
+    The same as `normalize_line` on each line, with the invisible characters removed from
+    the whole text at once.
     """
-    text = decode_references(text)
     if any(char in text for char in _BREAKS):
         text = _NEWLINES.sub("\n", text)
     text = _without_invisible(text)
@@ -64,27 +58,9 @@ def split_lines(text: str) -> list[Line]:
     return [Line(no, clean, end - no - 1) for (no, clean), end in zip(numbered, ends, strict=True)]
 
 
-def decode_references(text: str) -> str:
-    """The text with the HTML character references a scraper left decoded ("&#8212;" is "—",
-    "&amp;" is "&"), again until none is left: a text escaped twice ("&amp;#8217;") reads as
-    once, and cleaning the output changes nothing. A text that shows markup (a tag, or
-    "&lt;") keeps them as written: they may be its own words (a lesson in HTML)."""
-    if "&" not in text or _MARKUP.search(text):
-        return text
-    while "&" in text:
-        decoded = _CHAR_REF.sub(_decoded, text)
-        if decoded == text:
-            break
-        text = decoded
-    return text
-
-
-def _decoded(reference: re.Match[str]) -> str:
-    """The character an HTML reference stands for (an unknown name stays as it is); white
-    space or a control character as a space, so that the text keeps its lines."""
-    char = html.unescape(reference.group())
-    blank = len(char) == 1 and (char.isspace() or unicodedata.category(char) == "Cc")
-    return " " if blank else char
+def character_references(text: str) -> list[str]:
+    """The HTML character references in a text ("&amp;", "&#8217;"), in order."""
+    return _CHAR_REF.findall(text) if "&" in text else []
 
 
 def _collapse(line: str) -> str:

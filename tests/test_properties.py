@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner, CleanError
 from cleaner.inputs import iter_jsonl
-from cleaner.normalize import decode_references, normalize_line
+from cleaner.normalize import normalize_line
 from cleaner.records import clean_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,8 +82,7 @@ articles = st.lists(
 
 def _normalized_lines(text: str) -> list[str]:
     """Non-empty lines, split at the line breaks the README's text contract names."""
-    lines = LINE_BREAKS.split(decode_references(text))
-    return [n for n in (normalize_line(line) for line in lines) if n]
+    return [n for n in (normalize_line(line) for line in LINE_BREAKS.split(text)) if n]
 
 
 def _is_subsequence(small: list[str], big: list[str]) -> bool:

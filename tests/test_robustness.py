@@ -25,7 +25,7 @@ import pytest
 from cleaner import Cleaner, CleanError, RuleError
 from cleaner.cli import main
 from cleaner.inputs import InputError, decode_bytes, decode_html_bytes, iter_jsonl, read_bytes
-from cleaner.normalize import decode_references, normalize_line, split_lines
+from cleaner.normalize import normalize_line, split_lines
 
 LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"  # what split_lines ends a line at
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,9 +59,7 @@ def plain() -> Cleaner:
 
 
 def _lines_of(text: str) -> set[str]:
-    """The input's lines as the cleaner reads them (references a scraper left decoded)."""
-    lines = decode_references(text).splitlines()
-    return {normalize_line(line) for line in lines if normalize_line(line)}
+    return {normalize_line(line) for line in text.splitlines() if normalize_line(line)}
 
 
 def cli(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subprocess.Popen:
@@ -165,24 +163,20 @@ def test_every_whitespace_character_is_collapsed_as_normalize_line_does():
             assert [line.text for line in split_lines(raw)] == [normalize_line(raw)]
 
 
-def test_html_references_a_scraper_left_are_decoded_unless_the_text_shows_markup():
-    """Decoded again for a text escaped twice, line by line (line numbers stay); a text that
-    shows markup ('<', '&lt;': a lesson in HTML) keeps its references as written."""
-    text = (
-        "Chopin &amp; Liszt at the Opera&#8217;s hall&nbsp;&#8212; AFP\n\n"
-        "Caf&eacute; &amp;amp;#8217; and&#10;on\n"
-        "AT&T; &copyright &bogus;"
-    )
-    assert [(line.no, line.text) for line in split_lines(text)] == [
-        (1, "Chopin & Liszt at the Opera’s hall — AFP"),
-        (3, "Café ’ and on"),
-        (4, "AT&T; &copyright &bogus;"),
+def test_html_references_are_kept_as_written_and_told(plain):
+    """A scraper's leftover escaping or a story's own words about escaping: kept, with a
+    warning the batch summary counts."""
+    text = "Chopin &amp; Liszt at the Opera&#8217;s hall\n\n" + PARA + " It&#8217;s on &amp; on."
+    result = plain.clean(text)
+    assert result.title == "Chopin &amp; Liszt at the Opera&#8217;s hall"
+    assert [(w.code, w.message) for w in result.warnings] == [
+        (
+            "html_references",
+            "4 HTML character reference(s) in the text (&amp;, &#8217;): did the scraper "
+            "leave the page's escaping? They are kept as written",
+        )
     ]
-    for shows_markup in ("Type &amp; then <br>", "Type &lt;br&gt; for a line &amp; more"):
-        assert [line.text for line in split_lines(shows_markup)] == [shows_markup]
-    # A breadcrumb's '>' is no markup; an escaped one is decoded like the rest.
-    assert split_lines("Home &gt; World\nIt&#8217;s > 3")[1].text == "It’s > 3"
-    assert normalize_line(" a&nbsp;&amp;  b ") == "a&nbsp;&amp; b"  # HTML text is decoded
+    assert plain.clean("AT&T shares rose\n\n" + PARA).warnings == []
 
 
 def test_giant_line_without_newline(plain):
