@@ -51,12 +51,13 @@ _PAREN_CREDIT = re.compile(
 )
 _CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" -> "AFP"
 _LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # "- China", "2. Iran"
-# A line announcing pictures ("Here is the day in pictures:", "Pictures from the red
-# carpet:"), unless it announces chants ("... held up images of the dead and chanted:").
-_PICTURES = re.compile(r"\b(?:pictures|photos|images|photographs|gallery|slideshow)\b", re.I)
-_CHANTED = re.compile(
-    r"\b(?:chant|shout|sang|sing|cr(?:y|ied|ies)|call(?:ed|ing)? out|slogans?|roar|yell|repeat"
-    r"|answer|respond|repl(?:y|ied))",
+# A line that announces a gallery ("Here are some images from ...:", "Pictures from the red
+# carpet:", "... in pictures:"), not one that mentions pictures ("Carrying pictures of the
+# dead, the crowd chanted:").
+_GALLERY = re.compile(
+    r"^(?:Here (?:is|are)\b.*\b(?:pictures|photos|images|photographs)\b"
+    r"|(?:Pictures|Photos|Images|Photographs) (?:from|of)\b)"
+    r"|\bin (?:pictures|photos|images)\s*:$|\bphoto gallery\b",
     re.IGNORECASE,
 )
 # A picture from the archive ("... February 24, 1961. — Dawn/File", "(File photo)"): its date
@@ -64,7 +65,6 @@ _CHANTED = re.compile(
 _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
-TITLE_CASE_SHARE = 0.6  # of a title-case headline's words capitalised
 CROSSHEAD_MAX_WORDS = 4  # "Ingredients", "What you need"
 ADDRESS_MAX_WORDS = 6  # "Distinguished delegates, ladies and gentlemen,"
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
@@ -327,8 +327,8 @@ def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
     """Whether the copies of a short line are crossheads, each over a list of its own (two
     recipes' "Ingredients" and "Method"): a word or a few with no stop, and under each copy
     two list items, short or numbered, the first different each time. A share bar shown
-    twice has the same line under each copy; furniture between paragraphs, or a label over
-    a teaser's title, has a paragraph under it or a single line."""
+    twice has the same line under each copy; furniture between paragraphs has a paragraph
+    under it, or a single line."""
     text = doc.lines[copies[0]].text
     if len(copies) < 2 or word_count(text) > CROSSHEAD_MAX_WORDS or ends_like_sentence(text):
         return False
@@ -341,24 +341,15 @@ def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
             below = _kept_below(kept, below)
         if len(items) < 2 or any(is_body_like(t) and not _LIST_ITEM.match(t) for t in items):
             return False  # a paragraph or a single line under it: no list's crosshead
-        if any(_title_case(t) for t in items):
-            return False  # a section label over teasers' headlines ("Arab World")
         under.append(comparable(items[0]))
     return len(set(under)) == len(under)
-
-
-def _title_case(text: str) -> bool:
-    """A headline in title case: three words or more, most of them capitalised."""
-    words = [word for word in text.split() if word[0].isalpha()]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
 
 
 def _address_to_hearers(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
     """Whether the copies are a speech's address to its hearers ("Ladies and gentlemen,",
     "Mr. President,"): a few words ending in ',', each copy over a paragraph of prose, maybe
     under more such words ("Mr. President," / "Excellencies,"). A caption broken at a comma
-    has the rest of the caption under it; a box the page shows twice ("Dear Reader," over
-    its promotion) the same paragraph under each copy."""
+    has the rest of the caption under it."""
 
     def address(index: int) -> bool:
         text = doc.lines[index].text
@@ -366,15 +357,13 @@ def _address_to_hearers(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> b
 
     if not address(copies[0]):
         return False
-    said = set()
     for index in copies:
         below = _kept_below(kept, index)
         while below is not None and address(below):
             below = _kept_below(kept, below)
         if below is None or not is_prose(doc.lines[below].text):
             return False
-        said.add(comparable(doc.lines[below].text))
-    return len(said) == len(copies)  # a box shown twice has the same text under each copy
+    return True
 
 
 def _said_in_pairs_under_colon(doc: Doc, kept: tuple[int, ...], index: int) -> bool:
@@ -394,8 +383,7 @@ def _said_in_pairs_under_colon(doc: Doc, kept: tuple[int, ...], index: int) -> b
             return False
     # Not a gallery's captions, each shown twice: "Here is the day in pictures:".
     introduction = doc.lines[above].text
-    pictures = _PICTURES.search(introduction) and not _CHANTED.search(introduction)
-    return introduction.endswith(":") and not pictures
+    return introduction.endswith(":") and not _GALLERY.search(introduction)
 
 
 def _shown_in_a_row(doc: Doc, copies: list[int]) -> set[int]:
