@@ -65,6 +65,7 @@ _GALLERY = re.compile(
 _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
+ECHO_START_CHARS = 12  # compared first, quotes straightened, before two whole lines are
 CROSSHEAD_MAX_WORDS = 4  # "Ingredients", "What you need"
 ADDRESS_MAX_WORDS = 6  # "Distinguished delegates, ladies and gentlemen,"
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
@@ -113,10 +114,11 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     first_kept = kept[0] if kept else -1
     found: Removals = []
     captions = {r.text for r in doc.removed.values() if r.kind == "caption"}  # and pairs found
-    # The two copies may be typed apart ("Bangladesh’s" in one, "Bangladesh's" in the other).
-    texts = [straight_quotes(line.text) for line in doc.lines]
     for i in range(len(doc.lines) - 1):
-        a, b = texts[i], texts[i + 1]
+        a, b = doc.lines[i].text, doc.lines[i + 1].text
+        if a != b and not (a.isascii() and b.isascii()) and _same_start(a, b):
+            # The copies may be typed apart ("Bangladesh’s" in one, "Bangladesh's" in the other).
+            a, b = straight_quotes(a), straight_quotes(b)
         if a == b and _crosshead_over_caption(doc, i):
             continue  # an obituary's "Hassan Youssef" over his portrait, captioned with his name
         if a == b and (
@@ -144,6 +146,17 @@ def caption_echo(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         ):
             found += _echo_removals(doc, rule, i + 1, i)  # the credited copy first
     return found, []
+
+
+def _same_start(a: str, b: str) -> bool:
+    """Whether two lines open alike, their quotes straightened (a cheap test before the whole
+    lines are: most lines under another one are no copy of it)."""
+    start_a, start_b = a[:ECHO_START_CHARS], b[:ECHO_START_CHARS]
+    if start_a == start_b:
+        return True
+    if start_a.isascii() and start_b.isascii():
+        return False  # most pairs: no quote to straighten there
+    return straight_quotes(start_a) == straight_quotes(start_b)
 
 
 def _split_paren_credit(text: str) -> tuple[str, str]:
@@ -752,6 +765,8 @@ def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 def _word_for_word(text: str, other: str) -> bool:
     """Whether two lines say the same word for word, in any case and with any quote marks
     ("‘Roti, kapra aur makaan’" quoting the headline "'Roti, kapra aur makaan'")."""
+    if len(text) != len(other):
+        return False  # most lines (straightening quotes keeps a line's length)
     return straight_quotes(text).casefold() == straight_quotes(other).casefold()
 
 
