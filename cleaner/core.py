@@ -178,27 +178,7 @@ class Cleaner:
         first = self.clean_lines(lines, resolution, unmatched=unmatched, budget=budget)
         settled = self._settled(lines, resolution, first, unmatched, budget)
         result = self._noted(lines, resolution, settled, budget)
-        if references := character_references(text):
-            # Left by a scraper, or the story's own words (a story about escaping): told, not
-            # decoded, so the text stays as written.
-            shown = ", ".join(dict.fromkeys(references[:REFERENCES_SHOWN]))
-            result.warnings.append(
-                CleanWarning(
-                    "html_references",
-                    f"{len(references)} HTML character reference(s) in the text ({shown}): did "
-                    "the scraper leave the page's escaping? They are kept as written",
-                )
-            )
-        if lines[0].text[:1] == "{" and (field := record_field(lines[0].text.encode())):
-            # Cleaned as one article, every record comes out as a paragraph (the CLI refuses
-            # such a file unless told it is text).
-            result.warnings.append(
-                CleanWarning(
-                    "records_as_text",
-                    f"line 1 is a JSON object with a {field!r} field: these look like JSONL "
-                    "records, not an article (clean each record: records.clean_record)",
-                )
-            )
+        result.warnings += _input_warnings(text, lines)
         return _with_url_section(result, resolution, url)
 
     def clean_html(
@@ -611,6 +591,32 @@ def _decode(data: bytes, decoder: Callable[[bytes], Decoded]) -> Decoded:
         return decoder(data)
     except InputError as exc:
         raise CleanError(exc.code, str(exc)) from None
+
+
+def _input_warnings(text: str, lines: list[Line]) -> list[CleanWarning]:
+    """What the text input itself shows: HTML character references (left by a scraper, or a
+    story's own words about escaping: told, not decoded, so the text stays as written), and
+    JSONL records given as one article (each record would come out as a paragraph; the CLI
+    refuses such a file unless told it is text)."""
+    warnings = []
+    if references := character_references(text):
+        shown = ", ".join(dict.fromkeys(references[:REFERENCES_SHOWN]))
+        warnings.append(
+            CleanWarning(
+                "html_references",
+                f"{len(references)} HTML character reference(s) in the text ({shown}): did "
+                "the scraper leave the page's escaping? They are kept as written",
+            )
+        )
+    if lines[0].text[:1] == "{" and (field := record_field(lines[0].text.encode())):
+        warnings.append(
+            CleanWarning(
+                "records_as_text",
+                f"line 1 is a JSON object with a {field!r} field: these look like JSONL "
+                "records, not an article (clean each record: records.clean_record)",
+            )
+        )
+    return warnings
 
 
 def _with_encoding(result: CleanResult, decoded: Decoded) -> CleanResult:
