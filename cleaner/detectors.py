@@ -257,8 +257,9 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # a speech's "Ladies and gentlemen," opening each of its parts
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
-        in_a_row = _shown_in_a_row(doc, copies)
-        pair = next((above for above, below in pairwise(copies) if below == above + 1), None)
+        pairs = _pairs_in_a_row(copies)
+        in_a_row = _shown_in_a_row(doc, pairs)
+        pair = pairs[0][0] if pairs else None
         if (
             pair is None
             and first != first_kept
@@ -399,11 +400,15 @@ def _said_in_pairs_under_colon(doc: Doc, kept: tuple[int, ...], index: int) -> b
     return introduction.endswith(":") and not _GALLERY.search(introduction)
 
 
-def _shown_in_a_row(doc: Doc, copies: list[int]) -> set[int]:
-    """The copies shown one right under the other, closer than the document's paragraphs are
-    (a caption the page shows twice). With every block spaced alike (no blank line at all, or
-    three after each), none: a caption pair is then not told from a crosshead under it."""
-    pairs = [(above, below) for above, below in pairwise(copies) if below == above + 1]
+def _pairs_in_a_row(copies: list[int]) -> list[tuple[int, int]]:
+    """The copies that sit one right under the other, as (above, below) pairs."""
+    return [(above, below) for above, below in pairwise(copies) if below == above + 1]
+
+
+def _shown_in_a_row(doc: Doc, pairs: list[tuple[int, int]]) -> set[int]:
+    """The copies of `pairs` (`_pairs_in_a_row`) shown closer than the document's paragraphs
+    are (a caption the page shows twice). With every block spaced alike (no blank line at
+    all, or three after each), none: a caption pair is then not told from a crosshead."""
     if not pairs:
         return set()  # most groups; the paragraph gap reads the whole document
     gap = doc.paragraph_gap()
@@ -496,7 +501,7 @@ def _sentence_of_text(text: str) -> bool:
     if looks_like_caption(text):
         return False
     return is_body_like(text) or (
-        len(text.split()) >= 3 and (ends_like_sentence(text) or text.endswith(":"))
+        word_count(text) >= 3 and (ends_like_sentence(text) or text.endswith(":"))
     )
 
 

@@ -321,9 +321,20 @@ def _body(tree: etree._Element, selectors: tuple[Selector, ...]) -> etree._Eleme
     worth of text: an empty placeholder a redesign left behind is no body."""
     for selector in selectors:
         for element in _select(tree, selector):
-            if len(_text(element)) >= MIN_ARTICLE_CHARS:
+            if _holds_text(element, MIN_ARTICLE_CHARS):
                 return element
     return None
+
+
+def _holds_text(element: etree._Element, chars: int) -> bool:
+    """Whether an element holds `chars` characters of text or more (read only that far, not
+    the whole body)."""
+    found = 0
+    for piece in element.itertext():
+        found += len(piece.strip())
+        if found >= chars:
+            return True
+    return False
 
 
 def _select(tree: etree._Element, selector: Selector) -> list[etree._Element]:
