@@ -78,6 +78,8 @@ _JSON_LD = '//script[@type="application/ld+json"]/text()'
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 CAPTION_TIMEOUT_SECONDS = 1.0  # a caption is one short line; a runaway rule regex gives up
 MIN_ARTICLE_CHARS = 25  # less main text than this is a menu or a stub, not an article
+BODY_MIN_SHARE = 0.25  # a body element with less of the page's paragraph text is suspect
+_FURNITURE_TAGS = ("aside", "nav", "footer")  # a body selector's match in these is no body
 LINK_LIST_MIN_ITEMS = 3  # a list of links this long is navigation or "related stories"...
 LINK_LIST_LINK_SHARE = 0.9  # ...when link text is this share of its text, and every item links
 MAX_STRIPPED_CHARS = 300  # the audit trail keeps the start of each stripped block
@@ -220,12 +222,22 @@ def extract(
     for element in link_lists(tree):
         _drop(element)
     body = _body(tree, rules.body)
+    if body is not None and _paragraph_chars(body) < BODY_MIN_SHARE * _paragraph_chars(tree):
+        warnings.append(
+            CleanWarning(
+                "body_selector_small",
+                "the element the site's html.body selector names holds under "
+                f"{BODY_MIN_SHARE:.0%} of the page's paragraph text (is it the article? has the "
+                "site's layout changed?)",
+            )
+        )
     if rules.body and body is None:
         names = ", ".join(repr(s.css) for s in rules.body)
         warnings.append(
             CleanWarning(
                 "body_selector_missed",
-                f"no element with text matches the site's html.body selector(s) {names}; the "
+                f"no element with text outside a sidebar, menu or footer matches the site's "
+                f"html.body selector(s) {names}; the "
                 "text was extracted from the whole page (has the site's layout changed?)",
             )
         )
@@ -318,12 +330,25 @@ def _strip(element: etree._Element, rule: str, kind: str, stripped: list[Removal
 
 def _body(tree: etree._Element, selectors: tuple[Selector, ...]) -> etree._Element | None:
     """The first element a body selector names, trying them in order, that holds an article's
-    worth of text: an empty placeholder a redesign left behind is no body."""
+    worth of text and is not page furniture: an empty placeholder a redesign left behind, or a
+    teaser card in a sidebar that took the body's class, is no body."""
     for selector in selectors:
         for element in _select(tree, selector):
-            if _holds_text(element, MIN_ARTICLE_CHARS):
+            if _holds_text(element, MIN_ARTICLE_CHARS) and not _in_furniture(element):
                 return element
     return None
+
+
+def _in_furniture(element: etree._Element) -> bool:
+    """Whether an element is, or sits in, a sidebar, a menu or the page footer."""
+    return element.tag in _FURNITURE_TAGS or any(
+        True for _ in element.iterancestors(*_FURNITURE_TAGS)
+    )
+
+
+def _paragraph_chars(element: etree._Element) -> int:
+    """Characters of text, spaces left out, in the paragraphs (<p>) of an element."""
+    return sum(len("".join(p.xpath("string()").split())) for p in element.iter("p"))
 
 
 def _holds_text(element: etree._Element, chars: int) -> bool:
