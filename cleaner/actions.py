@@ -47,6 +47,8 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.doubled and not doc.doubled(index):
         return None
+    if rule.between_copies and not doc.between_copies(index):
+        return None
     if rule.blank_after is not None and not _set_apart(doc, index, rule.blank_after):
         return None
     if rule.page_has is not None and not _page_has(rule, rule.page_has, doc):

@@ -99,6 +99,8 @@ _RULE_KEYS = {
     "skip_list_items": "not an item of a list under a line ending in ':' (\"The winners were:\")",
     "skip_echoes": "not a line that the next line repeats and goes on from (a caption's alt text)",
     "doubled": "only a line that the line above or below repeats (a caption the page shows twice)",
+    "between_copies": "only a line whose previous and next lines repeat each other (a glued "
+    "story's time stamp between its headline and the headline's bulleted copy)",
     "opening": "only the opening: the lines down to the first paragraph of prose (true), or "
     f"down to the Nth (a number up to {OPENING_MAX}: a standfirst may come first)",
     "closing": "only the closing: the last paragraph of prose and the lines below it",
@@ -117,7 +119,14 @@ _RULE_KEYS = {
 
 
 # Rule keys that are true or false.
-_FLAGS = ("skip_between_prose", "skip_list_items", "skip_echoes", "doubled", "closing")
+_FLAGS = (
+    "skip_between_prose",
+    "skip_list_items",
+    "skip_echoes",
+    "doubled",
+    "between_copies",
+    "closing",
+)
 
 
 class RuleError(Exception):
@@ -191,6 +200,7 @@ class Rule:
     skip_list_items: bool = False
     skip_echoes: bool = False
     doubled: bool = False
+    between_copies: bool = False
     followed_by: regex.Pattern[str] | None = None
     preceded_by: regex.Pattern[str] | None = None
     page_has: regex.Pattern[str] | None = None
@@ -472,6 +482,7 @@ def _compile_rule(data: Any, path: str, site: str, number: int) -> Rule:
         skip_list_items=flags["skip_list_items"],
         skip_echoes=flags["skip_echoes"],
         doubled=flags["doubled"],
+        between_copies=flags["between_copies"],
         followed_by=context.get("followed_by"),
         preceded_by=context.get("preceded_by"),
         page_has=context.get("page_has"),

@@ -213,6 +213,13 @@ class Doc:
             len(other) - len(text) in _COPY_LENGTHS and comparable(other) == key for other in near
         )
 
+    def between_copies(self, index: int) -> bool:
+        """Whether the lines above and below line `index` repeat each other (a glued story's
+        headline, its time stamp, and the headline's bulleted copy)."""
+        if not 0 < index < len(self.lines) - 1:
+            return False
+        return comparable(self.lines[index - 1].text) == comparable(self.lines[index + 1].text)
+
     def in_opening(self, index: int, paragraphs: int = 1) -> bool:
         """Whether line `index` is in the opening: the page's header down to the first
         paragraph of prose (the `paragraphs`-th: a standfirst may come first), however many
