@@ -309,3 +309,15 @@ def test_report_command_leaves_out_a_folders_images_as_clean_does(tmp_path, caps
     )
     assert f"cleaner: {folder / 'gone.txt'}: a broken symbolic link" in err
     assert "2 document(s)" in err[-1] and "1 error(s)" in err[-1]
+
+
+def test_report_command_takes_a_file_name_that_is_not_utf8(tmp_path, capsys):
+    """A name from an old archive ("caf\xe9.txt" in Latin-1) is shown escaped, as the CLI's
+    messages show it; it used to end the report with a traceback."""
+    folder = tmp_path / "scraped"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9.txt")
+    (folder / name).write_text("A headline\n\nFirst paragraph of the article, long enough.\n")
+    out = tmp_path / "r.html"
+    assert main(["report", str(folder), "-o", str(out), "--no-language"]) == 0
+    assert "caf\\udce9.txt" in out.read_text(encoding="utf-8")

@@ -160,7 +160,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_DOC_ERRORS
     html = build_report(documents, cleaner.rules_by_id, args.title)
     try:
-        write_atomic(Path(args.output), html.encode("utf-8"))
+        # A file name that is not UTF-8 holds surrogates: shown as the CLI's messages show it.
+        write_atomic(Path(args.output), html.encode("utf-8", "backslashreplace"))
     except OSError as exc:
         print(f"cleaner: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -181,7 +182,10 @@ def register(
 ) -> None:
     """Add `cleaner report` to the command line."""
     report = commands.add_parser(
-        "report", help="write an HTML page showing what was removed from each document, and why"
+        "report",
+        help="write an HTML page showing what was removed from each document, and why",
+        epilog="example:\n  cleaner report scraped/ -o report.html   then open report.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     report.add_argument(
         "paths", nargs="+", metavar="INPUT", help="text or HTML files, folders, or JSONL files"
@@ -189,5 +193,7 @@ def register(
     report.add_argument("--output", "-o", required=True, metavar="FILE", help="the HTML file")
     add_site_options(report)
     report.add_argument("--no-language", action="store_true", help="skip language detection")
-    report.add_argument("--title", default="cleaner report", help="the page title")
+    report.add_argument(
+        "--title", default="cleaner report", help="the page title (default: cleaner report)"
+    )
     report.set_defaults(func=cmd_report)
