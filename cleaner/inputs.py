@@ -26,6 +26,7 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 # A folder is cleaned file by file; only files that look like articles or records are taken.
 BINARY_MAGIC = (b"\x89PNG", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04")
 MAX_NUL_SHARE = 0.01  # more NUL bytes than this (outside UTF-16) means binary data
+UTF16_MIN_NUL_SHARE = 0.7  # NULs among the high bytes of BOM-less UTF-16 (mostly ASCII text)
 MAX_CONTROL_SHARE = 0.05  # more C0 control bytes than this (not tab/newline/ESC) means binary
 SAMPLE_BYTES = 65_536  # encoding detection and binary sniffing look at the first 64 KiB
 # Single-byte code pages tried in order (ties go to the first); Latin-1 is read as its
@@ -100,9 +101,30 @@ def looks_binary(data: bytes) -> bool:
         return False
     if data.lstrip().startswith(BINARY_MAGIC):
         return True
+    if _bomless_utf16(data[:SAMPLE_BYTES]) is not None:
+        return False
     sample = data[:SAMPLE_BYTES]
     controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
     return controls > MAX_CONTROL_SHARE * max(len(sample), 1)
+
+
+def _bomless_utf16(data: bytes) -> Decoded | None:
+    """UTF-16 without a byte order mark (some Windows tools write it), read when the text is
+    mostly ASCII: then every other byte is a NUL, the high byte of each character."""
+    sample = data[: SAMPLE_BYTES - SAMPLE_BYTES % 2]
+    if len(data) % 2 or not sample:
+        return None
+    for encoding, high_bytes in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if high_bytes.count(0) >= UTF16_MIN_NUL_SHARE * len(high_bytes):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            controls = sum(1 for char in text[:SAMPLE_BYTES] if ord(char) in _CONTROL_BYTES)
+            if "\x00" in text or controls > MAX_CONTROL_SHARE * len(text[:SAMPLE_BYTES]):
+                return None  # binary data with NULs in it, not text
+            return Decoded(text, encoding)
+    return None
 
 
 def decode_bytes(data: bytes) -> Decoded:
@@ -127,6 +149,8 @@ def decode_bytes(data: bytes) -> Decoded:
                 ) from None
     if data.lstrip().startswith(BINARY_MAGIC):
         raise InputError("binary", "binary data (an image or archive), not text")
+    if (bomless := _bomless_utf16(data)) is not None:
+        return bomless
     if data.count(b"\x00") > MAX_NUL_SHARE * len(data):
         raise InputError("binary", "binary data (NUL bytes), not text")
     if looks_binary(data):

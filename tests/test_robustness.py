@@ -224,6 +224,8 @@ def test_fifty_megabyte_article(plain):
         (ARABIC.encode("cp1256"), "cp1256", ARABIC),
         ("قال الوزير".encode("cp1256"), "cp1256", "قال الوزير"),
         (FRENCH.encode(), "utf-8", FRENCH),
+        (("Headline\n\n" + FRENCH).encode("utf-16-le"), "utf-16-le", None),
+        (("Headline\n\n" + FRENCH).encode("utf-16-be"), "utf-16-be", None),
     ],
     ids=[
         "utf8-bom",
@@ -235,6 +237,8 @@ def test_fifty_megabyte_article(plain):
         "cp1256",
         "cp1256-short",
         "utf8",
+        "utf16le-no-bom",
+        "utf16be-no-bom",
     ],
 )
 def test_encodings_are_detected_and_reported(plain, data, encoding, expected):
@@ -242,7 +246,7 @@ def test_encodings_are_detected_and_reported(plain, data, encoding, expected):
     assert decoded.encoding == encoding
     if expected is not None:
         assert decoded.text.lstrip("\ufeff") == expected
-    result = plain.clean(b"Headline\n\n" + data if encoding != "utf-16" else data)
+    result = plain.clean(data if encoding.startswith("utf-16") else b"Headline\n\n" + data)
     assert result.encoding == encoding
     assert result.to_dict()["encoding"] == encoding
 
@@ -424,6 +428,8 @@ def test_wrong_types_through_the_api(plain):
         ("latin1.txt", b"Headline\n\n" + FRENCH.encode("latin-1"), 0),
         ("arabic.txt", b"Headline\n\n" + ARABIC.encode("cp1256"), 0),
         ("bom16.txt", ("\ufeffHeadline\n\n" + FRENCH).encode("utf-16"), 0),
+        ("nobom16.txt", ("Headline\n\n" + FRENCH).encode("utf-16-le"), 0),
+        ("pcm.txt", bytes(b for i in range(4000) for b in (i % 7 + 1, 0)), 1),
         ("page.html", b"<html><script>x()</script></html>", 1),
         ("nested.html", NESTED.encode(), None),
         ("feed.html", BAD_HTML["rss"].encode(), None),
@@ -1034,11 +1040,12 @@ def test_images_in_an_input_folder_are_left_out_and_listed_named_ones_are_errors
     src = tmp_path / "in"
     src.mkdir()
     (src / "a.txt").write_text(ARTICLE)
+    (src / "windows.txt").write_bytes(ARTICLE.encode("utf-16-le"))  # no BOM: still text
     for name in ("p1.png", "p2.jpg", "p3.txt", "p4.gif"):
         (src / name).write_bytes(_png())
     stats = tmp_path / "stats.json"
     code, out, err = run_main(capsys, "clean", "--no-language", "--stats", str(stats), str(src))
-    assert code == 0 and "Budget raises school spending" in out
+    assert code == 0 and out.count("Budget raises school spending") == 2
     assert (
         f"cleaner: left out 4 file(s) of the input folders that are not text (images, "
         f"archives): {src / 'p1.png'}, {src / 'p2.jpg'}, {src / 'p3.txt'} and 1 more\n"
@@ -1047,6 +1054,7 @@ def test_images_in_an_input_folder_are_left_out_and_listed_named_ones_are_errors
     code, _, err = run_main(capsys, "clean", "--no-language", str(src / "p1.png"))
     assert code == 1 and f"cleaner: {src / 'p1.png'}: binary data" in err
     (src / "a.txt").unlink()
+    (src / "windows.txt").unlink()
     code, _, err = run_main(capsys, "clean", "--no-language", str(src))
     assert code == 1 and "no documents found in the input" in err  # never silently empty
 
