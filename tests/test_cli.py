@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import io
 import json
@@ -10,10 +11,11 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 
 import pytest
 
-from cleaner.cli import main
+from cleaner.cli import build_parser, main
 from cleaner.inputs import input_kind
 
 from conftest import GOLDEN, ROOT
@@ -727,3 +729,22 @@ def test_explain_on_records_tells_errors_in_input_order(tmp_path, capsys):
         rf"^(?:cleaner: )?{re.escape(str(source))}:(\d+):", capsys.readouterr().err, re.M
     )
     assert named == ["1", "2", "3"]
+
+
+def _subcommand_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):  # aliases share a parser
+                yield sub
+                yield from _subcommand_parsers(sub)
+
+
+def test_every_option_of_every_command_is_described():
+    """`--help` says what each option does (the round-45 users' probe found --format bare)."""
+    bare = [
+        f"{sub.prog} {action.option_strings[0]}"
+        for sub in _subcommand_parsers(build_parser())
+        for action in sub._actions
+        if action.option_strings and not action.help
+    ]
+    assert bare == []

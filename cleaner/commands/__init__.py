@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..rules import builtin_rules_dir, iter_rule_paths
 from ..sites import GENERIC_SITE_NAMES
 
 if TYPE_CHECKING:
@@ -20,7 +21,13 @@ NOT_TEXT_SHOWN = 3  # binary files of the input folders named in the summary (al
 def add_site_options(parser: argparse.ArgumentParser) -> None:
     """The options that choose rules, shared by every command that cleans documents."""
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--site", help="the site's rule file (e.g. dawn.com; 'generic': none)")
+    paths = iter_rule_paths(builtin_rules_dir())
+    shipped = ", ".join(p.stem for p in paths if not p.name.startswith("_"))  # not the packs
+    where.add_argument(
+        "--site",
+        help=f"the site's rule file ('generic': none; default: from the URL or the text). "
+        f"Built in: {shipped}",
+    )
     where.add_argument("--url", help="the article's URL; its host picks the rule file")
     parser.add_argument(
         "--rules",

@@ -566,6 +566,16 @@ def _clean_all(run: Run, inputs: list[Input]) -> int:
     return EXIT_DOC_ERRORS if run.errors else EXIT_OK
 
 
+CLEAN_EXAMPLES = """\
+examples:
+  cleaner clean article.txt                       the cleaned text on standard output
+  cleaner clean --explain article.txt             also each removed line and its rule
+  cleaner clean --site dawn.com scraped/ -o out/  a folder, one output file per input
+  cleaner clean --format json page.html           text, metadata and removals as JSON
+  cleaner clean --format jsonl -j 2 --stats s.json batch.jsonl.gz > cleaned.jsonl
+"""
+
+
 def _positive_seconds(value: str) -> float:
     """argparse type for --timeout: a positive, finite number of seconds."""
     try:
@@ -581,7 +591,13 @@ def register(
     commands: argparse._SubParsersAction, rule_commands: argparse._SubParsersAction
 ) -> None:
     """Add `cleaner clean` to the command line."""
-    clean = commands.add_parser("clean", help="clean text, HTML or JSONL inputs")
+    clean = commands.add_parser(
+        "clean",
+        help="clean text, HTML or JSONL inputs",
+        description="Clean text, HTML or JSONL inputs: print (or write) the article alone.",
+        epilog=CLEAN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     clean.add_argument(
         "paths",
         nargs="*",
@@ -589,7 +605,14 @@ def register(
         help="files or folders; '-' or none reads standard input",
     )
     add_site_options(clean)
-    clean.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+    clean.add_argument(
+        "--format",
+        choices=("text", "json", "jsonl"),
+        default="text",
+        help="text: the headline and paragraphs (default); json: one object per document with "
+        "metadata, removals and warnings; jsonl: one record per line (JSONL input is "
+        "always written as JSONL)",
+    )
     clean.add_argument(
         "--input-format",
         choices=("auto", "text", "html", "jsonl"),
@@ -651,6 +674,10 @@ def register(
         "a site (listed in the summary)",
     )
     batch.add_argument(
-        "--quiet", "-q", action="store_true", help="no progress bar and no end-of-run summary"
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress bar, no warnings and no end-of-run notes (the summary, files left "
+        "out as not text); errors are still printed",
     )
     clean.set_defaults(func=cmd_clean)

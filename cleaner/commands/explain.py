@@ -62,11 +62,23 @@ def register(
 ) -> None:
     """Add `cleaner explain` to the command line."""
     explain = commands.add_parser(
-        "explain", help="show each input line with its verdict: kept, removed by rule X, captured"
+        "explain",
+        help="show each input line with its verdict: kept, removed by rule X, captured",
+        description="Show each line of one document with its verdict: kept, or removed by which\n"
+        "rule and why, and what went to metadata. For a folder, use `cleaner clean\n"
+        "--explain` or `cleaner report`.",
+        epilog="examples:\n  cleaner explain article.txt\n"
+        "  cleaner explain --site presstv.ir --full --color always article.txt | less -R",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     explain.add_argument("file", metavar="FILE", help="a text or HTML file ('-': standard input)")
     add_site_options(explain)
-    explain.add_argument("--color", choices=COLOR_CHOICES, default="auto", help="colour output")
+    explain.add_argument(
+        "--color",
+        choices=COLOR_CHOICES,
+        default="auto",
+        help="colour the verdicts: auto (on a terminal), always or never (default: auto)",
+    )
     explain.add_argument("--full", action="store_true", help="do not shorten long kept lines")
     explain.add_argument("--no-language", action="store_true", help="skip language detection")
     explain.set_defaults(func=cmd_explain)
