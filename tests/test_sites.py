@@ -79,6 +79,24 @@ def test_single_weak_fingerprint_is_not_enough(cleaner):
     assert result.site is None
 
 
+@pytest.mark.parametrize(
+    ("lines", "site"),
+    [
+        # Another site's dateline and wire credits are not Ahram's source line or Dawn's
+        # captions (round-45 users' probe: both took an unknown site's article).
+        (["By Jane Doe, Transport Correspondent", "London, Friday 5 January 2024"], None),
+        (["Rail services were suspended until midday, the railway said. — AFP"], None),
+        (["Analysts said the market remained nervous. — Reuters", "Source link"], "dawn.com"),
+        (["Workers repair a power line in Karachi on Monday. — PPI"], "dawn.com"),
+        (["Ahram Online , Friday 5 Jan 2024"], "english.ahram.org.eg"),
+    ],
+)
+def test_fingerprints_tell_a_sites_own_furniture_from_lookalikes(cleaner, lines, site):
+    text = "Headline\n\n" + "\n\n".join([*lines, BODY])
+    found = cleaner.sites.resolve(text).rule_file
+    assert (found.site if found else None) == site
+
+
 def test_url_host_and_parents():
     assert url_host("https://Sub.Example.co.uk./a?b") == "sub.example.co.uk"
     assert url_host("mailto:x@y.com") is None
