@@ -172,6 +172,8 @@ def parse_html(html: str) -> etree._Element:
         raise HtmlError("not_html", "no HTML markup found (is this plain text?)")
     try:
         tree = load_html(html)
+        if tree is None:  # trafilatura's loader gives up on a fragment ("<p>...</p>")
+            tree = lxml.html.document_fromstring(html)
     except (ValueError, TypeError, etree.LxmlError) as exc:
         raise HtmlError("bad_html", f"cannot parse the HTML: {exc}") from None
     if tree is None:

@@ -209,8 +209,11 @@ def test_wrong_declared_charset_falls_back_to_detection(site_cleaner: Cleaner) -
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary"),
         ("Just a line of plain text, no markup at all.", "not_html"),
         (page("<nav><a href='/'>Home</a></nav>"), "no_article"),
+        # A fragment with no <html>: its text is read, and is too short (it was "cannot
+        # parse the HTML (no document element)").
+        ("<p>Hello there my friends</p>", "no_article"),
     ],
-    ids=["png", "plain text", "no article"],
+    ids=["png", "plain text", "no article", "short fragment"],
 )
 def test_unusable_pages_are_clean_errors(site_cleaner: Cleaner, data: str | bytes, code: str):
     with pytest.raises(CleanError) as caught:
@@ -227,6 +230,11 @@ def test_deeply_nested_page_does_not_crash(site_cleaner: Cleaner, depth: int) ->
         assert exc.code in {"too_deep", "no_article", "bad_html"}
     else:
         assert result.input_format == "html"
+
+
+def test_a_fragment_without_a_document_element_is_read(site_cleaner: Cleaner) -> None:
+    result = site_cleaner.clean_html(f"<h1>Budget</h1><p>{PARA}</p><p>{PARA2}</p>")
+    assert result.paragraphs == [PARA, PARA2]
 
 
 def test_truncated_page_keeps_what_is_there(site_cleaner: Cleaner) -> None:
