@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import CAPTION_GROUPS, CleanResult, Line, Note, Removal
-from .rules import Rule
+from .rules import HTML_STRIP_RULE, Rule
 
 _COLORS = {
     "removed": "\033[31m",
@@ -39,6 +39,23 @@ _SITE_SOURCES = {
 }
 
 
+# The reason given for the blocks a site's `html.strip` selectors remove (no Rule stands for
+# them: the rule id is the site's, e.g. "dawn.com.html.strip").
+HTML_STRIP_REASON = (
+    "a block of the page that one of the site's html.strip selectors names (share bar, related "
+    "stories, comments...), removed before the text was extracted"
+)
+_HTML_STRIP_SUFFIX = HTML_STRIP_RULE.format(site="")
+
+
+def rule_reason(rule_id: str, rules: Mapping[str, Rule]) -> str | None:
+    """Why a rule removes what it removes: its description, or None for an unknown id."""
+    rule = rules.get(rule_id)
+    if rule is not None:
+        return rule.description
+    return HTML_STRIP_REASON if rule_id.endswith(_HTML_STRIP_SUFFIX) else None
+
+
 def site_phrase(result: CleanResult) -> str:
     """ "site dawn.com (from the URL)", or "no site rules" when only the generic ones ran."""
     if result.site is None:
@@ -65,11 +82,11 @@ def explain(
     label_width = max((len(label) for label in labels), default=0)
     explained: set[str] = set()
     for (style, hit), label in zip(hits, labels, strict=True):
-        rule = rules.get(hit.rule)
-        why = rule.description if rule and hit.rule not in explained else ""
+        why = rule_reason(hit.rule, rules) if hit.rule not in explained else None
         explained.add(hit.rule)
+        where = f"L{hit.line}" if hit.line else "page"  # line 0: a block of an HTML page
         out.append(
-            f"  L{hit.line:<4} {_paint(label.ljust(label_width), style, color)} "
+            f"  {where:<5} {_paint(label.ljust(label_width), style, color)} "
             f"{_paint(hit.rule.ljust(width), 'rule', color)}  {_preview(hit.text)}"
         )
         indent = " " * (8 + label_width)
@@ -140,9 +157,8 @@ def _hit_detail(
     """The indented lines under a line a rule acted on: rule, kind, reason, captured values."""
     pad = " " * 16
     out = [f"{pad}{heading} rule {_paint(hit.rule, 'rule', color)} ({hit.kind})"]
-    rule = rules.get(hit.rule)
-    if rule is not None:
-        out.append(_paint(f"{pad}why: {rule.description}", "dim", color))
+    if (why := rule_reason(hit.rule, rules)) is not None:
+        out.append(_paint(f"{pad}why: {why}", "dim", color))
     for name, value in hit.captured:
         out.append(_paint(f"{pad}{name} = {value!r}", "meta", color))
     return out
@@ -172,7 +188,11 @@ def explain_lines(
         return _paint(text, "struck", color) if verdict in (REMOVED, CAPTURED) else text
 
     if lines is None:
-        out.append("  (HTML input: line numbers are lines of the extracted text)")
+        out.append(
+            "  (HTML input: a numbered line is a line of the extracted text; '-' marks a block "
+            "removed from the page before extraction, or a line of the kept text. What the "
+            "extractor left out of the page, such as menus and footers, is not listed)"
+        )
         items = [
             LineVerdict(r.line, r.text, CAPTURED if r.captured else REMOVED, r)
             for r in result.removed

@@ -16,6 +16,7 @@ from html import escape
 from typing import Any
 
 from . import __version__
+from .explain import rule_reason
 from .model import KINDS
 from .normalize import split_lines, word_count
 from .rules import Rule
@@ -240,7 +241,7 @@ def _kind_color(kind: str) -> str:
 def _rule_title(rule_id: str, rules: Mapping[str, Rule]) -> str:
     rule = rules.get(rule_id)
     if rule is None:
-        return rule_id
+        return rule_reason(rule_id, rules) or rule_id
     return f"{rule.description} ({rule.source})"
 
 

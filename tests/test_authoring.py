@@ -11,6 +11,8 @@ from cleaner import Cleaner, RuleError
 from cleaner.cli import main
 from cleaner.rules import parse_rule_file
 
+from conftest import GOLDEN
+
 DOMAIN = "harbourtimes.example"
 BYLINE = "By Jane Doe | 12 March 2024"
 SAMPLE = f"""Harbour council approves new ferry timetable
@@ -207,7 +209,7 @@ def test_explain_html_and_bad_inputs(tmp_path, capsys):
     )
     assert main(["explain", str(page), "--color", "never", "--no-language"]) == 0
     out = capsys.readouterr().out
-    assert "(HTML input: line numbers are lines of the extracted text)" in out
+    assert "(HTML input: a numbered line is a line of the extracted text; '-' marks" in out
     assert "headline  Harbour council approves new ferry timetable" in out
     records = tmp_path / "r.jsonl"
     records.write_text("{}\n", encoding="utf-8")
@@ -216,6 +218,20 @@ def test_explain_html_and_bad_inputs(tmp_path, capsys):
     assert main(["explain", str(tmp_path / "missing.txt")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no such file" in err[0]
+
+
+def test_explain_says_why_a_sites_html_selectors_removed_a_block(capsys):
+    """The blocks a site's html.strip selectors remove have no rule file entry of their own;
+    both explanations still give a reason (round-45 users' probe: a rule id alone, at 'L0')."""
+    page = str(GOLDEN / "dawn.com" / "html_layout.html")
+    assert main(["explain", page, "--color", "never", "--no-language"]) == 0
+    out = capsys.readouterr().out
+    assert "removed by rule dawn.com.html.strip (other)" in out
+    assert "why: a block of the page that one of the site's html.strip selectors names" in out
+    assert main(["clean", "--explain", "--no-language", page]) == 0
+    err = capsys.readouterr().err
+    assert "  page  other" in err and "  L0 " not in err
+    assert "why: a block of the page that one of the site's html.strip selectors names" in err
 
 
 OVERLAP_RULES = """site: overlap.example
