@@ -356,6 +356,14 @@ class Cleaner:
         removed = [doc.removed[i] for i in sorted(doc.removed)]
         metadata, meta_warnings = self._metadata(removed, [lines[i].no for i in kept])
         title = lines[kept[0]].text if kept else ""
+        if len(kept) == 1 and len(lines) > 1:
+            warnings.append(
+                CleanWarning(
+                    "no_body",
+                    f"only the headline is left of {len(lines)} lines: the input holds no "
+                    "article text (a page of furniture?)",
+                )
+            )
         if word_count(title) > NO_HEADLINE_WORDS:
             warnings.append(
                 CleanWarning("no_headline", "the first kept line is long prose, not a headline")

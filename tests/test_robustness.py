@@ -990,6 +990,18 @@ def test_overcleaned_returns_the_input_with_a_warning(tmp_path):
     assert result.text == "\n\n".join(line for line in ARTICLE.splitlines() if line) + "\n"
 
 
+def test_a_page_of_furniture_left_with_a_headline_alone_is_a_warning(plain):
+    """Share prompts and a copyright line around one line the rules keep: the output is that
+    line as a headline, and the warning says no article text was found (round-45 users'
+    probe: it came out with no warning)."""
+    page = "Share this article\nFacebook\nTwitter\nSign up today\n© 2024 Example Media.\n"
+    result = plain.clean(page)
+    assert result.title == "Sign up today" and result.paragraphs == []
+    assert [w.code for w in result.warnings] == ["no_body"]
+    assert "of 5 lines" in result.warnings[0].message
+    assert plain.clean("Just a headline\n").warnings == []  # a headline given alone
+
+
 def test_output_lines_come_from_the_input(plain):
     for path in sorted((ROOT / "golden").glob("*/*.txt")):
         if ".expected." in path.name:
