@@ -236,6 +236,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     # items are text, however short.
     protected, going, verses = _doubled_block(doc, kept, keys)
     found: Removals = [_removal(doc, i, rule) for i in sorted(going)]
+    warnings: list[CleanWarning] = []
     staying = _Chain([i for i in kept if i not in going])
     for indices in repeated:
         copies = [i for i in indices if doc.is_kept(i) and i not in going]
@@ -255,6 +256,13 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
         if first != first_kept and _address_to_hearers(doc, kept, copies):
             continue  # a speech's "Ladies and gentlemen," opening each of its parts
+        if first != first_kept and _callback(doc, kept, copies):
+            message = f"kept line {doc.lines[copies[-1]].no}: a quoted line said again as the "
+            message += f"text's last line, as a callback may ({rule.id})"
+            warnings.append(CleanWarning("repeat_kept", message))
+            continue
+        if first != first_kept and _item_then_crosshead(doc, copies):
+            continue  # "Stadium" in the list of stations, then heading the station's paragraph
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
         pairs = _pairs_in_a_row(copies)
@@ -334,7 +342,26 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         going.update(gone)
         staying.remove(gone)
         found += [_removal(doc, i, rule) for i in gone]
-    return sorted(found, key=lambda removal: removal[0]), []
+    return sorted(found, key=lambda removal: removal[0]), warnings
+
+
+def _callback(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
+    """Whether a quoted line said twice closes the text with its second copy: a feature ends
+    on the words it quoted near its top ("A tarboosh is not a hat. It is a position.")."""
+    return (
+        len(copies) == 2
+        and copies[1] == kept[-1]
+        and doc.lines[copies[0]].text.startswith(_OPENING_QUOTES)
+    )
+
+
+def _item_then_crosshead(doc: Doc, copies: list[int]) -> bool:
+    """Whether a short line is an item of a list and, elsewhere, a crosshead between two
+    paragraphs: a metro line's "Stadium" in the list of its stations, then over the
+    station's paragraph."""
+    return len(copies) == 2 and any(
+        doc.in_list(i) and doc.between_prose(j) for i, j in (copies, copies[::-1])
+    )
 
 
 def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:

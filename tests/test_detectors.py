@@ -45,6 +45,25 @@ def test_repeated_prose_keeps_first_copy(generic):
     assert _kinds(result) == [(P1, "generic.repeated-line")]
 
 
+def test_a_quote_said_again_as_the_last_line_is_a_callback(generic):
+    """A feature that ends on the words it quoted near its top keeps both, with a warning;
+    a paragraph shown again at the end, or a quote said again mid-text, still goes."""
+    quote = '"A tarboosh is not a hat. It is a position, and a trade."'
+    result = generic.clean(f"Headline\n\n{P1}\n\n{quote}\n\n{P2}\n\n{P3}\n\n{quote}")
+    assert result.paragraphs == [P1, quote, P2, P3, quote]
+    assert [w.code for w in result.warnings] == ["repeat_kept"]
+    result = generic.clean(f"Headline\n\n{P1}\n\n{P2}\n\n{P3}\n\n{P1}")
+    assert result.paragraphs == [P1, P2, P3]
+    result = generic.clean(f"Headline\n\n{P1}\n\n{quote}\n\n{P2}\n\n{quote}\n\n{P3}")
+    assert result.paragraphs == [P1, quote, P2, P3]
+
+
+def test_a_list_item_that_heads_a_paragraph_further_down_stays_both_times(generic):
+    stations = "The line has four stations:\n\nStadium\n\nFair Zone\n\nArts Centre\n\nEast Park"
+    text = f"Headline\n\n{P1}\n\n{stations}\n\n{P2}\n\nStadium\n\n{P3}"
+    assert generic.clean(text).paragraphs.count("Stadium") == 2
+
+
 @pytest.mark.parametrize(
     "paragraph",
     [
