@@ -273,6 +273,19 @@ def test_outputs_with_the_same_name_are_both_kept(tmp_path, capsys):
     ) in err
 
 
+def test_an_output_name_loses_one_input_suffix_only(tmp_path, capsys):
+    """'story.html.txt' is a text file named 'story.html': its output is 'story.html.txt'
+    (it was 'story.txt'); 'a.jsonl.gz' still becomes 'a' and its output suffix."""
+    folder = tmp_path / "col"
+    folder.mkdir()
+    (folder / "story.html.txt").write_text(SEED.read_text())
+    (folder / "notes.md.gz").write_bytes(gzip.compress(SEED.read_bytes()))
+    out = tmp_path / "out"
+    assert main(["clean", "--no-language", str(folder), "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "story.html.txt"]
+    capsys.readouterr()
+
+
 def test_same_named_inputs_of_two_folders_are_refused(tmp_path, capsys):
     for name in ("a", "b"):
         (tmp_path / name).mkdir()

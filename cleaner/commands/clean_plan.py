@@ -13,9 +13,10 @@ from pathlib import Path
 from ..inputs import expand_paths, input_kind
 
 FORMAT_SUFFIX = {"text": ".txt", "json": ".json", "jsonl": ".jsonl"}
-# Taken off an input's name, in this order and in any case, before its output suffix is added.
+# Taken off an input's name (one of them, after a ".gz"), in any case, before its output
+# suffix is added.
+GZIP_SUFFIX = ".gz"
 INPUT_SUFFIXES = (
-    ".gz",
     ".txt",
     ".html",
     ".htm",
@@ -165,10 +166,13 @@ def _output_suffix(args: argparse.Namespace, item: Input) -> str:
 
 
 def _stem(name: str) -> str:
-    """A file name without its input suffixes ('a.jsonl.gz' -> 'a'), in any case."""
+    """A file name without its input suffix, after a '.gz' ('a.jsonl.gz' -> 'a'), in any
+    case; only one: 'story.html.txt' is a text file named 'story.html'."""
+    if name.lower().endswith(GZIP_SUFFIX):
+        name = name[: -len(GZIP_SUFFIX)]
     for ext in INPUT_SUFFIXES:
         if name.lower().endswith(ext):
-            name = name[: -len(ext)]
+            return name[: -len(ext)]
     return name
 
 
