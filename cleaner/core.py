@@ -631,10 +631,16 @@ def _with_encoding(result: CleanResult, decoded: Decoded) -> CleanResult:
     """Report how the bytes were decoded, and warn when bad bytes had to be replaced."""
     result.encoding = decoded.encoding
     if decoded.replaced:
+        first = decoded.text.find("\ufffd")
+        where = (
+            f", the first on line {decoded.text.count(chr(10), 0, first) + 1}" if first >= 0 else ""
+        )
         result.warnings.append(
             CleanWarning(
                 "bad_bytes",
-                f"{decoded.replaced} invalid {decoded.encoding} byte(s) replaced with U+FFFD",
+                f"bytes that are not valid {decoded.encoding} were replaced by "
+                f"{decoded.replaced} U+FFFD character(s){where} (a damaged file, or one in "
+                "another encoding)",
             )
         )
     return result

@@ -261,6 +261,8 @@ def test_invalid_utf8_bytes_in_utf8_text_are_replaced_and_warned(plain):
     assert result.encoding == "utf-8"
     assert "\ufffd" in result.text
     assert [w.code for w in result.warnings if w.code == "bad_bytes"] == ["bad_bytes"]
+    message = next(w.message for w in result.warnings if w.code == "bad_bytes")
+    assert "replaced by 1 U+FFFD character(s), the first on line 3" in message
 
 
 def test_utf8_cut_in_the_middle_of_a_character(plain):
