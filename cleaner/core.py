@@ -632,9 +632,8 @@ def _with_encoding(result: CleanResult, decoded: Decoded) -> CleanResult:
     result.encoding = decoded.encoding
     if decoded.replaced:
         first = decoded.text.find("\ufffd")
-        where = (
-            f", the first on line {decoded.text.count(chr(10), 0, first) + 1}" if first >= 0 else ""
-        )
+        line = decoded.text.count("\n", 0, first) + 1
+        where = f", the first on line {line}" if first >= 0 else ""
         result.warnings.append(
             CleanWarning(
                 "bad_bytes",
