@@ -78,7 +78,6 @@ _JSON_LD = '//script[@type="application/ld+json"]/text()'
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 CAPTION_TIMEOUT_SECONDS = 1.0  # a caption is one short line; a runaway rule regex gives up
 MIN_ARTICLE_CHARS = 25  # less main text than this is a menu or a stub, not an article
-BODY_MIN_SHARE = 0.25  # a body element with less of the page's paragraph text is suspect
 _FURNITURE_TAGS = ("aside", "nav", "footer")  # a body selector's match in these is no body
 LINK_LIST_MIN_ITEMS = 3  # a list of links this long is navigation or "related stories"...
 LINK_LIST_LINK_SHARE = 0.9  # ...when link text is this share of its text, and every item links
@@ -224,15 +223,6 @@ def extract(
     for element in link_lists(tree):
         _drop(element)
     body = _body(tree, rules.body)
-    if body is not None and _paragraph_chars(body) < BODY_MIN_SHARE * _paragraph_chars(tree):
-        warnings.append(
-            CleanWarning(
-                "body_selector_small",
-                "the element the site's html.body selector names holds under "
-                f"{BODY_MIN_SHARE:.0%} of the page's paragraph text (is it the article? has the "
-                "site's layout changed?)",
-            )
-        )
     if rules.body and body is None:
         names = ", ".join(repr(s.css) for s in rules.body)
         warnings.append(
@@ -346,11 +336,6 @@ def _in_furniture(element: etree._Element) -> bool:
     return element.tag in _FURNITURE_TAGS or any(
         True for _ in element.iterancestors(*_FURNITURE_TAGS)
     )
-
-
-def _paragraph_chars(element: etree._Element) -> int:
-    """Characters of text, spaces left out, in the paragraphs (<p>) of an element."""
-    return sum(len("".join(p.xpath("string()").split())) for p in element.iter("p"))
 
 
 def _holds_text(element: etree._Element, chars: int) -> bool:

@@ -104,20 +104,6 @@ def test_a_body_selector_match_in_a_sidebar_is_no_body(site_cleaner: Cleaner) ->
     assert "outside a sidebar, menu or footer" in result.warnings[0].message
 
 
-def test_a_body_element_with_little_of_the_page_text_is_a_warning(
-    site_cleaner: Cleaner,
-) -> None:
-    """The body selector's element is used, but when it holds under a quarter of the page's
-    paragraph text the warning says it may not be the article."""
-    title = '<h1 class="story-title">Council approves transport plan</h1>'
-    small = f'{title}<div class="story-body"><p>{PARA}</p><p>{PARA2}</p></div>'
-    rest = f'<div class="x7f2"><p>{" ".join([PARA3] * 7)}</p></div>'
-    result = site_cleaner.clean_html(page(small + rest), url="https://www.example.org/news/1")
-    assert result.paragraphs == [PARA, PARA2]
-    assert [w.code for w in result.warnings] == ["body_selector_small"]
-    assert "under 25% of the page's paragraph text" in result.warnings[0].message
-
-
 def test_rules_check_names_the_selectors_no_golden_page_matches(tmp_path, capsys) -> None:
     rules, golden = tmp_path / "rules", tmp_path / "golden"
     rules.mkdir()
