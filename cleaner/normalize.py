@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
+import unicodedata
 
 from .model import Line
 
@@ -14,6 +16,7 @@ from .model import Line
 # 127.0), at no measurable cost in speed since RE2's scans got cheap (prefilter.RE2_MAX_MEM;
 # 512 was worth 4-8% before); 128 saves 0.6 MB more.
 LINE_CACHE_SIZE = 256
+MIN_CUT_COPY_CHARS = 20  # letters a copy cut short with "..." must keep to count as one
 # Zero-width spaces, word joiners, the BOM and soft hyphens carry no text; scrapers leave them
 # everywhere. The zero-width (non-)joiners stay: Persian, Urdu and Bengali words and emoji
 # sequences are spelled with them.
@@ -113,3 +116,25 @@ def straight_quotes(text: str) -> str:
 def word_count(text: str) -> int:
     """Number of whitespace-separated words."""
     return len(text.split())
+
+
+def letters_key(text: str) -> str:
+    """The letters and digits of a line, case-folded, as one word: two copies of a headline
+    compare alike whatever their dashes, quotes, bullets, HTML references ("Iran&#039;s")
+    or Unicode composition."""
+    text = unicodedata.normalize("NFKC", html.unescape(text) if "&" in text else text)
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+def copies_of_each_other(one: str, other: str) -> bool:
+    """Whether two lines are copies of one line (see `letters_key`), one maybe cut short
+    with an ellipsis ("... the Axis of...")."""
+    first, second = letters_key(one), letters_key(other)
+    if first == second:
+        return bool(first)
+    return any(
+        cut.rstrip().endswith(("...", "…"))
+        and len(key) >= MIN_CUT_COPY_CHARS
+        and whole.startswith(key)
+        for cut, key, whole in ((one, first, second), (other, second, first))
+    )

@@ -11,7 +11,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from .model import CleanTimeout, Line, Removal
-from .normalize import LINE_CACHE_SIZE, comparable, word_count
+from .normalize import LINE_CACHE_SIZE, comparable, copies_of_each_other, word_count
 
 if TYPE_CHECKING:
     from .prefilter import LineScreen
@@ -215,10 +215,11 @@ class Doc:
 
     def between_copies(self, index: int) -> bool:
         """Whether the lines above and below line `index` repeat each other (a glued story's
-        headline, its time stamp, and the headline's bulleted copy)."""
+        headline, its time stamp, and the headline's bulleted copy), however the scrape typed
+        them (see `copies_of_each_other`)."""
         if not 0 < index < len(self.lines) - 1:
             return False
-        return comparable(self.lines[index - 1].text) == comparable(self.lines[index + 1].text)
+        return copies_of_each_other(self.lines[index - 1].text, self.lines[index + 1].text)
 
     def in_opening(self, index: int, paragraphs: int = 1) -> bool:
         """Whether line `index` is in the opening: the page's header down to the first

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner
+from cleaner.normalize import copies_of_each_other
 
 from conftest import GOLDEN
 
@@ -539,3 +540,22 @@ def test_a_headline_copy_under_a_repeated_label_is_no_quotation(generic):
     headline = "Coalition is a factor for instability, says spokesperson"
     result = generic.clean(f"{headline}\nRead more:\n{headline}\nRead more:")
     assert result.text == f"{headline}\n"
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("Iran's steel output rises", "• Iran&#039;s steel output rises", True),
+        ("Tehran–Moscow flights rise", "• Tehran-Moscow flights rise", True),
+        ("Iran, Türkiye agree", "• Iran, Tu\u0308rkiye agree", True),  # decomposed ü
+        (
+            "Sanctions will not stop the Axis of Resistance",
+            "• Sanctions will not stop the...",
+            True,
+        ),
+        ("Sanctions will not stop the Axis", "• Sanctions will...", False),  # too little kept
+        ("Iran's steel output rises", "• Iran's copper output rises", False),
+    ],
+)
+def test_copies_of_a_headline_compare_alike_however_the_scrape_typed_them(one, other, same):
+    assert copies_of_each_other(one, other) is same
