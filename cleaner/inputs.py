@@ -27,6 +27,7 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 BINARY_MAGIC = (b"\x89PNG", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04")
 MAX_NUL_SHARE = 0.01  # more NUL bytes than this (outside UTF-16) means binary data
 UTF16_MIN_NUL_SHARE = 0.7  # NULs among the high bytes of BOM-less UTF-16 (mostly ASCII text)
+MIN_SPACE_SHARE = 0.05  # spaces and line breaks in text of words (a word every 20 characters)
 MAX_CONTROL_SHARE = 0.05  # more C0 control bytes than this (not tab/newline/ESC) means binary
 SAMPLE_BYTES = 65_536  # encoding detection and binary sniffing look at the first 64 KiB
 # Single-byte code pages tried in order (ties go to the first); Latin-1 is read as its
@@ -110,9 +111,13 @@ def looks_binary(data: bytes) -> bool:
 
 def _bomless_utf16(data: bytes) -> Decoded | None:
     """UTF-16 without a byte order mark (some Windows tools write it), read when the text is
-    mostly ASCII: then every other byte is a NUL, the high byte of each character."""
-    sample = data[: SAMPLE_BYTES - SAMPLE_BYTES % 2]
-    if len(data) % 2 or not sample:
+    mostly ASCII: then every other byte is a NUL, the high byte of each character. A stray
+    last byte and a final NUL character (a C string's end) are left out."""
+    data = data[: len(data) - len(data) % 2]
+    while data.endswith(b"\x00\x00"):
+        data = data[:-2]
+    sample = data[:SAMPLE_BYTES]
+    if not sample:
         return None
     for encoding, high_bytes in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
         if high_bytes.count(0) >= UTF16_MIN_NUL_SHARE * len(high_bytes):
@@ -120,11 +125,21 @@ def _bomless_utf16(data: bytes) -> Decoded | None:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 return None
-            controls = sum(1 for char in text[:SAMPLE_BYTES] if ord(char) in _CONTROL_BYTES)
-            if "\x00" in text or controls > MAX_CONTROL_SHARE * len(text[:SAMPLE_BYTES]):
-                return None  # binary data with NULs in it, not text
-            return Decoded(text, encoding)
+            return Decoded(text, encoding) if _reads_as_text(text[: SAMPLE_BYTES // 2]) else None
     return None
+
+
+def _reads_as_text(sample: str) -> bool:
+    """Whether characters decoded from bytes with NULs in them read as text: no NUL, few
+    control characters, and spaces between words (16-bit sound samples decode to a run of
+    letters and signs with none)."""
+    controls = sum(1 for char in sample if ord(char) in _CONTROL_BYTES)
+    spaces = sum(1 for char in sample if char.isspace())
+    return (
+        "\x00" not in sample
+        and controls <= MAX_CONTROL_SHARE * len(sample)
+        and spaces >= MIN_SPACE_SHARE * len(sample)
+    )
 
 
 def decode_bytes(data: bytes) -> Decoded:
