@@ -347,11 +347,13 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
 def _callback(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
     """Whether a quoted line said twice closes the text with its second copy: a feature ends
-    on the words it quoted near its top ("A tarboosh is not a hat. It is a position.")."""
+    on the words it quoted near its top ("A tarboosh is not a hat. It is a position."). The
+    first copy is in the text, under a paragraph: one in the page's header is a caption."""
     return (
         len(copies) == 2
         and copies[1] == kept[-1]
         and doc.lines[copies[0]].text.startswith(_OPENING_QUOTES)
+        and any(is_body_like(doc.lines[i].text) for i in kept[1:] if i < copies[0])
     )
 
 
