@@ -382,8 +382,10 @@ def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
         while below is not None and below not in copies and len(items) < 2:
             items.append(doc.lines[below].text)
             below = _kept_below(kept, below)
-        if len(items) < 2 or any(is_body_like(t) and not _LIST_ITEM.match(t) for t in items):
-            return False  # a paragraph or a single line under it: no list's crosshead
+        if len(items) < 2 or any(
+            (is_body_like(t) and not _LIST_ITEM.match(t)) or looks_like_caption(t) for t in items
+        ):
+            return False  # a paragraph, a picture's caption or a single line: no list under it
         under.append(comparable(items[0]))
     return len(set(under)) == len(under)
 

@@ -199,7 +199,8 @@ class Doc:
             return False
         below = comparable(self.lines[index + 1].text)
         key = comparable(self.lines[index].text)
-        return len(below) > len(key) and below.startswith(key)
+        # Whole words: "A" is no alt text of "Ambulances carry ...".
+        return len(below) > len(key) and below.startswith(key) and not below[len(key)].isalnum()
 
     def doubled(self, index: int) -> bool:
         """Whether the line above or below line `index` repeats it (a caption the scraped page

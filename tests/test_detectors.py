@@ -559,3 +559,21 @@ def test_a_headline_copy_under_a_repeated_label_is_no_quotation(generic):
 )
 def test_copies_of_a_headline_compare_alike_however_the_scrape_typed_them(one, other, same):
     assert copies_of_each_other(one, other) is same
+
+
+def test_a_line_is_alt_text_only_of_a_caption_that_repeats_its_whole_words(generic):
+    """ "A" above "Ambulances carry ..." is no alt text of that caption (a Hypothesis example:
+    the first pass kept "A" twice, and the second pass took both copies)."""
+    cap = "Ambulances carry the coffins of group members killed in a strike, in Baghdad. — Reuters"
+    first = generic.clean(f"{cap}\nA\n{cap}\nA")
+    assert first.text == generic.clean(first.text, site="generic").text
+
+
+def test_a_short_line_over_a_caption_shown_twice_heads_no_list(generic):
+    """ "A" over a caption that repeated-line takes, then over "TT": no crosshead of a list
+    (a Hypothesis example: the first pass kept "A" twice, the second took both)."""
+    cap = "Ambulances carry the coffins of group members killed in a strike, in Baghdad. — Reuters"
+    head = "Coalition has become a factor for instability, says spokesperson"
+    text = f"{head}\nA\n{cap}\nEgypt and Jordan call for a halt to the conflict\nA\nTT\n{cap}"
+    first = generic.clean(text)
+    assert first.text == generic.clean(first.text, site="generic").text
