@@ -333,9 +333,9 @@ def _body(tree: etree._Element, selectors: tuple[Selector, ...]) -> etree._Eleme
 
 def _in_furniture(element: etree._Element) -> bool:
     """Whether an element is, or sits in, a sidebar, a menu or the page footer."""
-    return element.tag in _FURNITURE_TAGS or any(
-        True for _ in element.iterancestors(*_FURNITURE_TAGS)
-    )
+    if element.tag in _FURNITURE_TAGS:
+        return True
+    return next(element.iterancestors(*_FURNITURE_TAGS), None) is not None
 
 
 def _holds_text(element: etree._Element, chars: int) -> bool:

@@ -113,6 +113,8 @@ def _bomless_utf16(data: bytes) -> Decoded | None:
     """UTF-16 without a byte order mark (some Windows tools write it), read when the text is
     mostly ASCII: then every other byte is a NUL, the high byte of each character. A stray
     last byte and a final NUL character (a C string's end) are left out."""
+    if b"\x00" not in data[:SAMPLE_BYTES]:
+        return None  # nearly every input: checked before the bytes are copied
     data = data[: len(data) - len(data) % 2]
     while data.endswith(b"\x00\x00"):
         data = data[:-2]

@@ -296,16 +296,14 @@ def _context_uses(rule: Rule) -> int:
     note rule runs later, on the kept lines: none)."""
     if rule.is_note:
         return 0
-    neighbours = rule.skip_between_prose
-    copies = rule.between_copies
+    both_neighbours = rule.skip_between_prose or rule.doubled or rule.between_copies
     return (
         _HEAD * (rule.zone == "head")
         | _LEAD * (rule.zone == "lead")
         | _SPAN * (rule.opening or rule.closing)
         | _TAIL * (rule.zone == "tail")
-        | _PREVIOUS * (rule.preceded_by is not None or neighbours or rule.doubled or copies)
-        | _NEXT
-        * (rule.followed_by is not None or neighbours or rule.skip_echoes or rule.doubled or copies)
+        | _PREVIOUS * (rule.preceded_by is not None or both_neighbours)
+        | _NEXT * (rule.followed_by is not None or rule.skip_echoes or both_neighbours)
         | _LIST * rule.skip_list_items
         | _GAP * (rule.blank_after is not None)
     )
