@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 # signed agreements run to 18 and more).
 LIST_ITEMS_MAX = 40
 LIST_BULLETS = "-–•*·"  # the marks of a bulleted list's items
+LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # "- China", "2. Iran"
 # A sentence and its credit: a caption, no list item. A bracket ("... 2025. (SPA)"), or a
 # picture's credit after a dash ("... district.—Photo by Umair Ali", "— Reuters/File"); a
 # dash and a name may attribute a statement ("... circumstances. — Foreign Office").
@@ -217,10 +218,14 @@ class Doc:
     def between_copies(self, index: int) -> bool:
         """Whether the lines above and below line `index` repeat each other (a glued story's
         headline, its time stamp, and the headline's bulleted copy), however the scrape typed
-        them (see `copies_of_each_other`)."""
+        them (see `copies_of_each_other`). The copy stands alone: a live page's entry has the
+        same shape (its title, its stamp, the title bulleted) with more bullets under it."""
         if not 0 < index < len(self.lines) - 1:
             return False
-        return copies_of_each_other(self.lines[index - 1].text, self.lines[index + 1].text)
+        below = self.lines[index + 2].text if index + 2 < len(self.lines) else ""
+        return not LIST_ITEM.match(below) and copies_of_each_other(
+            self.lines[index - 1].text, self.lines[index + 1].text
+        )
 
     def in_opening(self, index: int, paragraphs: int = 1) -> bool:
         """Whether line `index` is in the opening: the page's header down to the first
