@@ -6,6 +6,7 @@ gets the same output fields and the same per-record errors.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,20 +59,20 @@ def _merged(
     record: dict[str, Any],
     written: dict[str, Any],
     dropped: tuple[str, ...] = (),
-    kept: str | None = None,
+    kept: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The record with the `written` fields set and the `dropped` ones taken out.
 
     The output's fields keep their documented meaning, so they win a clash with an input
-    field of the same name; an input value they replace or drop (unless null, equal, or the
-    `kept` field, whose value is written elsewhere) is kept in `original_fields`, under its
-    name. Field order: the record's, then new fields.
+    field of the same name; an input value they replace or drop (unless null, equal, or a
+    `kept` field, whose value is written elsewhere or as text) is kept in `original_fields`,
+    under its name. Field order: the record's, then new fields.
     """
     out = dict(record)
     replaced = {
         key: record[key]
         for key in (*written, *dropped)
-        if key != kept
+        if key not in kept
         and record.get(key) is not None
         and (key in dropped or record[key] != written[key])
     }
@@ -148,22 +149,40 @@ def clean_record(
             result.encoding = encoding
             original = text
     except (CleanError, InputError) as exc:
-        return error_record(record, exc.code, str(exc), line)
+        return error_record(_readable(record, fields), exc.code, str(exc), line)
     except RecursionError:
-        return error_record(record, "too_deep", "input is nested too deeply to process", line)
+        message = "input is nested too deeply to process"
+        return error_record(_readable(record, fields), "too_deep", message, line)
     except Exception as exc:  # a bug must not lose the rest of the batch
-        return error_record(record, "internal", f"{type(exc).__name__}: {exc}", line)
+        message = f"{type(exc).__name__}: {exc}"
+        return error_record(_readable(record, fields), "internal", message, line)
     written = result_fields(result)
     if fields.text not in written:  # e.g. --text-field content: the cleaned text replaces it
         written[fields.text] = result.text
+    kept: tuple[str, ...] = ()
     if original is not None:
         written[ORIGINAL_FIELD] = original
-    if isinstance(html, bytes) and text is None:  # a Scrapy response's body: passed on as text
+        kept = (fields.text,)  # the input text is `original_text` already
+    if isinstance(html, bytes) and text is None:
+        # A Scrapy response's body, passed on as text: the same page, so no original field
+        # keeps its bytes (a feed exporter cannot write them).
         written[fields.html] = decode_html_bytes(html).text
-    # A successful record carries no `error`; the input text is `original_text` already.
-    return _merged(
-        record, written, dropped=(ERROR_FIELD,), kept=fields.text if original is not None else None
-    )
+        kept = (fields.html,)
+    # A successful record carries no `error`.
+    return _merged(record, written, dropped=(ERROR_FIELD,), kept=kept)
+
+
+def _readable(record: dict[str, Any], fields: RecordFields) -> dict[str, Any]:
+    """The record with its text or HTML given as bytes decoded, where they decode: a flagged
+    Scrapy item still goes to a feed exporter, which cannot write bytes."""
+    out = record
+    for name, decode in ((fields.text, decode_bytes), (fields.html, decode_html_bytes)):
+        value = record.get(name)
+        if isinstance(value, bytes):
+            # Not text (an image served as a page): passed on as it came.
+            with contextlib.suppress(InputError):
+                out = {**out, name: decode(value).text}
+    return out
 
 
 def result_fields(result: CleanResult) -> dict[str, Any]:

@@ -173,12 +173,27 @@ def test_scrapy_pipeline_speaks_in_settings_and_stats():
     page = f"<html><body><article><h1>Title</h1><p>{paragraph}</p></article></body></html>"
     item = pipeline.process_item({"url": "https://www.dawn.com/news/1", "html": page.encode()})
     assert item["html"] == page  # bytes from response.body come out as text, for the feed
+    assert "original_fields" not in item  # the same page: its bytes are not kept aside
+    json.dumps(dict(item))
     pipeline.process_item({"text": case.input_path.read_text(encoding="utf-8")})
     pipeline.close_spider()
     stats = crawler.stats.get_stats()
     fired = {key.split("/")[-1] for key in stats if key.startswith("cleaner/rules/")}
     assert fired and fired <= {r.rule for r in Cleaner().clean(case.input_path.read_text()).removed}
     assert stats[f"cleaner/rule_health/never_fired/{case.site}"]
+
+
+def test_scrapy_pipeline_flagged_item_with_bytes_can_be_exported():
+    """A flagged item goes on to the feed exporter: its bytes are text too, when they decode."""
+    item = _pipeline(CLEANER_ON_ERROR="flag").process_item(
+        {"url": "https://example.com/a", "html": b"<html><body></body></html>"}
+    )
+    assert item["error"]["code"] == "no_article"
+    assert item["html"] == "<html><body></body></html>"
+    json.dumps(item)
+    image = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    flagged = _pipeline(CLEANER_ON_ERROR="flag").process_item({"html": image})
+    assert flagged["error"]["code"] == "binary" and flagged["html"] == image  # as it came
 
 
 def test_scrapy_pipeline_error_field_of_the_input_never_hides_the_outcome():
