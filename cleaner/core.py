@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -214,8 +215,18 @@ class Cleaner:
         if not lines or not any(line.no for line in lines):
             raise CleanError("no_article", "no article text found in the HTML")
         resolution = known
+        page_url = url or page.url
         if known.rule_file is None and known.source != "option":  # not `--site generic`
-            resolution = self.sites.resolve([line.text for line in lines], url or page.url, site)
+            texts = [line.text for line in lines]
+            resolution = self.sites.resolve(texts, page_url, site)
+            if resolution.source != "url" and url and page.url:
+                # The given URL names no site (a mirror, a proxy, 127.0.0.1): the page's own
+                # may, as it did for the selectors above.
+                by_page = self.sites.resolve(texts, page.url, site)
+                if by_page.source == "url":
+                    bad_url = tuple(w for w in resolution.warnings if w.code == "bad_url")
+                    resolution = replace(by_page, warnings=bad_url + by_page.warnings)
+                    page_url = page.url
         budget = self._budget_for(lines)
         result = self.clean_lines(
             lines,
@@ -233,7 +244,7 @@ class Cleaner:
         meta.section = meta.section or page.section
         if page.meta_lines:
             self._read_meta_lines(page.meta_lines, lines[0], resolution, result, budget)
-        result = _with_url_section(result, resolution, url or page.url)
+        result = _with_url_section(result, resolution, page_url)
         rules = self.rules_for(resolution.rule_file, result.language)
         if not meta.authors:
             for name in page.authors:

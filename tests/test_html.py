@@ -526,3 +526,18 @@ def test_page_url_names_the_site_when_no_url_is_given(cleaner, page):
     result = cleaner.clean_html(page.read_bytes())
     assert (result.site, result.site_source) == (page.parent.name, "url")
     assert result.text == expected
+
+
+@pytest.mark.parametrize(
+    "page", sorted(GOLDEN.glob("*/html_layout.html")), ids=lambda p: p.parent.name
+)
+def test_page_url_names_the_site_when_the_given_url_names_none(cleaner, page):
+    """A page crawled from a mirror, a proxy or a local server is cleaned as the site its
+    canonical link names, as its selectors were: text and removals by the same rules."""
+    expected = page.with_name("html_layout.html.expected.txt").read_text(encoding="utf-8")
+    result = cleaner.clean_html(page.read_bytes(), url="http://127.0.0.1:8748/x.html")
+    assert (result.site, result.site_source) == (page.parent.name, "url")
+    assert result.text == expected
+    saved = cleaner.clean_html(page.read_bytes())  # no URL given: the canonical link names it
+    assert [r.rule for r in result.removed] == [r.rule for r in saved.removed]
+    assert result.metadata.captions == saved.metadata.captions
