@@ -67,6 +67,9 @@ class CleanerConfig:
     time_budget: float = TIME_BUDGET_SECONDS
     # --learn-repeats: per site key, the lines found in many of its documents (see repeats.py)
     repeated: tuple[tuple[str, frozenset[str]], ...] = ()
+    # --url and --site: every record is cleaned with them, in place of its own url and site
+    url: str | None = None
+    site: str | None = None
 
     def build(self) -> Cleaner:
         return Cleaner(
@@ -108,7 +111,9 @@ def clean_line(
         message = parsed.error or "bad record"
         record = with_path(error_record({}, "bad_record", message, line_no, raw=parsed.raw), path)
         return LineResult(line_no, dump_record(record), summarize(record), message)
-    out = clean_record(cleaner_for(config), parsed.record, config.fields, line_no)
+    out = clean_record(
+        cleaner_for(config), parsed.record, config.fields, line_no, url=config.url, site=config.site
+    )
     if config.repeated:
         out = strip_record(out, parsed.record, dict(config.repeated))
     failed = ERROR_FIELD in out  # a cleaned record never keeps an input's own `error` field

@@ -103,14 +103,17 @@ def clean_record(
     fields: RecordFields = DEFAULT_FIELDS,
     line: int | None = None,
     text_field_option: str = "--text-field {}",
+    url: str | None = None,
+    site: str | None = None,
 ) -> dict[str, Any]:
     """Clean one record. Never raises: a bad record comes back with an `error` field.
 
     `text_field_option` is how the caller's user names the text field, for the hint of a
-    record without one (the CLI's option; a Scrapy setting)."""
+    record without one (the CLI's option; a Scrapy setting). `url` and `site`, when given
+    (the CLI's --url and --site), are used in place of the record's own."""
     try:
-        url = _optional_str(record, fields.url)
-        site = _optional_str(record, fields.site)
+        url = url or _optional_str(record, fields.url)
+        site = site or _optional_str(record, fields.site)
         text = record.get(fields.text)
         html = record.get(fields.html)
         if text is None and html is None:

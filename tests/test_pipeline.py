@@ -88,6 +88,28 @@ def test_jobs_two_matches_jobs_one_in_input_order(tmp_path, capsys):
     )
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_site_and_url_options_clean_every_record(tmp_path, capsys, jobs):
+    """--site and --url are used in place of each record's own, as by `cleaner report` (a
+    record's own site still outranks --url, as --site outranks a URL)."""
+    seed = _seed_cases()[0]
+    text = seed.input_path.read_text(encoding="utf-8")
+    source = tmp_path / "in.jsonl"
+    own = {"text": text, "site": "dawn.com", "url": "https://www.dawn.com/news/1"}
+    _write_jsonl(source, [{"text": text, "url": "https://www.dawn.com/news/1"}, own])
+    for option, expected in (
+        (["--site", "presstv.ir"], [("presstv.ir", "option")] * 2),
+        (
+            ["--url", "https://www.presstv.ir/Detail/1"],
+            [("presstv.ir", "url"), ("dawn.com", "option")],
+        ),
+        (["--site", "generic"], [(None, "option")] * 2),
+    ):
+        assert main(["clean", "--format", "jsonl", "-q", "-j", jobs, *option, str(source)]) == 0
+        records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert [(r["site"], r["site_source"]) for r in records] == expected
+
+
 def test_gzip_in_gzip_out_streamed_to_output_dir(tmp_path, capsys):
     source = tmp_path / "batch.jsonl.gz"
     records = _golden_records(RECORDS)

@@ -357,6 +357,8 @@ def _config(args: argparse.Namespace) -> CleanerConfig:
         detect_language=not args.no_language,
         fields=RecordFields(text=args.text_field),
         time_budget=args.timeout,
+        url=args.url,
+        site=args.site,
     )
 
 
