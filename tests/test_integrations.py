@@ -285,3 +285,22 @@ def test_dask_bad_bytes_and_a_truncated_gzip_end_one_record_not_the_job(tmp_path
     assert "b.jsonl.gz: cannot read past line" in second[-1]["error"]["message"]
     assert all("error" not in record for record in second[:-1])
     assert "error" not in records[0] and records[1]["error"]["code"] == "bad_record"
+
+
+def test_dask_blocksize_splits_a_file_and_error_records_name_it(tmp_path):
+    """With `blocksize`, a file is cleaned in several partitions, in order; an error record
+    cannot know its line in the file, but names the file."""
+    text = _seed_cases()[0].input_path.read_text()
+    records = [json.dumps({"id": i, "text": text}) for i in range(6)]
+    records[3] = '{"id": 3}'  # no text
+    source = tmp_path / "big.jsonl"
+    source.write_text("\n".join(records) + "\n")
+    config = CleanerConfig(detect_language=False)
+    with dask.config.set(scheduler="sync"):
+        written = clean_jsonl([str(source)], str(tmp_path / "out"), config, blocksize=4000)
+    assert len(written) > 1
+    got = [json.loads(line) for p in written for line in Path(p).read_text().splitlines()]
+    assert [r["id"] for r in got] == list(range(6))
+    assert got[3]["error"]["code"] == "missing_text" and got[3]["error"]["path"] == str(source)
+    assert "line" not in got[3]["error"]
+    assert all("error" not in r for i, r in enumerate(got) if i != 3)

@@ -32,11 +32,19 @@ def _clean_lines(lines: Iterable[str], config: CleanerConfig, numbered: bool) ->
     """One partition of raw JSONL lines to cleaned JSONL lines (no trailing newline). Lines
     read with errors="surrogateescape" get their bytes back, so a line that is not UTF-8 is
     an error record, as `cleaner clean` makes it."""
+    return _clean_lines_of(((line, None) for line in lines), config, numbered)
+
+
+def _clean_lines_of(
+    lines: Iterable[tuple[str, str | None]], config: CleanerConfig, numbered: bool = False
+) -> list[str]:
+    """As `_clean_lines`, for (line, path) pairs (`db.read_text(include_path=True)`): an
+    error record names its file."""
     out = []
-    for line_no, line in enumerate(lines, start=1):
+    for line_no, (line, path) in enumerate(lines, start=1):
         if line.strip():
             raw = line.encode("utf-8", "surrogateescape")
-            result = clean_line(config, line_no if numbered else None, raw)
+            result = clean_line(config, line_no if numbered else None, raw, path)
             out.append(result.output.rstrip("\n"))
     return out
 
@@ -126,8 +134,9 @@ def clean_jsonl(
             compression="infer",
             errors="surrogateescape",
             storage_options=storage_options,
+            include_path=True,  # error records name their file, if not their line
         )
-        cleaned = clean_text_bag(lines, config, numbered=False)
+        cleaned = lines.map_partitions(_clean_lines_of, config)
     suffix = ".jsonl.gz" if compression == "gzip" else ".jsonl"
     target = output.rstrip("/") + "/*" + suffix
     return db.to_textfiles(
