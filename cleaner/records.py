@@ -13,6 +13,8 @@ from typing import Any
 from .core import Cleaner, CleanError
 from .inputs import InputError, decode_bytes, decode_html_bytes
 from .model import CleanResult
+from .normalize import word_count
+from .text import HEADLINE_MAX_WORDS
 
 ORIGINAL_FIELD = "original_text"
 ERROR_FIELD = "error"
@@ -120,11 +122,14 @@ def clean_record(
             for name in (fields.text, fields.html):
                 if name in record:
                     raise CleanError("bad_type", f"field {name!r} is null, not a string")
-            # The longest string field is where the article most likely is.
+            # The longest string field is where the article most likely is, if it is longer
+            # than a headline (a record of a url and a title has no article to point to).
             strings = [
                 (len(value), key)
                 for key, value in record.items()
-                if isinstance(value, str) and value and key not in (fields.url, fields.site)
+                if isinstance(value, str)
+                and word_count(value) > HEADLINE_MAX_WORDS
+                and key not in (fields.url, fields.site)
             ]
             likely = max(strings)[1] if strings else None
             option = text_field_option.format(likely)

@@ -164,7 +164,7 @@ def test_scrapy_pipeline_speaks_in_settings_and_stats():
     with pytest.raises(
         DropItem, match=r"its longest string is 'body' \(CLEANER_TEXT_FIELD = 'body'\)"
     ):
-        _pipeline().process_item({"url": "https://example.com/", "body": "An article."})
+        _pipeline().process_item({"url": "https://example.com/", "body": "An article. " * 15})
     crawler = get_crawler(settings_dict={"CLEANER_DETECT_LANGUAGE": False})
     crawler.stats = StatsCollector(crawler)
     pipeline = CleanerPipeline.from_crawler(crawler)

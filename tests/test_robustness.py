@@ -718,6 +718,9 @@ def test_missing_text_names_the_field_the_article_is_likely_in(tmp_path, capsys)
     assert records[0]["error"]["message"] == (
         "record has neither 'text' nor 'html'; its longest string is 'body' (--text-field body)"
     )
+    title_only = {"url": "https://example.org/a", "title": "A headline, not an article"}
+    _, records, _ = _clean_jsonl(capsys, tmp_path, [json.dumps(title_only).encode()])
+    assert records[0]["error"]["message"] == "record has neither 'text' nor 'html'"
 
 
 def test_jsonl_field_clashes_keep_the_input_values(tmp_path, capsys):
