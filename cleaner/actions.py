@@ -125,8 +125,14 @@ def caption(rule: Rule, doc: Doc, index: int, groups: dict[str, str]) -> LineCap
     if "caption" not in found:
         credit = found.get("credit")
         found["caption"] = text.replace(credit, "").strip(" ()—-") if credit else text
-    if found.get("credit"):  # the line's full stop is not part of the credit ("Photo: X.")
-        found["credit"] = found["credit"].rstrip(" .") or found["credit"]
+    credit = found.get("credit")
+    if credit:  # the line's full stop is not part of the credit ("Photo: X.")
+        found["credit"] = credit = credit.rstrip(" .") or credit
+        # A wire's caption may carry its credit twice ("... 2025. REUTERS/Thanh Hue Photo :
+        # REUTERS/Thanh Hue"): the caption's copy goes.
+        told = found["caption"].removesuffix(credit).rstrip()
+        if told != found["caption"] and ends_like_sentence(told):
+            found["caption"] = told
     return tuple(sorted(found.items()))
 
 
