@@ -47,6 +47,7 @@ HEADER_KINDS = frozenset(
 # Removal kinds of the furniture under an article's header picture ("Published :", a logo).
 UNDER_PICTURE_KINDS = frozenset({"label", "timestamp", "dateline", "logo"})
 _WORD = re.compile(r"\w{4,}")
+_STAMP_MAX_WORDS = 6  # a time stamp line: "Apr 12, 2025 18:30 UTC", "Saturday, 12 April 2025"
 _PAREN_CREDIT = re.compile(
     r"^(?P<caption>.{10,}?)\s*\((?!(?:L|R|C|left|right|centre|center)\))(?P<credit>[^()]{2,60})\)$"
 )
@@ -263,6 +264,8 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue
         if first != first_kept and _item_then_crosshead(doc, copies):
             continue  # "Stadium" in the list of stations, then heading the station's paragraph
+        if first != first_kept and _titled_entry(doc, copies):
+            continue  # a timeline's entry: its title, its time, the title bulleted
         if not any(char.isalpha() for char in text):
             continue  # figures of a table ("28" points twice); counters have their own rules
         pairs = _pairs_in_a_row(copies)
@@ -364,6 +367,18 @@ def _item_then_crosshead(doc: Doc, copies: list[int]) -> bool:
     return len(copies) == 2 and any(
         doc.in_list(i) and doc.between_prose(j) for i, j in (copies, copies[::-1])
     )
+
+
+def _titled_entry(doc: Doc, copies: list[int]) -> bool:
+    """Whether a line and its copy are the title of a live page's or a timeline's entry,
+    over the entry's time and again bulleted, as the page sets it ("First round in Muscat" /
+    "Apr 12, 2025 18:30 UTC" / "• First round in Muscat" / the entry's text). A glued story
+    has the same shape, but the site's rules cut it from its headline before."""
+    if len(copies) != 2 or copies[1] != copies[0] + 2:
+        return False
+    stamp = doc.lines[copies[0] + 1].text
+    bulleted = doc.lines[copies[1]].text[:1] in LIST_BULLETS
+    return bulleted and word_count(stamp) <= _STAMP_MAX_WORDS and bool(find_dates(stamp))
 
 
 def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:

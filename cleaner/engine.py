@@ -25,10 +25,21 @@ from .text import HEAD_LINES, TAIL_LINES, Budget, Doc, is_body_like, is_long_tex
 
 # A line's text, the blank lines after it and after the document's paragraphs, whether it is
 # in the head and lead zones, the paragraphs of prose above it (the opening), whether it is in
-# the closing, a list and the tail zone (see Doc), its two neighbours, and the line under the
-# next one.
+# the closing, a list and the tail zone (see Doc), its two neighbours, and the page's lines
+# between copies.
 LineContext = tuple[
-    str, int, int, bool, bool, int, bool, bool, bool, str | None, str | None, str | None
+    str,
+    int,
+    int,
+    bool,
+    bool,
+    int,
+    bool,
+    bool,
+    bool,
+    str | None,
+    str | None,
+    tuple[int, ...] | None,
 ]
 PHASES = ("structure", "headline", "repeats")  # after the line rules, in this order
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
@@ -110,7 +121,7 @@ def apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext]) 
             found.tail and doc.in_tail(index),
             lines[index - 1].text if found.previous and index else None,
             lines[index + 1].text if found.next and index + 1 < len(lines) else None,
-            lines[index + 2].text if found.after_next and index + 2 < len(lines) else None,
+            doc.lines_between_copies() if found.copies else None,
         )
         if context in unmatched:
             continue

@@ -283,13 +283,13 @@ class Candidates:
     tail: bool = False
     previous: bool = False
     next: bool = False
-    after_next: bool = False  # the line under the next one (Doc.between_copies)
+    copies: bool = False  # the page's lines between copies (Doc.between_copies)
     doubled: bool = False  # every line rule of them needs the line shown twice (Doc.doubled)
     gap: bool = False  # whether a line rule of them compares blank lines (Doc.paragraph_gap)
 
 
 NO_CANDIDATES = Candidates()
-_HEAD, _LEAD, _SPAN, _TAIL, _PREVIOUS, _NEXT, _LIST, _GAP, _AFTER_NEXT = (
+_HEAD, _LEAD, _SPAN, _TAIL, _PREVIOUS, _NEXT, _LIST, _GAP, _COPIES = (
     1,
     2,
     4,
@@ -317,7 +317,7 @@ def _context_uses(rule: Rule) -> int:
         | _NEXT * (rule.followed_by is not None or rule.skip_echoes or both_neighbours)
         | _LIST * rule.skip_list_items
         | _GAP * (rule.blank_after is not None)
-        | _AFTER_NEXT * rule.between_copies
+        | _COPIES * rule.between_copies
     )
 
 
@@ -402,7 +402,7 @@ class LineScreen:
             tail=bool(uses & _TAIL),
             previous=bool(uses & _PREVIOUS),
             next=bool(uses & _NEXT),
-            after_next=bool(uses & _AFTER_NEXT),
+            copies=bool(uses & _COPIES),
             list=bool(uses & _LIST),
             gap=bool(uses & _GAP),
             doubled=bool(rules) and all(rule.doubled for rule in rules),

@@ -88,6 +88,7 @@ class Doc:
     _prose_span: tuple[tuple[int, ...], int] | None = None
     _screened: dict[str, list[int]] | None = None  # rule id -> lines the screen names for it
     _gap: int | None = None  # blank lines after a paragraph, as this scrape sets them
+    _copies_between: tuple[int, ...] | None = None  # see lines_between_copies
     page_matches: dict[str, bool] = field(default_factory=dict)  # rule id -> page_has holds
     # `once` key -> the input line number its rules last removed (this pass or an earlier one).
     fired: dict[str, int] = field(default_factory=dict)
@@ -218,14 +219,21 @@ class Doc:
     def between_copies(self, index: int) -> bool:
         """Whether the lines above and below line `index` repeat each other (a glued story's
         headline, its time stamp, and the headline's bulleted copy), however the scrape typed
-        them (see `copies_of_each_other`). The copy stands alone: a live page's entry has the
-        same shape (its title, its stamp, the title bulleted) with more bullets under it."""
-        if not 0 < index < len(self.lines) - 1:
-            return False
-        below = self.lines[index + 2].text if index + 2 < len(self.lines) else ""
-        return not LIST_ITEM.match(below) and copies_of_each_other(
-            self.lines[index - 1].text, self.lines[index + 1].text
-        )
+        them (see `copies_of_each_other`), and no other line of the page under its header
+        does: a timeline's or a live page's entries have that shape each (an entry's title,
+        its time, the title bulleted)."""
+        return self.lines_between_copies() == (index,)
+
+    def lines_between_copies(self) -> tuple[int, ...]:
+        """The lines, under the headline's own (line 1), whose neighbours repeat each other."""
+        if self._copies_between is None:
+            lines = self.lines
+            self._copies_between = tuple(
+                i
+                for i in range(2, len(lines) - 1)
+                if copies_of_each_other(lines[i - 1].text, lines[i + 1].text)
+            )
+        return self._copies_between
 
     def in_opening(self, index: int, paragraphs: int = 1) -> bool:
         """Whether line `index` is in the opening: the page's header down to the first
