@@ -1107,6 +1107,30 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     return found, []
 
 
+def bio_byline(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
+    """What: a writer's name alone over the text (the rule's regex, with its `authors` group),
+    when a paragraph of the closing opens with that name and tells who the writer is.
+
+    Why: an opinion page names its writer over the column and ends on the writer's bio; the
+    bio, not the line's shape, makes the line a byline (a crosshead, a book's title or the
+    headline's copy has the same shape).
+    Example: "Abdulrahman Al-Rashed" over the first paragraph, and "Abdulrahman Al-Rashed is
+    a veteran Saudi journalist." closing the page: the first line goes, its name to authors.
+    """
+    kept = doc.kept()
+    for index in doc.may_match_at(rule):
+        if not doc.is_kept(index):
+            continue
+        groups = line_matches(rule, doc, index)
+        if groups is None:
+            continue
+        name = doc.lines[index].text
+        bio = tuple(f"{name} {verb} " for verb in params["verbs"])
+        if any(j > index and doc.in_closing(j) and doc.lines[j].text.startswith(bio) for j in kept):
+            return [_removal(doc, index, rule, authors=groups.get("authors", name))], []
+    return [], []
+
+
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def _quote_key(text: str) -> str:
     return " ".join(_QUOTES.sub("", text).casefold().split()).strip(_EDGE_PUNCT)
@@ -1215,6 +1239,7 @@ DETECTORS: dict[str, DetectorInfo] = {
     "pull_quote": DetectorInfo(
         pull_quote, {"max_words": 30, "min_chars": 20}, "repeats", settles=True
     ),
+    "bio_byline": DetectorInfo(bio_byline, {"verbs": ("is", "was", "has been")}, "structure"),
 }
 # Detectors that a cleaning pass over the kept lines need not run again (see DetectorInfo).
 SETTLED_DETECTORS = frozenset(name for name, info in DETECTORS.items() if info.settles)

@@ -577,3 +577,30 @@ def test_a_short_line_over_a_caption_shown_twice_heads_no_list(generic):
     text = f"{head}\nA\n{cap}\nEgypt and Jordan call for a halt to the conflict\nA\nTT\n{cap}"
     first = generic.clean(text)
     assert first.text == generic.clean(first.text, site="generic").text
+
+
+def test_bio_byline_takes_the_writer_line_only_when_the_bio_closes_the_page(tmp_path):
+    import yaml
+
+    rule = {
+        "id": "t.writer",
+        "kind": "byline",
+        "action": "detect",
+        "detector": "bio_byline",
+        "description": "d",
+        "regex": r"^(?P<authors>[A-Z][\w-]+ [A-Z][\w-]+)$",
+        "opening": True,
+    }
+    site = {"site": "test.example", "match": {"domains": ["test.example"]}, "rules": [rule]}
+    (tmp_path / "test.example.yaml").write_text(yaml.safe_dump(site), encoding="utf-8")
+    cleaner = Cleaner([tmp_path], builtin_rules=False, detect_language=False)
+    column = "Can Lebanon afford another lost year?\n\nNadim Kassab\n\n{}\n\n{}\n\n{}"
+    bio = "Nadim Kassab is a Lebanese economist and a former adviser to the finance ministry."
+    result = cleaner.clean(column.format(P1, P2, bio), site="test.example")
+    assert _kinds(result) == [("Nadim Kassab", "t.writer")]
+    assert result.metadata.authors == ["Nadim Kassab"]
+    # A crosshead of a name's shape, on a page whose closing bio names someone else, stays.
+    other = "Itamar Ben-Gvir is the far-right national security minister of Israel, officials said."
+    page = column.replace("Nadim Kassab", "Gaza Strip", 1).format(P1, P2, other)
+    result = cleaner.clean(page, site="test.example")
+    assert result.removed == [] and "Gaza Strip" in result.paragraphs
