@@ -275,7 +275,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             pair is None
             and first != first_kept
             and len(indices) == len(copies)  # no copy is a rule's (a share bar's "Facebook")
-            and _heads_lists(doc, kept, copies)
+            and _heads_lists(doc, kept, copies, said_where)
         ):
             continue  # a recipe's "Ingredients" over each recipe's own list
         if pair is not None and _said_in_pairs_under_colon(doc, kept, pair):
@@ -381,12 +381,14 @@ def _titled_entry(doc: Doc, copies: list[int]) -> bool:
     return bulleted and word_count(stamp) <= _STAMP_MAX_WORDS and bool(find_dates(stamp))
 
 
-def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
+def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int], said_where: list[int]) -> bool:
     """Whether the copies of a short line are crossheads, each over a list of its own (two
     recipes' "Ingredients" and "Method"): a word or a few with no stop, and under each copy
     two list items, short or numbered, the first different each time. A share bar shown
     twice has the same line under each copy; furniture between paragraphs has a paragraph
-    under it, or a single line."""
+    under it, or a single line. A line shown elsewhere too, unless a list item or a
+    paragraph, is no item: it is furniture the same pass takes (`said_where[i]`: how many
+    lines say what line i says)."""
     text = doc.lines[copies[0]].text
     if len(copies) < 2 or word_count(text) > CROSSHEAD_MAX_WORDS or ends_like_sentence(text):
         return False
@@ -395,7 +397,9 @@ def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
         items: list[str] = []  # the two lines under the copy: a list's first items
         below = _kept_below(kept, index)
         while below is not None and below not in copies and len(items) < 2:
-            items.append(doc.lines[below].text)
+            item = doc.lines[below].text
+            if said_where[below] == 1 or LIST_ITEM.match(item) or is_body_like(item):
+                items.append(item)
             below = _kept_below(kept, below)
         if len(items) < 2 or any(
             (is_body_like(t) and not LIST_ITEM.match(t)) or looks_like_caption(t) for t in items
