@@ -289,17 +289,7 @@ class Candidates:
 
 
 NO_CANDIDATES = Candidates()
-_HEAD, _LEAD, _SPAN, _TAIL, _PREVIOUS, _NEXT, _LIST, _GAP, _COPIES = (
-    1,
-    2,
-    4,
-    8,
-    16,
-    32,
-    64,
-    128,
-    256,
-)
+_HEAD, _LEAD, _SPAN, _TAIL, _PREVIOUS, _NEXT, _LIST, _GAP, _COPIES = (1 << bit for bit in range(9))
 
 
 def _context_uses(rule: Rule) -> int:
