@@ -47,7 +47,7 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.doubled and not doc.doubled(index):
         return None
-    if rule.between_copies and not doc.between_copies(index):
+    if rule.between_copies and _copies_around(rule, doc) != (index,):
         return None
     if rule.blank_after is not None and not _set_apart(doc, index, rule.blank_after):
         return None
@@ -64,6 +64,11 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
             return None
         if not _search(rule, pattern, doc.lines[neighbour].text, doc):
             return None
+    return _own_match(rule, doc, text)
+
+
+def _own_match(rule: Rule, doc: Doc, text: str) -> dict[str, str] | None:
+    """Whether the rule's own lines or patterns match `text`; the named groups that matched."""
     if rule.exact and (text.casefold() if rule.ignore_case else text) in rule.exact:
         return {}
     for pattern in rule.patterns:
@@ -71,6 +76,22 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         if found:
             return {k: v.strip() for k, v in found.groupdict().items() if v and v.strip()}
     return None
+
+
+def _copies_around(rule: Rule, doc: Doc) -> tuple[int, ...]:
+    """The lines of the page, under its header, that a `between_copies` rule's own pattern
+    matches between two copies of a line (asked once per document): the rule takes one only
+    when it is the only one. A timeline's or a live page's entries each have the shape of a
+    glued story's header (title, time stamp, the title bulleted), and so would two glued
+    stories: that is left to the text (B is worse than F)."""
+    found = doc.copies_matches.get(rule.id)
+    if found is None:
+        found = doc.copies_matches[rule.id] = tuple(
+            i
+            for i in doc.lines_between_copies()
+            if _own_match(rule, doc, doc.lines[i].text) is not None
+        )
+    return found
 
 
 def _once_free(key: str, doc: Doc, index: int) -> bool:

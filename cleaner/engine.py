@@ -39,7 +39,7 @@ LineContext = tuple[
     bool,
     str | None,
     str | None,
-    tuple[int, ...] | None,
+    tuple[tuple[int, str], ...] | None,
 ]
 PHASES = ("structure", "headline", "repeats")  # after the line rules, in this order
 OVERCLEAN_SHARE = 0.05  # keeping less than 5% of the input's words means the rules misfired
@@ -121,7 +121,7 @@ def apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext]) 
             found.tail and doc.in_tail(index),
             lines[index - 1].text if found.previous and index else None,
             lines[index + 1].text if found.next and index + 1 < len(lines) else None,
-            doc.lines_between_copies() if found.copies else None,
+            _between_copies(doc) if found.copies else None,
         )
         if context in unmatched:
             continue
@@ -135,6 +135,12 @@ def apply_line_rules(doc: Doc, screen: LineScreen, unmatched: set[LineContext]) 
                 break
         else:
             unmatched.add(context)
+
+
+def _between_copies(doc: Doc) -> tuple[tuple[int, str], ...]:
+    """The page's lines between copies, with their text (what a `between_copies` rule reads
+    of the page beyond a line's neighbours)."""
+    return tuple((i, doc.lines[i].text) for i in doc.lines_between_copies())
 
 
 def read_notes(plan: Plan, kept: list[Line], budget: Budget) -> list[Note]:

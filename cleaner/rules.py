@@ -100,8 +100,9 @@ _RULE_KEYS = {
     "skip_echoes": "not a line that the next line repeats and goes on from (a caption's alt text)",
     "doubled": "only a line that the line above or below repeats (a caption the page shows twice)",
     "between_copies": "only a line whose previous and next lines repeat each other, the only "
-    "such line of the page under its header (a glued story's time stamp between its headline "
-    "and the headline's bulleted copy; a timeline's entries each have that shape)",
+    "line of the page under its header that the rule matches so (a glued story's time stamp "
+    "between its headline and the headline's bulleted copy; a timeline's entries each have "
+    "that shape)",
     "opening": "only the opening: the lines down to the first paragraph of prose (true), or "
     f"down to the Nth (a number up to {OPENING_MAX}: a standfirst may come first)",
     "closing": "only the closing: the last paragraph of prose and the lines below it",

@@ -90,6 +90,8 @@ class Doc:
     _gap: int | None = None  # blank lines after a paragraph, as this scrape sets them
     _copies_between: tuple[int, ...] | None = None  # see lines_between_copies
     page_matches: dict[str, bool] = field(default_factory=dict)  # rule id -> page_has holds
+    # rule id -> the lines between copies its pattern matches (a `between_copies` rule)
+    copies_matches: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # `once` key -> the input line number its rules last removed (this pass or an earlier one).
     fired: dict[str, int] = field(default_factory=dict)
 
@@ -216,16 +218,10 @@ class Doc:
             len(other) - len(text) in _COPY_LENGTHS and comparable(other) == key for other in near
         )
 
-    def between_copies(self, index: int) -> bool:
-        """Whether the lines above and below line `index` repeat each other (a glued story's
-        headline, its time stamp, and the headline's bulleted copy), however the scrape typed
-        them (see `copies_of_each_other`), and no other line of the page under its header
-        does: a timeline's or a live page's entries have that shape each (an entry's title,
-        its time, the title bulleted)."""
-        return self.lines_between_copies() == (index,)
-
     def lines_between_copies(self) -> tuple[int, ...]:
-        """The lines, under the headline's own (line 1), whose neighbours repeat each other."""
+        """The lines, under the headline's own (line 1), whose neighbours repeat each other (a
+        glued story's headline, its time stamp, and the headline's bulleted copy), however
+        the scrape typed them (see `copies_of_each_other`)."""
         if self._copies_between is None:
             lines = self.lines
             self._copies_between = tuple(
