@@ -47,6 +47,26 @@ HEADER_KINDS = frozenset(
 # Removal kinds of the furniture under an article's header picture ("Published :", a logo).
 UNDER_PICTURE_KINDS = frozenset({"label", "timestamp", "dateline", "logo"})
 _WORD = re.compile(r"\w{4,}")
+# A writer's trade, as a column's closing bio tells it ("... is a Lebanese economist").
+BIO_ROLES = (
+    "journalist",
+    "writer",
+    "columnist",
+    "author",
+    "editor",
+    "analyst",
+    "economist",
+    "researcher",
+    "scholar",
+    "professor",
+    "academic",
+    "commentator",
+    "fellow",
+    "novelist",
+    "correspondent",
+    "broadcaster",
+    "lecturer",
+)
 _STAMP_MAX_WORDS = 6  # a time stamp line: "Apr 12, 2025 18:30 UTC", "Saturday, 12 April 2025"
 _PAREN_CREDIT = re.compile(
     r"^(?P<caption>.{10,}?)\s*\((?!(?:L|R|C|left|right|centre|center)\))(?P<credit>[^()]{2,60})\)$"
@@ -1113,25 +1133,30 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
 def bio_byline(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     """What: a writer's name alone over the text (the rule's regex, with its `authors` group),
-    when a paragraph of the closing opens with that name and tells who the writer is.
+    when a paragraph of the closing opens with that name and tells who the writer is: a
+    writer's trade (`roles`: "journalist", "columnist", "economist", ...).
 
     Why: an opinion page names its writer over the column and ends on the writer's bio; the
     bio, not the line's shape, makes the line a byline (a crosshead, a book's title or the
-    headline's copy has the same shape).
+    headline's copy has the same shape, and a profile ends on its subject: "Asaad
+    Al-Shaibani has been the face of Syria's new diplomacy").
     Example: "Abdulrahman Al-Rashed" over the first paragraph, and "Abdulrahman Al-Rashed is
     a veteran Saudi journalist." closing the page: the first line goes, its name to authors.
     """
     kept = doc.kept()
+    roles = re.compile(rf"\b(?:{'|'.join(params['roles'])})s?\b", re.IGNORECASE)
     for index in doc.may_match_at(rule):
         if not doc.is_kept(index):
             continue
         groups = line_matches(rule, doc, index)
         if groups is None:
             continue
-        name = doc.lines[index].text
-        bio = tuple(f"{name} {verb} " for verb in params["verbs"])
-        if any(j > index and doc.in_closing(j) and doc.lines[j].text.startswith(bio) for j in kept):
-            return [_removal(doc, index, rule, authors=groups.get("authors", name))], []
+        name = groups.get("authors", doc.lines[index].text)
+        opening = re.compile(rf"{re.escape(name)}(?:,| is\b| was\b| has been\b)")
+        for j in kept:
+            text = doc.lines[j].text
+            if j > index and doc.in_closing(j) and opening.match(text) and roles.search(text):
+                return [_removal(doc, index, rule, authors=name)], []
     return [], []
 
 
@@ -1243,7 +1268,7 @@ DETECTORS: dict[str, DetectorInfo] = {
     "pull_quote": DetectorInfo(
         pull_quote, {"max_words": 30, "min_chars": 20}, "repeats", settles=True
     ),
-    "bio_byline": DetectorInfo(bio_byline, {"verbs": ("is", "was", "has been")}, "structure"),
+    "bio_byline": DetectorInfo(bio_byline, {"roles": BIO_ROLES}, "structure"),
 }
 # Detectors that a cleaning pass over the kept lines need not run again (see DetectorInfo).
 SETTLED_DETECTORS = frozenset(name for name, info in DETECTORS.items() if info.settles)
