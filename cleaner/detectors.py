@@ -23,7 +23,6 @@ from .model import CleanWarning, Removal
 from .normalize import LINE_CACHE_SIZE, comparable, straight_quotes, word_count
 from .text import (
     LIST_BULLETS,
-    LIST_ITEM,
     LIST_ITEMS_MAX,
     Doc,
     ends_like_sentence,
@@ -72,6 +71,7 @@ _PAREN_CREDIT = re.compile(
     r"^(?P<caption>.{10,}?)\s*\((?!(?:L|R|C|left|right|centre|center)\))(?P<credit>[^()]{2,60})\)$"
 )
 _CREDIT_LABEL = re.compile(r"^(?:Photo|Image|Picture)\s*:\s*")  # "Photo : AFP" -> "AFP"
+_LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # "- China", "2. Iran"
 # A line that announces a gallery ("Here are some images from ...:", "Pictures from the red
 # carpet:", "... in pictures:"), not one that mentions pictures ("Carrying pictures of the
 # dead, the crowd chanted:").
@@ -344,7 +344,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         taken = [i for i in indices if i not in copies]  # by a rule, or going already
         if (
             not gone
-            or LIST_ITEM.match(text)
+            or _LIST_ITEM.match(text)
             or (not doubled and all(doc.in_list(i, going) for i in indices))
             or (
                 taken
@@ -418,11 +418,11 @@ def _heads_lists(doc: Doc, kept: tuple[int, ...], copies: list[int], said_where:
         below = _kept_below(kept, index)
         while below is not None and below not in copies and len(items) < 2:
             item = doc.lines[below].text
-            if said_where[below] == 1 or LIST_ITEM.match(item) or is_body_like(item):
+            if said_where[below] == 1 or _LIST_ITEM.match(item) or is_body_like(item):
                 items.append(item)
             below = _kept_below(kept, below)
         if len(items) < 2 or any(
-            (is_body_like(t) and not LIST_ITEM.match(t)) or looks_like_caption(t) for t in items
+            (is_body_like(t) and not _LIST_ITEM.match(t)) or looks_like_caption(t) for t in items
         ):
             return False  # a paragraph, a picture's caption or a single line: no list under it
         under.append(comparable(items[0]))
@@ -914,7 +914,7 @@ def _repeated_before_prose(doc: Doc, index: int, block: range) -> bool:
 def _list_follows(doc: Doc, index: int) -> bool:
     """Whether the next non-empty line under line `index` is a list item ("- Tk 500 crore")."""
     below = next((line.text for line in doc.lines[index + 1 :] if line.text), "")
-    return bool(LIST_ITEM.match(below))
+    return bool(_LIST_ITEM.match(below))
 
 
 def _article_dates(doc: Doc, head: int) -> list[date]:
@@ -951,7 +951,7 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if (
             body_seen < params["min_body_before"]
             or not is_headline_like(text)
-            or LIST_ITEM.match(text)  # "- Opening new markets in Africa"
+            or _LIST_ITEM.match(text)  # "- Opening new markets in Africa"
             or looks_like_caption(text)  # "A convoy waits at the crossing. (File photo)"
             or doc.in_list(c)  # a song's refrain under "... goes:"
         ):
@@ -1074,7 +1074,7 @@ def story_between_notes(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Find
         headline = doc.lines[between[0]].text
         if (
             not is_headline_like(headline, min_words=1, questions=True)
-            or LIST_ITEM.match(headline)
+            or _LIST_ITEM.match(headline)
             or doc.is_prose(between[0])
             or not any(doc.is_prose(i) for i in between[1:])
         ):

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 # signed agreements run to 18 and more).
 LIST_ITEMS_MAX = 40
 LIST_BULLETS = "-–•*·"  # the marks of a bulleted list's items
-LIST_ITEM = re.compile(f"[{re.escape(LIST_BULLETS)}]\\s|\\d{{1,2}}[.)]\\s")  # "- China", "2. Iran"
 # A sentence and its credit: a caption, no list item. A bracket ("... 2025. (SPA)"), or a
 # picture's credit after a dash ("... district.—Photo by Umair Ali", "— Reuters/File"); a
 # dash and a name may attribute a statement ("... circumstances. — Foreign Office").

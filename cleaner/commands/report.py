@@ -104,11 +104,7 @@ def _report_record(
     record = {k: v for k, v in item.record.items() if k not in STALE_FIELDS}
     if isinstance(record.get(ORIGINAL_FIELD), str):
         record[fields.text] = record[ORIGINAL_FIELD]
-    if args.site:
-        record[fields.site] = args.site
-    if args.url:
-        record[fields.url] = args.url
-    out = clean_record(cleaner, record, fields, item.line_no)
+    out = clean_record(cleaner, record, fields, item.line_no, url=args.url, site=args.site)
     name = _record_name(path, item.line_no, item.record)
     if "error" in out:
         return ReportDocument(name, None, None, out["error"]["message"])
