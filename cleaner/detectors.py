@@ -65,6 +65,15 @@ BIO_ROLES = (
     "correspondent",
     "broadcaster",
     "lecturer",
+    "manager",
+    "director",
+    "diplomat",
+    "ambassador",
+    "minister",
+    "expert",
+    "adviser",
+    "advisor",
+    "consultant",
 )
 _STAMP_MAX_WORDS = 6  # a time stamp line: "Apr 12, 2025 18:30 UTC", "Saturday, 12 April 2025"
 _PAREN_CREDIT = re.compile(
@@ -1139,7 +1148,8 @@ def bio_byline(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     Why: an opinion page names its writer over the column and ends on the writer's bio; the
     bio, not the line's shape, makes the line a byline (a crosshead, a book's title or the
     headline's copy has the same shape, and a profile ends on its subject: "Asaad
-    Al-Shaibani has been the face of Syria's new diplomacy").
+    Al-Shaibani has been the face of Syria's new diplomacy"). The column's text does not
+    name its writer, where a profile's or an obituary's names its subject.
     Example: "Abdulrahman Al-Rashed" over the first paragraph, and "Abdulrahman Al-Rashed is
     a veteran Saudi journalist." closing the page: the first line goes, its name to authors.
     """
@@ -1153,10 +1163,24 @@ def bio_byline(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue
         name = groups.get("authors", doc.lines[index].text)
         opening = re.compile(rf"{re.escape(name)}(?:,| is\b| was\b| has been\b)")
-        for j in kept:
-            text = doc.lines[j].text
-            if j > index and doc.in_closing(j) and opening.match(text) and roles.search(text):
-                return [_removal(doc, index, rule, authors=name)], []
+        bio = next(
+            (
+                j
+                for j in kept
+                if j > index
+                and doc.in_closing(j)
+                and opening.match(doc.lines[j].text)
+                and roles.search(doc.lines[j].text)
+            ),
+            None,
+        )
+        # A profile's or an obituary's subject is named in its text too ("Salam said ...");
+        # a column's text never names its writer.
+        surname = re.compile(rf"\b{re.escape(name.split()[-1])}\b")
+        if bio is not None and not any(
+            surname.search(doc.lines[j].text) for j in kept if j not in (index, bio)
+        ):
+            return [_removal(doc, index, rule, authors=name)], []
     return [], []
 
 
