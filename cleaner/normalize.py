@@ -118,10 +118,12 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def letters_key(text: str) -> str:
     """The letters and digits of a line, case-folded, as one word: two copies of a headline
     compare alike whatever their dashes, quotes, bullets, HTML references ("Iran&#039;s")
-    or Unicode composition."""
+    or Unicode composition. Cached: a page's lines between copies compare each line with
+    both of its neighbours."""
     text = unicodedata.normalize("NFKC", html.unescape(text) if "&" in text else text)
     return "".join(char for char in text.casefold() if char.isalnum())
 
