@@ -6,7 +6,6 @@ gets the same output fields and the same per-record errors.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,15 +180,18 @@ def clean_record(
 
 
 def _readable(record: dict[str, Any], fields: RecordFields) -> dict[str, Any]:
-    """The record with its text or HTML given as bytes decoded, where they decode: a flagged
-    Scrapy item still goes to a feed exporter, which cannot write bytes."""
+    """The record with its text or HTML given as bytes decoded: a flagged Scrapy item still
+    goes to a feed exporter, which cannot write bytes. Bytes that are no text (an image served
+    as a page) are written with `\\xNN` escapes, as an unreadable JSONL line's `raw_line` is."""
     out = record
     for name, decode in ((fields.text, decode_bytes), (fields.html, decode_html_bytes)):
         value = record.get(name)
         if isinstance(value, bytes):
-            # Not text (an image served as a page): passed on as it came.
-            with contextlib.suppress(InputError):
-                out = {**out, name: decode(value).text}
+            try:
+                readable = decode(value).text
+            except InputError:
+                readable = value.decode("utf-8", errors="backslashreplace")
+            out = {**out, name: readable}
     return out
 
 

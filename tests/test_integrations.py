@@ -184,7 +184,8 @@ def test_scrapy_pipeline_speaks_in_settings_and_stats():
 
 
 def test_scrapy_pipeline_flagged_item_with_bytes_can_be_exported():
-    """A flagged item goes on to the feed exporter: its bytes are text too, when they decode."""
+    """A flagged item goes on to the feed exporter: its bytes are text too, decoded when they
+    are text, with `\\xNN` escapes when they are not (an image served as a page)."""
     item = _pipeline(CLEANER_ON_ERROR="flag").process_item(
         {"url": "https://example.com/a", "html": b"<html><body></body></html>"}
     )
@@ -193,7 +194,10 @@ def test_scrapy_pipeline_flagged_item_with_bytes_can_be_exported():
     json.dumps(item)
     image = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
     flagged = _pipeline(CLEANER_ON_ERROR="flag").process_item({"html": image})
-    assert flagged["error"]["code"] == "binary" and flagged["html"] == image  # as it came
+    assert flagged["error"]["code"] == "binary"
+    assert flagged["html"] == image.decode("utf-8", errors="backslashreplace")
+    assert flagged["html"].startswith("\\x89PNG\r\n")
+    json.dumps(flagged)
 
 
 def test_scrapy_pipeline_error_field_of_the_input_never_hides_the_outcome():
