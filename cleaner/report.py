@@ -20,6 +20,7 @@ from .explain import rule_reason
 from .model import KINDS
 from .normalize import split_lines, word_count
 from .rules import Rule
+from .stats import SILENT_SITE
 
 NO_SITE = "(generic)"  # group name of documents no site rule file matched
 ERROR_SITE = "(error)"  # group name of documents that could not be cleaned
@@ -309,6 +310,27 @@ def _summary(documents: Sequence[ReportDocument], stats: Sequence[SiteStats]) ->
     )
 
 
+def _health(health: Mapping[str, Any], rules: Mapping[str, Rule]) -> str:
+    """The rule health of the batch (`BatchStats.rule_health`): sites none of whose rules
+    removed a line, and each site's rules that never fired."""
+    items = [
+        f"<li><b>{_e(site)}</b>: {_e(SILENT_SITE)}</li>"
+        for site in health.get("sites_matching_no_rule", [])
+    ]
+    for site, unused in health.get("unused_site_rules", {}).items():
+        names = ", ".join(
+            f'<span title="{_e(_rule_title(r, rules))}">{_e(r)}</span>' for r in unused
+        )
+        items.append(f"<li><b>{_e(site)}</b>: never fired: {names}</li>")
+    if not items:
+        return '<p class="muted">Every site rule fired in this batch.</p>'
+    return (
+        '<p class="muted">A rule that never fires over a site\'s batch may be stale: the site '
+        "may have changed its layout.</p>"
+        f'<ul id="health">{"".join(items)}</ul>'
+    )
+
+
 def _options(values: Iterable[tuple[str, str]], first: str) -> str:
     out = [f'<option value="">{_e(first)}</option>']
     out += [f'<option value="{_e(v)}">{_e(label)}</option>' for v, label in values]
@@ -449,9 +471,13 @@ def _document(index: int, doc: ReportDocument, rules: Mapping[str, Rule]) -> str
 
 
 def build_report(
-    documents: Sequence[ReportDocument], rules: Mapping[str, Rule], title: str = "cleaner report"
+    documents: Sequence[ReportDocument],
+    rules: Mapping[str, Rule],
+    title: str = "cleaner report",
+    health: Mapping[str, Any] | None = None,
 ) -> str:
-    """The whole report as one HTML page (a string)."""
+    """The whole report as one HTML page (a string); `health` is the batch's rule health
+    (`BatchStats.rule_health`), shown when given."""
     stats = site_stats(documents)
     body = "".join(_document(i, doc, rules) for i, doc in enumerate(documents, start=1))
     return (
@@ -465,6 +491,7 @@ def build_report(
         f"<h2>Summary</h2>{_summary(documents, stats)}"
         f'<h2>Rule hits per site</h2><div class="chart">{chart_svg(stats, rules)}</div>'
         f"{_legend(stats)}"
+        f"{'' if health is None else '<h2>Rule health</h2>' + _health(health, rules)}"
         f"<h2>Documents</h2>{_filters(documents, stats)}{body}"
         f"<script>{SCRIPT}</script></body></html>\n"
     )

@@ -2,8 +2,8 @@
 
 Each cleaned record is reduced to a small `RecordSummary` (in the worker that cleaned it);
 `BatchStats` adds them up in the main process. *Rule health* is the signal that a site changed
-its layout: a site rule that never fired over a whole batch, or a site whose documents matched
-none of its own rules at all.
+its layout: a site rule that never fired over a whole batch, or a site whose documents had no
+line removed by its own rules at all.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ GENERIC_SITE = "(generic)"  # the per-site key for documents that matched no sit
 TOP_RULES = 5  # rules listed per site in the text summary
 TOP_UNUSED_GENERIC = 3  # unused generic rule ids named in the text summary (all in --stats)
 HEALTH_MIN_DOCUMENTS = 20  # a site's documents before the summary lists its unused rules
+SILENT_SITE = "no site rule removed a line (did the layout change?)"  # said of a site
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +131,11 @@ class BatchStats:
             never = [rule.id for rule in rule_file.rules if not fired[rule.id]]
             if never:
                 unused[name] = never
+            # A note keeps its line: a closing agency line it reads is no sign that the
+            # site's furniture is still where its rules look for it.
             stripped = fired[HTML_STRIP_RULE.format(site=name)]
-            if not stripped and not any(fired[rule.id] for rule in rule_file.rules):
+            removing = (rule.id for rule in rule_file.rules if not rule.is_note)
+            if not stripped and not any(fired[rule_id] for rule_id in removing):
                 silent.append(name)
         generic_fired: Counter[str] = Counter()
         for site in self.sites.values():
@@ -199,7 +203,7 @@ class BatchStats:
                 out.append(f"  {label}: " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
         health = data["rule_health"]
         for name in health["sites_matching_no_rule"]:
-            out.append(f"  rule health: {name}: no site rule fired (did the layout change?)")
+            out.append(f"  rule health: {name}: {SILENT_SITE}")
         # Which rules did not fire says something only of a site's batch, not of a few pages
         # (--stats always has the lists).
         for name, rules in health["unused_site_rules"].items():

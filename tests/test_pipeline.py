@@ -227,7 +227,7 @@ def test_stats_file_and_rule_health(tmp_path, capsys):
     assert main(["clean", "--format", "jsonl", "--stats", str(stats_file), str(only_changed)]) == 0
     health = json.loads(stats_file.read_text())["rule_health"]
     assert health["sites_matching_no_rule"] == ["dawn.com"]
-    assert "no site rule fired" in capsys.readouterr().err
+    assert "no site rule removed a line" in capsys.readouterr().err
 
 
 def test_quiet_prints_no_summary(tmp_path, capsys):
@@ -500,6 +500,12 @@ def test_html_selector_hits_count_as_site_rule_hits(tmp_path, capsys):
     health = batch_stats.rule_health(Cleaner())
     assert health["sites_matching_no_rule"] == []
     assert "did the layout change" not in batch_stats.format(Cleaner())
+    # A note rule keeps its line: its hits alone are no match of the site's layout.
+    noted = BatchStats()
+    for _ in range(2):
+        noted.add(RecordSummary("dawn.com", 1000, 0, ("dawn.closing-agency",)))
+    assert noted.rule_health(Cleaner())["sites_matching_no_rule"] == ["dawn.com"]
+    assert "dawn.com: no site rule removed a line" in noted.format(Cleaner())
 
 
 def test_summary_names_unused_generic_rules_like_the_stats(tmp_path, capsys):

@@ -321,3 +321,25 @@ def test_report_command_takes_a_file_name_that_is_not_utf8(tmp_path, capsys):
     out = tmp_path / "r.html"
     assert main(["report", str(folder), "-o", str(out), "--no-language"]) == 0
     assert "caf\\udce9.txt" in out.read_text(encoding="utf-8")
+
+
+def test_report_shows_rule_health_as_the_stats_do(tmp_path, capsys):
+    """A site whose pages have lost their furniture (the expected texts, cleaned again) is
+    named in the report's rule health and on standard error, as `clean --stats` names it."""
+    cases = [c for c in discover(GOLDEN) if c.site == "dawn.com" and c.expected_text.exists()]
+    records = tmp_path / "batch.jsonl"
+    records.write_text(
+        "".join(
+            json.dumps({"url": "https://www.dawn.com/news/1", "text": c.expected_text.read_text()})
+            + "\n"
+            for c in cases[:5]
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.html"
+    assert main(["report", str(records), "-o", str(out), "--no-language"]) == 0
+    html = out.read_text(encoding="utf-8")
+    health = html.split("<h2>Rule health</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "<b>dawn.com</b>: no site rule removed a line" in health
+    assert re.search(r'<span title="[^"<>]+">dawn\.caption</span>', health)  # never fired
+    assert "rule health: dawn.com: no site rule removed a line" in capsys.readouterr().err

@@ -25,6 +25,7 @@ from ..inputs import (
 from ..outputs import write_atomic
 from ..records import ORIGINAL_FIELD, RecordFields, clean_record
 from ..report import ReportDocument, build_report
+from ..stats import SILENT_SITE, BatchStats, summarize
 from . import add_site_options, not_text_note, note_replaced_rules, unknown_site
 from .clean_plan import file_identity
 
@@ -141,6 +142,15 @@ def collect(cleaner: Cleaner, args: argparse.Namespace) -> tuple[list[ReportDocu
     return documents, not_text
 
 
+def batch_health(documents: list[ReportDocument], cleaner: Cleaner) -> dict[str, Any]:
+    """The rule health of the documents, as `cleaner clean --stats` works it out."""
+    stats = BatchStats()
+    for doc in documents:
+        if doc.fields is not None:
+            stats.add(summarize(dict(doc.fields)))
+    return stats.rule_health(cleaner)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Clean the inputs and write the HTML report; exit 1 when some document had an error."""
     cleaner = Cleaner(args.rules, detect_language=not args.no_language)
@@ -154,7 +164,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not documents:
         print("cleaner: no documents found in the input", file=sys.stderr)
         return EXIT_DOC_ERRORS
-    html = build_report(documents, cleaner.rules_by_id, args.title)
+    health = batch_health(documents, cleaner)
+    html = build_report(documents, cleaner.rules_by_id, args.title, health)
     try:
         # A file name that is not UTF-8 holds surrogates: shown as the CLI's messages show it.
         write_atomic(Path(args.output), html.encode("utf-8", "backslashreplace"))
@@ -170,6 +181,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         f"{sum(len(d.removed) for d in documents)} line(s) removed, {len(errors)} error(s)",
         file=sys.stderr,
     )
+    for site in health["sites_matching_no_rule"]:
+        print(f"  rule health: {site}: {SILENT_SITE}", file=sys.stderr)
     return EXIT_DOC_ERRORS if errors else EXIT_OK
 
 
