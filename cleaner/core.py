@@ -27,6 +27,7 @@ from .inputs import (
     decode_html_bytes,
     record_field,
     replace_lone_surrogates,
+    text_looks_binary,
 )
 from .language import LanguageDetector
 from .model import (
@@ -167,9 +168,7 @@ class Cleaner:
             return _with_encoding(self.clean(decoded.text, url, site), decoded)
         if not isinstance(text, str):
             raise CleanError("bad_type", f"text must be a string, got {type(text).__name__}")
-        if "\x00" in text:
-            text = text.replace("\x00", "")
-        text = replace_lone_surrogates(text)
+        text = replace_lone_surrogates(_without_nul(text))
         lines = split_lines(text)
         if not lines:
             raise CleanError("empty", "input is empty (no text after whitespace)")
@@ -196,7 +195,7 @@ class Cleaner:
             html = decoded.text
         if not isinstance(html, str):
             raise CleanError("bad_type", f"html must be a string, got {type(html).__name__}")
-        html = replace_lone_surrogates(html.replace("\x00", ""))
+        html = replace_lone_surrogates(_without_nul(html))
         if not html.strip():
             raise CleanError("empty", "input is empty (no HTML)")
         known = self.sites.resolve("", url, site)
@@ -603,6 +602,18 @@ def _check_hints(url: object, site: object) -> None:
 
 def _has(result: CleanResult, code: str) -> bool:
     return any(warning.code == code for warning in result.warnings)
+
+
+def _without_nul(text: str) -> str:
+    """The text without its NUL characters; binary data given as a string is a CleanError.
+    Binary data holds NUL bytes (image and archive headers do), so only a text with a NUL is
+    looked at closer."""
+    if "\x00" not in text:
+        return text
+    if text_looks_binary(text):
+        message = "binary data given as a string (an image or archive, or control characters)"
+        raise CleanError("binary", f"{message}, not text")
+    return text.replace("\x00", "")
 
 
 def _decode(data: bytes, decoder: Callable[[bytes], Decoded]) -> Decoded:

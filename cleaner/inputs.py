@@ -109,6 +109,13 @@ def looks_binary(data: bytes) -> bool:
     return controls > MAX_CONTROL_SHARE * max(len(sample), 1)
 
 
+def text_looks_binary(text: str) -> bool:
+    """Whether a string is binary data a scraper decoded as text (an image read as Latin-1):
+    `looks_binary` of its first characters read back as bytes. A few NULs alone are no sign
+    (they are dropped from text given as a string)."""
+    return looks_binary(text[:SAMPLE_BYTES].encode("latin-1", errors="replace"))
+
+
 def _bomless_utf16(data: bytes) -> Decoded | None:
     """UTF-16 without a byte order mark (some Windows tools write it), read when the text is
     mostly ASCII: then every other byte is a NUL, the high byte of each character. A stray

@@ -22,6 +22,10 @@ MIN_CUT_COPY_CHARS = 20  # letters a copy cut short with "..." must keep to coun
 # sequences are spelled with them.
 _INVISIBLE_CHARS = "\u200b\u2060\ufeff\u00ad"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# C0 control characters that are no whitespace (tab, line breaks and the separators \x1c-\x1f
+# are): a stray one left by a scraper carries no text. Lines holding one are not printable,
+# so only those lines are searched.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b]")
 # Line breaks other than "\n" (a substring test finds them ten times faster than a regex).
 _BREAKS = "\r\u2028\u2029\x0b\x0c\x85"
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
@@ -35,12 +39,13 @@ _BULLET = re.compile(f"^[{re.escape(_BULLETS)}]+\\s*")
 
 
 def normalize_line(text: str) -> str:
-    r"""Collapse every run of whitespace to one space and strip the ends.
+    r"""Collapse every run of whitespace to one space and strip the ends; drop control and
+    zero-width characters.
 
     str.split() splits on exactly the characters `\s` matches (str.isspace), so it does the
     collapsing.
     """
-    return " ".join(_without_invisible(text).split())
+    return _collapse(_without_invisible(text))
 
 
 def split_lines(text: str) -> list[Line]:
@@ -71,11 +76,11 @@ def _collapse(line: str) -> str:
 
     Every whitespace character but the space is unprintable, so a printable line without two
     spaces in a row only needs its ends stripped: most lines, which are then not split into
-    words and joined again.
+    words and joined again. An unprintable line also loses its control characters.
     """
-    if line.isprintable() and "  " not in line:
-        return line.strip(" ")
-    return " ".join(line.split())
+    if line.isprintable():
+        return line.strip(" ") if "  " not in line else " ".join(line.split())
+    return " ".join(_CONTROLS.sub("", line).split())
 
 
 def _without_invisible(text: str) -> str:

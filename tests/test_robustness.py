@@ -142,6 +142,31 @@ def test_nul_bytes_inside_text_are_dropped_not_fatal(plain):
     assert "\x00" not in result.text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",  # an image read as Latin-1
+        "abc\x00\x01\x02\x03\x04 def",
+        "GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff",
+    ],
+)
+def test_binary_data_given_as_a_string_is_an_error(plain, text):
+    with pytest.raises(CleanError) as info:
+        plain.clean(text)
+    assert info.value.code == "binary"
+    with pytest.raises(CleanError, match="binary"):
+        plain.clean_html(text)
+
+
+def test_control_characters_inside_text_are_dropped(plain):
+    result = plain.clean(f"Budget\x01 raises spending\n\n{PARA}\x07\x1b\n")
+    assert result.title == "Budget raises spending"
+    assert result.paragraphs == [PARA]
+    # Text given as UTF-16 read as Latin-1 (a NUL after every letter) is text still.
+    utf16 = "Budget raises spending".encode("utf-16-le").decode("latin-1")
+    assert plain.clean(utf16).text == "Budget raises spending\n"
+
+
 def test_unpaired_surrogates_in_api_text_become_replacement_characters(plain):
     """A str can hold half an emoji (json.loads of '"\\ud83d"'); UTF-8 cannot. The API reads
     it as U+FFFD, as the JSONL mode does, instead of failing on the encoding."""
