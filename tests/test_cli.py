@@ -104,6 +104,14 @@ def test_site_option(capsys):
     assert json.loads(capsys.readouterr().out)["site_source"] == "option"
 
 
+def test_empty_url_option_is_a_usage_error(capsys):
+    """An empty --url is a shell variable that was not set, not a request for no URL."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["clean", "--url", "", str(SEED)])
+    assert exit_info.value.code == 2
+    assert "argument --url: empty URL" in capsys.readouterr().err
+
+
 def test_rules_check(capsys):
     assert main(["rules", "check", "--golden", str(GOLDEN)]) == 0
     out = capsys.readouterr().out

@@ -7,6 +7,8 @@ check what one rule or detector must keep or remove, in each language.
 from __future__ import annotations
 
 import random
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -303,3 +305,20 @@ def test_a_wire_after_the_byline_is_the_agency(cleaner, lang, byline, agency):
     result = cleaner.clean(article(lang, byline, where=0))
     assert result.paragraphs == BODY[lang]
     assert result.metadata.agency == agency
+
+
+def test_readme_counts_the_generic_development_set(cleaner):
+    """The README says how many articles of each language golden/_generic/ holds: it stays
+    true as cases are added."""
+    root = Path(__file__).resolve().parent.parent
+    inputs = [
+        path
+        for path in (root / "golden" / "_generic").glob("*.txt")
+        if not path.name.endswith(".expected.txt")
+    ]
+    languages = Counter(cleaner.clean(path.read_text("utf-8")).language for path in inputs)
+    names = {"en": "English", "fr": "French", "es": "Spanish", "de": "German"}
+    assert set(languages) == set(names)
+    counts = ", ".join(f"{languages[code]} {name}" for code, name in names.items())
+    readme = " ".join((root / "README.md").read_text("utf-8").split())
+    assert f"`golden/_generic/` ({len(inputs)} articles: {counts}," in readme

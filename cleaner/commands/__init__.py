@@ -28,7 +28,9 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
         help=f"the site's rule file ('generic': none; default: from the URL or the text). "
         f"Built in: {shipped}",
     )
-    where.add_argument("--url", help="the article's URL; its host picks the rule file")
+    where.add_argument(
+        "--url", type=_given_url, help="the article's URL; its host picks the rule file"
+    )
     parser.add_argument(
         "--rules",
         action="append",
@@ -36,6 +38,14 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="extra rule folder (repeatable); its file for a site replaces the built-in one",
     )
+
+
+def _given_url(value: str) -> str:
+    """An option's URL: an empty one is a mistake (a shell variable that was not set), not a
+    request for no URL."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("empty URL (leave the option out to give none)")
+    return value
 
 
 def note_replaced_rules(cleaner: Cleaner) -> None:
