@@ -111,9 +111,11 @@ def looks_binary(data: bytes) -> bool:
 
 def text_looks_binary(text: str) -> bool:
     """Whether a string is binary data a scraper decoded as text (an image read as Latin-1):
-    `looks_binary` of its first characters read back as bytes. A few NULs alone are no sign
-    (they are dropped from text given as a string)."""
-    return looks_binary(text[:SAMPLE_BYTES].encode("latin-1", errors="replace"))
+    `looks_binary` of its first characters read back as bytes, NULs left out. NULs alone are
+    no sign: a fixed-size buffer pads real text with them, and they are dropped from text
+    given as a string."""
+    sample = text[:SAMPLE_BYTES].replace("\x00", "")
+    return looks_binary(sample.encode("latin-1", errors="replace"))
 
 
 def _bomless_utf16(data: bytes) -> Decoded | None:

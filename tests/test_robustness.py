@@ -165,6 +165,10 @@ def test_control_characters_inside_text_are_dropped(plain):
     # Text given as UTF-16 read as Latin-1 (a NUL after every letter) is text still.
     utf16 = "Budget raises spending".encode("utf-16-le").decode("latin-1")
     assert plain.clean(utf16).text == "Budget raises spending\n"
+    # NULs alone are no sign of binary data: a fixed-size buffer pads text with them.
+    padded = f"Budget raises spending\n\n{PARA}\n" + "\x00" * 1500
+    assert plain.clean(padded).paragraphs == [PARA]
+    assert plain.clean_html(f"<html><body><p>{PARA}</p></body></html>" + "\x00" * 400).text
 
 
 def test_unpaired_surrogates_in_api_text_become_replacement_characters(plain):
