@@ -201,11 +201,11 @@ class BatchStats:
         for label, key in (("errors", "errors_by_code"), ("warnings", "warnings_by_code")):
             if data[key]:
                 out.append(f"  {label}: " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
+        # Which rules fired says something only of a site's batch, not of a few pages (a
+        # few photo-less briefs have no furniture at all; --stats always has the lists).
         health = data["rule_health"]
-        for name in health["sites_matching_no_rule"]:
+        for name in silent_sites(data):
             out.append(f"  rule health: {name}: {SILENT_SITE}")
-        # Which rules did not fire says something only of a site's batch, not of a few pages
-        # (--stats always has the lists).
         for name, rules in health["unused_site_rules"].items():
             many = data["sites"][name]["documents"] >= HEALTH_MIN_DOCUMENTS
             if many and name not in health["sites_matching_no_rule"]:
@@ -223,6 +223,16 @@ class BatchStats:
 def _count(n: int, noun: str) -> str:
     """'1 document', '2 documents'."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def silent_sites(data: dict[str, Any]) -> list[str]:
+    """The sites of `BatchStats.to_dict` data whose rules removed no line in a batch of
+    HEALTH_MIN_DOCUMENTS of their documents or more: the ones a summary names."""
+    return [
+        name
+        for name in data["rule_health"]["sites_matching_no_rule"]
+        if data["sites"][name]["documents"] >= HEALTH_MIN_DOCUMENTS
+    ]
 
 
 def _share(part: int, whole: int) -> float:

@@ -16,6 +16,7 @@ import pytest
 from cleaner.cli import main
 from cleaner.golden import discover, run_case
 from cleaner.report import ReportDocument, build_report, site_stats
+from cleaner.stats import HEALTH_MIN_DOCUMENTS
 
 from conftest import GOLDEN
 
@@ -332,7 +333,7 @@ def test_report_shows_rule_health_as_the_stats_do(tmp_path, capsys):
         "".join(
             json.dumps({"url": "https://www.dawn.com/news/1", "text": c.expected_text.read_text()})
             + "\n"
-            for c in cases[:5]
+            for c in cases[:HEALTH_MIN_DOCUMENTS]
         ),
         encoding="utf-8",
     )

@@ -25,7 +25,7 @@ from ..inputs import (
 from ..outputs import write_atomic
 from ..records import ORIGINAL_FIELD, RecordFields, clean_record
 from ..report import ReportDocument, build_report
-from ..stats import SILENT_SITE, BatchStats, summarize
+from ..stats import SILENT_SITE, BatchStats, silent_sites, summarize
 from . import add_site_options, not_text_note, note_replaced_rules, unknown_site
 from .clean_plan import file_identity
 
@@ -142,13 +142,13 @@ def collect(cleaner: Cleaner, args: argparse.Namespace) -> tuple[list[ReportDocu
     return documents, not_text
 
 
-def batch_health(documents: list[ReportDocument], cleaner: Cleaner) -> dict[str, Any]:
-    """The rule health of the documents, as `cleaner clean --stats` works it out."""
+def batch_stats(documents: list[ReportDocument], cleaner: Cleaner) -> dict[str, Any]:
+    """The statistics of the documents, rule health included, as `clean --stats` gives them."""
     stats = BatchStats()
     for doc in documents:
         if doc.fields is not None:
             stats.add(summarize(dict(doc.fields)))
-    return stats.rule_health(cleaner)
+    return stats.to_dict(cleaner)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -164,8 +164,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not documents:
         print("cleaner: no documents found in the input", file=sys.stderr)
         return EXIT_DOC_ERRORS
-    health = batch_health(documents, cleaner)
-    html = build_report(documents, cleaner.rules_by_id, args.title, health)
+    stats = batch_stats(documents, cleaner)
+    html = build_report(documents, cleaner.rules_by_id, args.title, stats["rule_health"])
     try:
         # A file name that is not UTF-8 holds surrogates: shown as the CLI's messages show it.
         write_atomic(Path(args.output), html.encode("utf-8", "backslashreplace"))
@@ -181,7 +181,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         f"{sum(len(d.removed) for d in documents)} line(s) removed, {len(errors)} error(s)",
         file=sys.stderr,
     )
-    for site in health["sites_matching_no_rule"]:
+    for site in silent_sites(stats):
         print(f"  rule health: {site}: {SILENT_SITE}", file=sys.stderr)
     return EXIT_DOC_ERRORS if errors else EXIT_OK
 
