@@ -480,6 +480,7 @@ def build_report(
     (`BatchStats.rule_health`), shown when given."""
     stats = site_stats(documents)
     body = "".join(_document(i, doc, rules) for i, doc in enumerate(documents, start=1))
+    health_section = "" if health is None else f"<h2>Rule health</h2>{_health(health, rules)}"
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -491,7 +492,7 @@ def build_report(
         f"<h2>Summary</h2>{_summary(documents, stats)}"
         f'<h2>Rule hits per site</h2><div class="chart">{chart_svg(stats, rules)}</div>'
         f"{_legend(stats)}"
-        f"{'' if health is None else '<h2>Rule health</h2>' + _health(health, rules)}"
+        f"{health_section}"
         f"<h2>Documents</h2>{_filters(documents, stats)}{body}"
         f"<script>{SCRIPT}</script></body></html>\n"
     )
