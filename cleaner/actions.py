@@ -96,10 +96,10 @@ def _copies_around(rule: Rule, doc: Doc) -> tuple[int, ...]:
 
 def _once_free(key: str, doc: Doc, index: int) -> bool:
     """Whether a `once` rule may still take line `index`: no rule of its key took a line yet,
-    or it took the input line right above (a dateline of two lines: "Beirut - Nazeer Rida" /
-    "Tel Aviv - Nazir Majli")."""
+    or it took the input line right above or below (a dateline of two lines: "Beirut - Nazeer
+    Rida" / "Tel Aviv - Nazir Majli"; a later pass may take the first line of two)."""
     last = doc.fired.get(key)
-    return last is None or last == doc.lines[index].no - 1
+    return last is None or abs(last - doc.lines[index].no) == 1
 
 
 def _page_has(rule: Rule, pattern: regex.Pattern[str], doc: Doc) -> bool:

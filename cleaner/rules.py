@@ -106,8 +106,9 @@ _RULE_KEYS = {
     "opening": "only the opening: the lines down to the first paragraph of prose (true), or "
     f"down to the Nth (a number up to {OPENING_MAX}: a standfirst may come first)",
     "closing": "only the closing: the last paragraph of prose and the lines below it",
-    "once": "only the first line of the document the rule removes, or the line right under "
-    "it (a dateline opens a story once); a name instead of true is shared by several rules",
+    "once": "only the first line of the document the rule removes, or the line right above "
+    "or under it (a dateline opens a story once); a name instead of true is shared by several "
+    "rules",
     "followed_by": "regex the next non-empty line must match",
     "preceded_by": "regex the previous non-empty line must match",
     "page_has": 'regex some line of the document must match (a letter\'s "Sir, " opening)',
