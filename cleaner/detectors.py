@@ -98,6 +98,11 @@ _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
 _EDGE_PUNCT = " .,;:!?…-–—"
 _OPENING_QUOTES = tuple("\"“„«‹‘'")
+# A sentence of the text's own said again as its last line is a callback when it is short
+# and this many paragraphs stand between its copies (a page returning a paragraph has no
+# reason to choose a one-line sentence from the middle).
+_CALLBACK_MAX_WORDS = 25
+_CALLBACK_MIN_PARAGRAPHS = 5
 # Words of a text that says a verse or a chant was said again ("sang it twice", "which they
 # repeated", "chanted them again"); not "repeatedly", nor "again" alone ("sworn in again").
 _SAID_AGAIN = re.compile(
@@ -278,7 +283,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         if first != first_kept and _address_to_hearers(doc, kept, copies):
             continue  # a speech's "Ladies and gentlemen," opening each of its parts
         if first != first_kept and _callback(doc, kept, copies):
-            message = f"kept line {doc.lines[copies[-1]].no}: a quoted line said again as the "
+            message = f"kept line {doc.lines[copies[-1]].no}: a line said again as the "
             message += f"text's last line, as a callback may ({rule.id})"
             warnings.append(CleanWarning("repeat_kept", message))
             continue
@@ -369,14 +374,25 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
 
 def _callback(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
-    """Whether a quoted line said twice closes the text with its second copy: a feature ends
-    on the words it quoted near its top ("A tarboosh is not a hat. It is a position."). The
-    first copy is in the text, under a paragraph: one in the page's header is a caption."""
+    """Whether a line said twice closes the text with its second copy: a feature ends on the
+    words it quoted near its top ("A tarboosh is not a hat. It is a position."), or on a
+    short sentence of its own far from the first ("Each of them must pluck 24 kilograms of
+    leaves a day.", said again after thirty paragraphs). The first copy is in the text, under
+    a paragraph: one in the page's header is a caption, and the opening paragraph shown
+    again at the end is the page's summary."""
+    if len(copies) != 2 or copies[1] != kept[-1]:
+        return False
+    first, last = copies
+    if not any(is_body_like(doc.lines[i].text) for i in kept[1:] if i < first):
+        return False
+    text = doc.lines[first].text
+    if text.startswith(_OPENING_QUOTES):
+        return True
+    between = sum(is_body_like(doc.lines[i].text) for i in kept if first < i < last)
     return (
-        len(copies) == 2
-        and copies[1] == kept[-1]
-        and doc.lines[copies[0]].text.startswith(_OPENING_QUOTES)
-        and any(is_body_like(doc.lines[i].text) for i in kept[1:] if i < copies[0])
+        word_count(text) <= _CALLBACK_MAX_WORDS
+        and ends_like_sentence(text)
+        and between >= _CALLBACK_MIN_PARAGRAPHS
     )
 
 

@@ -32,8 +32,9 @@ _CREDITED_SENTENCE = re.compile(
     rf"[.!?][”\"’']?(?:\s+\([^()]{{1,60}}\)|\s*—\s*(?:{_PICTURE_CREDIT}))$"
 )
 # Removed lines that end a list above them: a picture's caption, the page's footer or share
-# bar, another story.
-_LIST_ENDS = frozenset({"caption", "footer", "share", "other-story", "signature"})
+# bar, another story, a writer's name or signature (a letter's town is under its writer, not
+# in a list the letter introduced with a colon).
+_LIST_ENDS = frozenset({"caption", "footer", "share", "other-story", "signature", "byline"})
 OPENING_MAX = 3  # an `opening: N` rule may reach down to the third paragraph of prose at most
 HEAD_LINES = 8  # a `zone: head` rule looks at the first 8 non-empty lines above the prose
 TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines

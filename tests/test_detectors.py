@@ -59,6 +59,26 @@ def test_a_quote_said_again_as_the_last_line_is_a_callback(generic):
     assert result.paragraphs == [P1, quote, P2, P3]
 
 
+def test_a_short_sentence_said_again_far_below_as_the_last_line_is_a_callback(generic):
+    """A feature may end on a short sentence of its own from near its top; the copy is kept
+    with a warning when paragraphs stand between. Said again close by, it still goes."""
+    line = "Each of them must pluck 24 kilograms of leaves a day."
+    middle = "\n\n".join(
+        [
+            P2,
+            P3,
+            P2.replace("Wednesday", "Monday"),
+            P3.replace("January", "May"),
+            P1.replace("north", "south"),
+        ]
+    )
+    result = generic.clean(f"Headline\n\n{P1}\n\n{line}\n\n{middle}\n\n{line}")
+    assert result.paragraphs[-1] == line and result.paragraphs.count(line) == 2
+    assert [w.code for w in result.warnings] == ["repeat_kept"]
+    result = generic.clean(f"Headline\n\n{P1}\n\n{line}\n\n{P2}\n\n{P3}\n\n{line}")
+    assert result.paragraphs == [P1, line, P2, P3]
+
+
 def test_a_list_item_that_heads_a_paragraph_further_down_stays_both_times(generic):
     stations = "The line has four stations:\n\nStadium\n\nFair Zone\n\nArts Centre\n\nEast Park"
     text = f"Headline\n\n{P1}\n\n{stations}\n\n{P2}\n\nStadium\n\n{P3}"
