@@ -24,6 +24,7 @@ from .normalize import LINE_CACHE_SIZE, comparable, straight_quotes, word_count
 from .text import (
     LIST_BULLETS,
     LIST_ITEMS_MAX,
+    OPENING_MAX,
     Doc,
     ends_like_sentence,
     is_body_like,
@@ -98,11 +99,10 @@ _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von
 _QUOTES = re.compile(r"[\"“”„«»‹›‘’'‚]")
 _EDGE_PUNCT = " .,;:!?…-–—"
 _OPENING_QUOTES = tuple("\"“„«‹‘'")
-# A sentence of the text's own said again as its last line is a callback when it is short
-# and this many paragraphs stand between its copies (a page returning a paragraph has no
-# reason to choose a one-line sentence from the middle).
-_CALLBACK_MAX_WORDS = 25
-_CALLBACK_MIN_PARAGRAPHS = 5
+# A sentence of the text's own opening said again as its last line is a callback when it is
+# short and this many lines of text stand between its copies.
+_CALLBACK_MAX_WORDS = 40
+_CALLBACK_MIN_LINES = 5
 # Words of a text that says a verse or a chant was said again ("sang it twice", "which they
 # repeated", "chanted them again"); not "repeatedly", nor "again" alone ("sworn in again").
 _SAID_AGAIN = re.compile(
@@ -264,6 +264,8 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     found: Removals = [_removal(doc, i, rule) for i in sorted(going)]
     warnings: list[CleanWarning] = []
     staying = _Chain([i for i in kept if i not in going])
+    # Lines said once that stay whatever this pass removes (what a callback stands apart by).
+    staying_once = [i for i in kept if i not in going and said_where[i] == 1]
     for indices in repeated:
         copies = [i for i in indices if doc.is_kept(i) and i not in going]
         if not copies or (len(copies) == 1 and copies[0] in protected):
@@ -282,7 +284,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             continue  # a short sentence said twice ("Yes.", "Polls closed.") is not furniture
         if first != first_kept and _address_to_hearers(doc, kept, copies):
             continue  # a speech's "Ladies and gentlemen," opening each of its parts
-        if first != first_kept and _callback(doc, kept, copies):
+        if first != first_kept and _callback(doc, kept, copies, staying_once):
             message = f"kept line {doc.lines[copies[-1]].no}: a line said again as the "
             message += f"text's last line, as a callback may ({rule.id})"
             warnings.append(CleanWarning("repeat_kept", message))
@@ -373,13 +375,16 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     return sorted(found, key=lambda removal: removal[0]), warnings
 
 
-def _callback(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
+def _callback(doc: Doc, kept: tuple[int, ...], copies: list[int], once: list[int]) -> bool:
     """Whether a line said twice closes the text with its second copy: a feature ends on the
     words it quoted near its top ("A tarboosh is not a hat. It is a position."), or on a
-    short sentence of its own far from the first ("Each of them must pluck 24 kilograms of
-    leaves a day.", said again after thirty paragraphs). The first copy is in the text, under
-    a paragraph: one in the page's header is a caption, and the opening paragraph shown
-    again at the end is the page's summary."""
+    short sentence of its own from its opening paragraphs ("Each of them must pluck 24
+    kilograms of leaves a day.", said again after thirty paragraphs). The first copy is in
+    the text, under a paragraph: one in the page's header is a caption, and the opening
+    paragraph shown again at the end is the page's summary. A sentence from further down
+    shown again at the end is a pull quote, a labelled one ("Read more: ...") a teaser, and
+    one naming a day ("... in Khan Yunis on March 3, 2026.") a picture's caption.
+    `once`: the kept lines said once, which no repeat removal takes."""
     if len(copies) != 2 or copies[1] != kept[-1]:
         return False
     first, last = copies
@@ -388,11 +393,14 @@ def _callback(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> bool:
     text = doc.lines[first].text
     if text.startswith(_OPENING_QUOTES):
         return True
-    between = sum(is_body_like(doc.lines[i].text) for i in kept if first < i < last)
+    label, colon, _ = text.partition(":")
     return (
         word_count(text) <= _CALLBACK_MAX_WORDS
         and ends_like_sentence(text)
-        and between >= _CALLBACK_MIN_PARAGRAPHS
+        and not (colon and word_count(label) <= LABEL_MAX_WORDS)
+        and not find_dates(text)  # a picture's caption names its day
+        and doc.prose_above(first) < OPENING_MAX
+        and sum(1 for i in once if first < i < last) >= _CALLBACK_MIN_LINES
     )
 
 

@@ -77,6 +77,17 @@ def test_a_short_sentence_said_again_far_below_as_the_last_line_is_a_callback(ge
     assert [w.code for w in result.warnings] == ["repeat_kept"]
     result = generic.clean(f"Headline\n\n{P1}\n\n{line}\n\n{P2}\n\n{P3}\n\n{line}")
     assert result.paragraphs == [P1, line, P2, P3]
+    # From further down it is a pull quote; labelled, a teaser; naming a day, a caption.
+    for said, where in (
+        (line, 3),
+        ("Read more: Sindh announces relief for flood-hit families.", 1),
+        ("Villagers carry the school to higher ground on March 3, 2026.", 1),
+    ):
+        more = [P2.replace("commander", "fighter"), P3.replace("two", "three")]
+        paragraphs = [P1, *middle.split("\n\n"), *more]
+        paragraphs.insert(where, said)
+        result = generic.clean("Headline\n\n" + "\n\n".join([*paragraphs, said]))
+        assert result.paragraphs == paragraphs, said
 
 
 def test_a_list_item_that_heads_a_paragraph_further_down_stays_both_times(generic):
