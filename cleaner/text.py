@@ -49,14 +49,20 @@ _UNSPACED = re.compile(
     "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
 )
 
-# Credit shapes that mark a line as a photo caption rather than prose.
-_CAPTION_SIGNS = re.compile(
-    r"\((?:[^()]{0,40}\b)?(?:Photo|Photos|Image|File|AP|AFP|Reuters|EPA|Getty)\b[^()]{0,60}\)\s*$"
-    r"|\s[—–]\s*(?:Photo|Reuters|AFP|AP|EPA|File|Getty)\b[^.]{0,60}$"
-    r"|\b(?:Photo|Image|Picture|Credit)\s*:\s*\S"
-    r"|\bGetty Images\b|\bAP Photo\b",
+# Credit shapes that mark a line as a photo caption rather than prose. Each is searched only
+# in a line that holds what it needs (a bracket closing the line, a dash, a colon, the name):
+# one regex of them all, searched in any case from every position of every paragraph, took a
+# sixth of the time of cleaning a document.
+_CREDIT_IN_BRACKETS = re.compile(
+    r"\((?:[^()]{0,40}\b)?(?:Photo|Photos|Image|File|AP|AFP|Reuters|EPA|Getty)\b[^()]{0,60}\)\s*$",
     re.IGNORECASE,
 )
+_CREDIT_AFTER_DASH = re.compile(
+    r"\s[—–]\s*(?:Photo|Reuters|AFP|AP|EPA|File|Getty)\b[^.]{0,60}$", re.IGNORECASE
+)
+_CREDIT_LABEL = re.compile(r"\b(?:Photo|Image|Picture|Credit)\s*:\s*\S", re.IGNORECASE)
+_CREDIT_NAMES = ("getty", "ap photo")  # lower case; "Images" may be typed with a dotless ı
+_CREDIT_NAME = re.compile(r"\bGetty Images\b|\bAP Photo\b", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -303,7 +309,14 @@ def ends_like_sentence(text: str) -> bool:
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def looks_like_caption(text: str) -> bool:
     """A line that carries a photo credit: '(AP Photo/X)', '— Reuters', 'Photo: X'."""
-    return bool(_CAPTION_SIGNS.search(text))
+    if text.rstrip().endswith(")") and _CREDIT_IN_BRACKETS.search(text):
+        return True
+    if ("—" in text or "–" in text) and _CREDIT_AFTER_DASH.search(text):
+        return True
+    if ":" in text and _CREDIT_LABEL.search(text):
+        return True
+    lowered = text.lower()
+    return any(name in lowered for name in _CREDIT_NAMES) and bool(_CREDIT_NAME.search(text))
 
 
 def is_headline_like(text: str, min_words: int = 2, questions: bool = False) -> bool:
