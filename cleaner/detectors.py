@@ -103,6 +103,7 @@ _OPENING_QUOTES = tuple("\"“„«‹‘'")
 # short and this many lines of text stand between its copies.
 _CALLBACK_MAX_WORDS = 40
 _CALLBACK_MIN_LINES = 5
+_ENDS_ON_A_YEAR = re.compile(r"\b\d{4}\.$")
 # Words of a text that says a verse or a chant was said again ("sang it twice", "which they
 # repeated", "chanted them again"); not "repeatedly", nor "again" alone ("sworn in again").
 _SAID_AGAIN = re.compile(
@@ -382,24 +383,26 @@ def _callback(doc: Doc, kept: tuple[int, ...], copies: list[int], once: list[int
     kilograms of leaves a day.", said again after thirty paragraphs). The first copy is in
     the text, under a paragraph: one in the page's header is a caption, and the opening
     paragraph shown again at the end is the page's summary. A sentence from further down
-    shown again at the end is a pull quote, a labelled one ("Read more: ...") a teaser, and
-    one naming a day ("... in Khan Yunis on March 3, 2026.") a picture's caption.
+    shown again at the end is a pull quote, a labelled headline ("Read more: Sindh announces
+    ...") a teaser, and one ending on a day ("... in Khan Yunis on March 3, 2026.") a
+    picture's caption; a story's "It was the morning of 25 January 2011, and ..." is not.
     `once`: the kept lines said once, which no repeat removal takes."""
     if len(copies) != 2 or copies[1] != kept[-1]:
         return False
     first, last = copies
-    if not any(is_body_like(doc.lines[i].text) for i in kept[1:] if i < first):
+    paragraphs_above = sum(1 for i in kept[1:] if i < first and is_body_like(doc.lines[i].text))
+    if not paragraphs_above:
         return False
     text = doc.lines[first].text
     if text.startswith(_OPENING_QUOTES):
         return True
-    label, colon, _ = text.partition(":")
+    label, colon, rest = text.partition(":")
     return (
         word_count(text) <= _CALLBACK_MAX_WORDS
         and ends_like_sentence(text)
-        and not (colon and word_count(label) <= LABEL_MAX_WORDS)
-        and not find_dates(text)  # a picture's caption names its day
-        and doc.prose_above(first) < OPENING_MAX
+        and not (colon and word_count(label) <= LABEL_MAX_WORDS and rest.lstrip()[:1].isupper())
+        and not _ENDS_ON_A_YEAR.search(text)  # a picture's caption ends on its day
+        and paragraphs_above < OPENING_MAX
         and sum(1 for i in once if first < i < last) >= _CALLBACK_MIN_LINES
     )
 
