@@ -1,5 +1,4 @@
-"""The records cleaner works on and returns: lines, removals, metadata and the result; and the
-time-out a document can run into."""
+"""The records cleaner works on and returns: lines, removals, metadata and the result."""
 
 from __future__ import annotations
 
@@ -215,9 +214,3 @@ class CleanResult:
                 for n in data.get("noted") or []
             ],
         )
-
-
-# Here, not in text.py where the budget raises it: mypyc compiles text.py (see setup.py), and a
-# compiled class cannot derive from a built-in exception other than Exception.
-class CleanTimeout(TimeoutError):
-    """A document used up its time budget (e.g. a catastrophic rule regex)."""

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from .model import CleanTimeout, Line, Removal
+from .errors import CleanTimeout
+from .model import Line, Removal
 from .normalize import LINE_CACHE_SIZE, comparable, copies_of_each_other, word_count
 
 if TYPE_CHECKING:
