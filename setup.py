@@ -24,9 +24,7 @@ from setuptools.command.build_ext import build_ext
 
 # The path every document takes: segmenting, the line screen, rule matching, the detectors,
 # the engine; the records they pass around (compiled, their fields are read without a lookup);
-# and the steps around them: the Cleaner, the site, the dates. Not the language detector: it
-# runs once a document, and tests stand in for langdetect on an instance (which a compiled
-# class does not allow).
+# and the steps around them: the Cleaner, the site, the language, the dates.
 COMPILED = [
     "cleaner/normalize.py",
     "cleaner/text.py",
@@ -38,6 +36,7 @@ COMPILED = [
     "cleaner/model.py",
     "cleaner/core.py",
     "cleaner/sites.py",
+    "cleaner/language.py",
     "cleaner/dates.py",
 ]
 
