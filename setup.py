@@ -23,8 +23,10 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 # The path every document takes: segmenting, the line screen, rule matching, the detectors,
-# the engine; the records they pass around (compiled, their fields are read without a lookup);
-# and the steps around them: the Cleaner, the site, the language, the dates.
+# the engine; and the steps around them: the site, the language, the dates. Not the public
+# API (core.py's Cleaner, model.py's records): a compiled class cannot be subclassed, pickles
+# no frozen record, checks argument types with a TypeError of its own and loses its
+# docstrings for help(); a pipeline needs all of these.
 COMPILED = [
     "cleaner/normalize.py",
     "cleaner/text.py",
@@ -33,8 +35,6 @@ COMPILED = [
     "cleaner/detectors.py",
     "cleaner/repeats.py",
     "cleaner/engine.py",
-    "cleaner/model.py",
-    "cleaner/core.py",
     "cleaner/sites.py",
     "cleaner/language.py",
     "cleaner/dates.py",

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import CleanTimeout
-from .model import Removal
+from .model import CleanTimeout, Removal
 from .normalize import word_count
 from .text import Doc, ends_like_sentence, is_body_like
 

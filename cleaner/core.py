@@ -13,7 +13,7 @@ import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from lxml import etree
 
@@ -154,30 +154,20 @@ class Cleaner:
             self._plans[key] = plan  # a race only builds the same plan twice
         return plan
 
-    # The public entry points take `object` and check the types themselves: mypyc (setup.py)
-    # would check annotated types at the call and raise TypeError, where a pipeline is told
-    # CleanError("bad_type") for a bad record. The overloads give type checkers the real types.
-    @overload
-    def clean(self, text: str, url: str | None = None, site: str | None = None) -> CleanResult: ...
-    @overload
     def clean(
-        self, text: bytes, url: str | None = None, site: str | None = None
-    ) -> CleanResult: ...
-    def clean(self, text: object, url: object = None, site: object = None) -> CleanResult:
+        self, text: str | bytes, url: str | None = None, site: str | None = None
+    ) -> CleanResult:
         """Clean one article given as plain text. Raises CleanError for unusable input.
 
         Bytes are decoded first (BOM, UTF-8, then detection; see inputs.decode_bytes) and the
         result's `encoding` says which encoding was used.
         """
-        page_url, site_name = _hints(url, site)
+        _check_hints(url, site)
         if isinstance(text, bytes | bytearray):
             decoded = _decode(bytes(text), decode_bytes)
-            return _with_encoding(self._clean_text(decoded.text, page_url, site_name), decoded)
+            return _with_encoding(self.clean(decoded.text, url, site), decoded)
         if not isinstance(text, str):
             raise CleanError("bad_type", f"text must be a string, got {type(text).__name__}")
-        return self._clean_text(text, page_url, site_name)
-
-    def _clean_text(self, text: str, url: str | None, site: str | None) -> CleanResult:
         text = replace_lone_surrogates(_without_nul(text))
         lines = split_lines(text)
         if not lines:
@@ -191,28 +181,20 @@ class Cleaner:
         result.warnings += _input_warnings(text, lines)
         return _with_url_section(result, resolution, url)
 
-    @overload
     def clean_html(
-        self, html: str, url: str | None = None, site: str | None = None
-    ) -> CleanResult: ...
-    @overload
-    def clean_html(
-        self, html: bytes, url: str | None = None, site: str | None = None
-    ) -> CleanResult: ...
-    def clean_html(self, html: object, url: object = None, site: object = None) -> CleanResult:
+        self, html: str | bytes, url: str | None = None, site: str | None = None
+    ) -> CleanResult:
         """Clean one article given as an HTML page: extract the main text, then clean it."""
-        page_url, site_name = _hints(url, site)
-        if isinstance(html, bytes | bytearray):
-            decoded = _decode(bytes(html), decode_html_bytes)
-            return _with_encoding(self._clean_page(decoded.text, page_url, site_name), decoded)
-        if not isinstance(html, str):
-            raise CleanError("bad_type", f"html must be a string, got {type(html).__name__}")
-        return self._clean_page(html, page_url, site_name)
-
-    def _clean_page(self, html: str, url: str | None, site: str | None) -> CleanResult:
         # trafilatura is imported only when HTML is cleaned
         from .html import TEXT_ONLY_DETECTORS, HtmlError, extract, split_caption
 
+        _check_hints(url, site)
+        decoded = None
+        if isinstance(html, bytes | bytearray):
+            decoded = _decode(bytes(html), decode_html_bytes)
+            html = decoded.text
+        if not isinstance(html, str):
+            raise CleanError("bad_type", f"html must be a string, got {type(html).__name__}")
         html = replace_lone_surrogates(_without_nul(html))
         if not html.strip():
             raise CleanError("empty", "input is empty (no HTML)")
@@ -276,7 +258,7 @@ class Cleaner:
         result.removed[:0] = page.stripped  # blocks removed from the page itself (line 0)
         result.warnings += page.warnings
         result.input_format = "html"
-        return result
+        return _with_encoding(result, decoded) if decoded else result
 
     def _read_meta_lines(
         self,
@@ -512,7 +494,7 @@ class Cleaner:
                 continue
             captured = dict(removal.captured)
             rule = self.rules_by_id.get(removal.rule)
-            for field in sorted(captured.keys() & DATE_FIELDS):
+            for field in sorted(DATE_FIELDS & captured.keys()):
                 value = parse_date(captured[field], dayfirst=rule.dayfirst if rule else True)
                 if value is None:
                     warnings.append(
@@ -523,7 +505,7 @@ class Cleaner:
                     )
                 elif getattr(meta, field) is None:
                     setattr(meta, field, value)
-            for field in sorted(captured.keys() & TEXT_FIELDS):
+            for field in sorted(TEXT_FIELDS & captured.keys()):
                 if getattr(meta, field) is None:
                     setattr(meta, field, captured[field])
         last_copy: list[int] = []  # of each caption, the line of its last copy
@@ -531,7 +513,7 @@ class Cleaner:
             if not removal.captured:
                 continue
             captured = dict(removal.captured)
-            for field in sorted(captured.keys() & LIST_FIELDS):
+            for field in LIST_FIELDS & captured.keys():
                 for name in _split_names(captured[field]):
                     if name not in meta.authors:
                         meta.authors.append(name)
@@ -611,12 +593,11 @@ def _house_byline(name: str, rules: Iterable[Rule]) -> dict[str, str] | None:
     return None
 
 
-def _hints(url: object, site: object) -> tuple[str | None, str | None]:
-    """The URL and site hints, each a string or None, as the text must be one."""
+def _check_hints(url: object, site: object) -> None:
+    """A URL or site hint must be a string (or None), as the text must."""
     for name, value in (("url", url), ("site", site)):
         if value is not None and not isinstance(value, str):
             raise CleanError("bad_type", f"{name} must be a string, got {type(value).__name__}")
-    return (url if isinstance(url, str) else None, site if isinstance(site, str) else None)
 
 
 def _has(result: CleanResult, code: str) -> bool:

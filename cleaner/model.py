@@ -1,4 +1,5 @@
-"""The records cleaner works on and returns: lines, removals, metadata and the result."""
+"""The records cleaner works on and returns: lines, removals, metadata and the result; and the
+time-out a document can run into."""
 
 from __future__ import annotations
 
@@ -214,3 +215,9 @@ class CleanResult:
                 for n in data.get("noted") or []
             ],
         )
+
+
+# Here, not in text.py where the budget raises it: mypyc compiles text.py (see setup.py), and a
+# compiled class cannot derive from a built-in exception other than Exception.
+class CleanTimeout(TimeoutError):
+    """A document used up its time budget (e.g. a catastrophic rule regex)."""

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from .errors import CleanTimeout
-from .model import Line, Removal
+from .model import CleanTimeout, Line, Removal
 from .normalize import LINE_CACHE_SIZE, comparable, copies_of_each_other, word_count
 
 if TYPE_CHECKING:
