@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .model import CleanTimeout, Removal
 from .normalize import word_count
+from .prefilter import MATCHES_KEPT
 from .text import Doc, ends_like_sentence, is_body_like
 
 if TYPE_CHECKING:
@@ -64,7 +65,18 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
             return None
         if not _search(rule, pattern, doc.lines[neighbour].text, doc):
             return None
-    return _own_match(rule, doc, text)
+    if doc.screen is None:
+        return _own_match(rule, doc, text)
+    memo = doc.screen.patterns.matches  # the same answer for the same rule and text
+    key = (rule.id, text)
+    if key in memo:
+        known = memo[key]
+        return None if known is None else dict(known)
+    groups = _own_match(rule, doc, text)
+    if len(memo) >= MATCHES_KEPT:
+        memo.clear()  # a bound, whatever the batch holds
+    memo[key] = None if groups is None else tuple(groups.items())
+    return groups
 
 
 def _own_match(rule: Rule, doc: Doc, text: str) -> dict[str, str] | None:

@@ -44,6 +44,7 @@ _NONE: frozenset[int] = frozenset()
 _BOUND = re.compile(r"\{(\d*)(?:,\d*)?\}")  # {m}, {m,}, {m,n}; "{" alone is a literal
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 ANSWERS_KEPT = 4096  # distinct sets of candidate rules a LineScreen keeps built
+MATCHES_KEPT = 4096  # rule answers a PatternSet remembers (then it starts afresh)
 _UNSUPPORTED = ("(?>", "(?P=", "(?(", "(?|")  # atomic groups, backreferences, conditionals
 
 
@@ -241,6 +242,11 @@ class PatternSet:
 
     def __init__(self, groups: Sequence[Sequence[Rule]]) -> None:
         self.group_of: dict[str, int] = {}
+        # What a rule's own lines and patterns matched in a line, by rule id and line text
+        # (its named groups, or None): a site's furniture comes back on page after page
+        # ("Share this news", "Published :"), so about half the regex searches are answered
+        # here. See actions.line_matches.
+        self.matches: dict[tuple[str, str], tuple[tuple[str, str], ...] | None] = {}
         self._screens: list[tuple[RegexScreen, list[str]]] = []  # per group: screen, owners
         for group in groups:
             rules = [rule for rule in group if rule.patterns]

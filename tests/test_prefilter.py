@@ -108,3 +108,31 @@ def test_patterns_past_one_sets_memory_budget_are_split_over_several_sets(monkey
         assert n in screen.matching(text)
         assert {i for i in range(40) if patterns[i].search(text)} <= screen.matching(text)
     assert not screen.matching("A paragraph of prose with no credit at all.")
+
+
+def test_rule_answers_are_remembered_by_rule_and_text(monkeypatch):
+    """A furniture line seen again is answered from memory: same result, no regex search;
+    the memory stays within its bound."""
+    from cleaner import Cleaner, actions
+
+    cleaner = Cleaner(detect_language=False)
+    page = "\n\n".join(
+        [
+            "Headline of the day",
+            "The council approved the new budget on Monday after a long debate among members.",
+            "Share this news",
+            "The mayor said the vote showed that the city could still agree on its priorities.",
+        ]
+    )
+    first = cleaner.clean(page)
+    memo = cleaner._screens.patterns.matches
+    assert ("generic.share-prompt", "Share this news") in memo
+    searched: list[str] = []
+    real_search = actions._search
+    monkeypatch.setattr(actions, "_search", lambda *a: searched.append(a[2]) or real_search(*a))
+    second = cleaner.clean(page)
+    assert second.to_dict() == first.to_dict()
+    assert "Share this news" not in searched  # answered from memory (seen in pure Python)
+    monkeypatch.setattr(actions, "MATCHES_KEPT", 1)
+    cleaner.clean(page.replace("Share this news", "Share this article"))
+    assert len(memo) <= 1
