@@ -10,6 +10,8 @@ the notes run in engine.py; this module plans them, settles the passes and assem
 from __future__ import annotations
 
 import bisect
+import math
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -69,6 +71,10 @@ class CleanError(ValueError):
         self.code = code
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[type[CleanError], tuple[str, str]]:
+        # Pickled with both arguments: a worker process's error reaches the pool's caller.
+        return (type(self), (self.code, str(self)))
+
 
 class Cleaner:
     """Cleans scraped articles with the built-in rules plus the user's own.
@@ -80,15 +86,21 @@ class Cleaner:
 
     def __init__(
         self,
-        rules_dirs: Iterable[str | Path] | str | Path = (),
+        rules_dirs: Iterable[str | os.PathLike[str]] | str | os.PathLike[str] = (),
         *,
         builtin_rules: bool = True,
         detect_language: bool = True,
         time_budget: float = TIME_BUDGET_SECONDS,
     ) -> None:
-        if isinstance(rules_dirs, str | Path):
+        if isinstance(rules_dirs, str | bytes | os.PathLike):
             rules_dirs = [rules_dirs]  # one folder, not a string's characters
-        user_dirs = tuple(str(d) for d in rules_dirs)
+        user_dirs = tuple(os.fsdecode(d) for d in rules_dirs)
+        if isinstance(time_budget, bool) or not isinstance(time_budget, int | float):
+            raise TypeError(f"time_budget must be a number of seconds, got {time_budget!r}")
+        if not 0 < time_budget < math.inf:
+            raise ValueError(
+                f"time_budget must be a positive, finite number of seconds, got {time_budget!r}"
+            )
         # What a copy in another process (pickle) is built from: it loads the same files.
         self._arguments = (user_dirs, builtin_rules, detect_language, time_budget)
         dirs = [builtin_rules_dir()] if builtin_rules else []

@@ -141,6 +141,9 @@ class RuleError(Exception):
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}" + (f" ({hint})" if hint else ""))
 
+    def __reduce__(self) -> tuple[type[RuleError], tuple[str, int | None, str, str]]:
+        return (type(self), (self.path, self.line, self.message, self.hint))
+
 
 class _Mapping(dict):
     """A YAML mapping that remembers the line it started on."""

@@ -119,3 +119,8 @@ def test_the_compiled_build_cleans_like_pure_python(tmp_path):
     pure = _golden_run(tmp_path, str(ROOT))  # the checkout's sources, not compiled
     assert (compiled["compiled"], pure["compiled"]) == (True, False)
     assert pure["cases"] == compiled["cases"]
+
+
+def test_the_package_says_it_is_typed():
+    """PEP 561: without py.typed a user's type checker ignores the package's annotations."""
+    assert (Path(cleaner.__file__).parent / "py.typed").is_file()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import multiprocessing
 import os
 import sys
 import threading
@@ -23,8 +24,10 @@ from cleaner.batch import (
     start_method,
 )
 from cleaner.cli import main
-from cleaner.core import Cleaner
+from cleaner.core import Cleaner, CleanError
 from cleaner.golden import discover
+from cleaner.model import CleanResult
+from cleaner.rules import RuleError
 from cleaner.stats import HEALTH_MIN_DOCUMENTS, BatchStats, RecordSummary
 
 from conftest import GOLDEN
@@ -663,7 +666,6 @@ def test_the_progress_bar_counts_documents_when_the_input_has_no_size(capsys, mo
 def test_a_cleaner_pickles_and_its_copy_cleans_alike(tmp_path):
     """A pipeline passes a Cleaner to worker processes (multiprocessing, Dask): the copy is
     built from the same arguments, rule folders included, and gives the same results."""
-    import multiprocessing
     import pickle
 
     rules = tmp_path / "rules"
@@ -689,3 +691,27 @@ def test_a_cleaner_pickles_and_its_copy_cleans_alike(tmp_path):
 
 def _title_with(cleaner: Cleaner, text: str) -> str:
     return cleaner.clean(text, site="x.example").title
+
+
+def _clean_in_worker(text: str) -> CleanResult:
+    return Cleaner(detect_language=False).clean(text)
+
+
+def test_results_and_errors_cross_a_process_pool():
+    """A pipeline's own pool returns results, and a bad document's CleanError with its code
+    (pickled with both arguments: it once broke the pool instead)."""
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    error = pickle.loads(pickle.dumps(CleanError("empty", "input is empty")))
+    assert (error.code, str(error)) == ("empty", "input is empty")
+    rule_error = pickle.loads(pickle.dumps(RuleError("x.yaml", 3, "bad key", "see README")))
+    assert str(rule_error) == "x.yaml:3: bad key (see README)"
+    text = "A headline here\n\nShare this news\n\nA body paragraph that is long enough to be prose."
+    context = multiprocessing.get_context(batch.start_method())
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        result = pool.submit(_clean_in_worker, text).result()
+        assert result.to_dict() == Cleaner(detect_language=False).clean(text).to_dict()
+        with pytest.raises(CleanError) as caught:
+            pool.submit(_clean_in_worker, " ").result()
+    assert caught.value.code == "empty"

@@ -443,6 +443,23 @@ def test_wrong_types_through_the_api(plain):
             assert caught.value.code == "bad_type"
 
 
+def test_a_time_budget_is_a_positive_finite_number_of_seconds(tmp_path):
+    """An infinite budget once made every regex search time out at once (each search gets
+    the remaining budget as its timeout): refused when the Cleaner is made, as --timeout is."""
+    for bad in (float("inf"), float("nan"), 0, -1.0):
+        with pytest.raises(ValueError, match="positive, finite number of seconds"):
+            Cleaner(builtin_rules=False, time_budget=bad)
+    for bad in ("10", None, True):
+        with pytest.raises(TypeError, match="number of seconds"):
+            Cleaner(builtin_rules=False, time_budget=bad)
+    (tmp_path / "x.example.yaml").write_text(
+        "site: x.example\nrules:\n  - {id: x.tag, kind: share, action: drop, description: d, exact: Tagged}\n",
+        encoding="utf-8",
+    )
+    for folder in (tmp_path, os.fsencode(tmp_path)):  # a path object or bytes: one folder
+        assert "x.example" in Cleaner(folder, builtin_rules=False).rule_files
+
+
 # ---------------------------------------------------------------------------------------------
 # Bad input: the command line
 
