@@ -123,6 +123,11 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+# Whatever is not a letter or digit: `\W` is what `str.isalnum` rejects, plus "_" (checked
+# on every code point).
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def letters_key(text: str) -> str:
     """The letters and digits of a line, case-folded, as one word: two copies of a headline
@@ -130,7 +135,7 @@ def letters_key(text: str) -> str:
     or Unicode composition. Cached: a page's lines between copies compare each line with
     both of its neighbours."""
     text = unicodedata.normalize("NFKC", html.unescape(text) if "&" in text else text)
-    return "".join(char for char in text.casefold() if char.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def copies_of_each_other(one: str, other: str) -> bool:
