@@ -45,6 +45,8 @@ _BOUND = re.compile(r"\{(\d*)(?:,\d*)?\}")  # {m}, {m,}, {m,n}; "{" alone is a l
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 ANSWERS_KEPT = 4096  # distinct sets of candidate rules a LineScreen keeps built
 MATCHES_KEPT = 4096  # rule answers a PatternSet remembers (then it starts afresh)
+SHORT_LINE_CHARS = 60  # a line this short may be furniture seen on the site's other pages
+SHORT_LINES_KEPT = 2048  # short lines whose candidates a LineScreen remembers (then afresh)
 _UNSUPPORTED = ("(?>", "(?P=", "(?(", "(?|")  # atomic groups, backreferences, conditionals
 
 
@@ -341,10 +343,25 @@ class LineScreen:
             for line in rule.exact:
                 table.setdefault(line, set()).add(position)
         # A cleaning pass over the kept lines asks about the same lines again.
-        self.candidates = functools.lru_cache(maxsize=LINE_CACHE_SIZE)(self._candidates)
+        self._recent = functools.lru_cache(maxsize=LINE_CACHE_SIZE)(self._candidates)
+        # A site's furniture recurs from page to page ("Source link", its captions' credits,
+        # its labels); its paragraphs do not.
+        self._short: dict[str, Candidates] = {}
         # Many lines get the same answer (a site rule for any caption shown twice, on every
         # paragraph): it is built once.
         self._answers: dict[tuple[tuple[int, ...], frozenset[str]], Candidates] = {}
+
+    def candidates(self, text: str) -> Candidates:
+        """The rules that could match `text` (see `_candidates`): a short line's answer is
+        kept for the next documents, a longer one's for the rest of this one."""
+        if len(text) > SHORT_LINE_CHARS:
+            return self._recent(text)
+        answer = self._short.get(text)
+        if answer is None:
+            if len(self._short) >= SHORT_LINES_KEPT:
+                self._short.clear()  # a bound, whatever the batch holds
+            answer = self._short[text] = self._candidates(text)
+        return answer
 
     def may_match(self, rule_id: str, text: str) -> bool:
         """Whether a structural rule of the plan may match `text`: the answer the line rules

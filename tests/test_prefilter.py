@@ -136,3 +136,23 @@ def test_rule_answers_are_remembered_by_rule_and_text(monkeypatch):
     monkeypatch.setattr(actions, "MATCHES_KEPT", 1)
     cleaner.clean(page.replace("Share this news", "Share this article"))
     assert len(memo) <= 1
+
+
+def test_short_lines_are_screened_once_across_documents(cleaner, monkeypatch):
+    """A short line (a site's furniture: it recurs from page to page) gets the same answer
+    from memory as from the scan, and the memory stays within its bound."""
+    patterns = _pattern_set(cleaner)
+    rules = [r for r in cleaner.rules_for(None, "en") if r.is_line_rule or r.is_note]
+    remembering, fresh = LineScreen(rules, patterns), LineScreen(rules, patterns)
+    lines = _all_lines()
+    short = [text for text in lines if len(text) <= prefilter.SHORT_LINE_CHARS]
+    assert short, "no short golden line to check"
+    monkeypatch.setattr(prefilter, "SHORT_LINES_KEPT", len(short) + 1)  # all of them
+    for text in lines + lines:  # the second time round, short lines come from memory
+        assert remembering.candidates(text) == fresh._candidates(text), text
+    assert set(short) <= set(remembering._short)
+    monkeypatch.setattr(prefilter, "SHORT_LINES_KEPT", 3)
+    bounded = LineScreen(rules, patterns)
+    for text in short[:20]:
+        bounded.candidates(text)
+    assert len(bounded._short) <= 3
