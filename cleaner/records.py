@@ -11,7 +11,7 @@ from typing import Any
 
 from .core import Cleaner, CleanError
 from .inputs import InputError, decode_bytes, decode_html_bytes
-from .model import CleanResult
+from .model import CleanResult, CleanWarning
 from .normalize import word_count
 from .text import HEADLINE_MAX_WORDS
 
@@ -87,15 +87,14 @@ def _merged(
     return out
 
 
-def _optional_str(record: dict[str, Any], field: str) -> str | None:
+def _hint(record: dict[str, Any], field: str, code: str) -> tuple[str | None, list[CleanWarning]]:
+    """A record's `url` or `site`: a hint, so one of another type is a warning (`code`), as
+    a malformed URL is, and the site is found as if none were given."""
     value = record.get(field)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise CleanError(
-            "bad_type", f"field {field!r} must be a string, got {type(value).__name__}"
-        )
-    return value
+    if value is None or value == "" or isinstance(value, str):
+        return value or None, []
+    message = f"field {field!r} must be a string, got {type(value).__name__}; not used"
+    return None, [CleanWarning(code, message)]
 
 
 def clean_record(
@@ -113,8 +112,12 @@ def clean_record(
     record without one (the CLI's option; a Scrapy setting). `url` and `site`, when given
     (the CLI's --url and --site), are used in place of the record's own."""
     try:
-        url = url or _optional_str(record, fields.url)
-        site = site or _optional_str(record, fields.site)
+        hints: list[CleanWarning] = []
+        if not url:
+            url, hints = _hint(record, fields.url, "bad_url")
+        if not site:
+            site, more = _hint(record, fields.site, "unknown_site")
+            hints += more
         text = record.get(fields.text)
         html = record.get(fields.html)
         if text is None and html is None:
@@ -163,6 +166,7 @@ def clean_record(
     except Exception as exc:  # a bug must not lose the rest of the batch
         message = f"{type(exc).__name__}: {exc}"
         return error_record(_readable(record, fields), "internal", message, line)
+    result.warnings[:0] = hints
     written = result_fields(result)
     if fields.text not in written:  # e.g. --text-field content: the cleaned text replaces it
         written[fields.text] = result.text

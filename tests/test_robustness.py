@@ -566,7 +566,7 @@ def _jsonl_lines() -> list[bytes]:
 
 
 EXPECTED_ERRORS = {2: "bad_record", 3: "bad_record", 4: "bad_record", 5: "missing_text"}
-EXPECTED_ERRORS |= {6: "bad_type", 7: "bad_type", 8: "bad_type", 9: "bad_record", 10: "empty"}
+EXPECTED_ERRORS |= {6: "bad_type", 8: "bad_type", 9: "bad_record", 10: "empty"}
 
 
 def _check_jsonl_output(out: str) -> None:
@@ -584,6 +584,10 @@ def _check_jsonl_output(out: str) -> None:
             assert record["original_text"] == ARTICLE
             assert "Share this article" not in record["text"]
     assert records[0]["extra"] == {"keep": [1, 2]} and records[0]["id"] == 1
+    # a url of another type is a hint not taken, as a malformed one is: the text is cleaned
+    assert {"code": "bad_url", "message": "field 'url' must be a string, got int; not used"} in (
+        records[6]["warnings"]
+    )
     assert [r["id"] for r in records if "id" in r] == [1, 5, 6, 7, 8, 10, 11, 12]
 
 
@@ -1231,3 +1235,30 @@ def test_gzip_inputs_in_any_case_and_corrupt_streams(tmp_path):
     with pytest.raises(InputError) as caught:
         read_bytes(str(corrupt))
     assert caught.value.code == "bad_gzip"
+
+
+@pytest.mark.parametrize(
+    ("hints", "code"),
+    [
+        ({"url": 17}, "bad_url"),
+        ({"url": ["https://www.dawn.com/news/1"]}, "bad_url"),
+        ({"site": 5}, "unknown_site"),
+        ({"site": {"name": "dawn.com"}}, "unknown_site"),
+    ],
+)
+def test_a_record_url_or_site_of_another_type_is_a_warning(hints, code):
+    """A record's url and site are hints: one that is no string is not used, with a warning,
+    and the article is cleaned as if it were not there (nothing is lost)."""
+    from cleaner.records import clean_record
+
+    cleaner = Cleaner(detect_language=False)
+    record = clean_record(cleaner, {"id": 1, "text": ARTICLE, **hints})
+    plain = clean_record(cleaner, {"id": 1, "text": ARTICLE})
+    assert "error" not in record
+    assert record["text"] == plain["text"] and record["site"] == plain["site"]
+    (field,) = hints
+    assert record["warnings"][0]["code"] == code
+    assert record["warnings"][0]["message"].startswith(f"field {field!r} must be a string")
+    # nothing of the record is lost: a url passes through, a site the result's replaces is kept
+    kept = record[field] if field == "url" else record["original_fields"][field]
+    assert kept == hints[field]
