@@ -71,6 +71,14 @@ class CleanerConfig:
     url: str | None = None
     site: str | None = None
 
+    def __post_init__(self) -> None:
+        # A config is a cache key (`cleaner_for`): rule folders given as a list, or as one
+        # folder, become a tuple of folder names, as `Cleaner` reads them.
+        dirs: Any = self.rules_dirs
+        if isinstance(dirs, str | bytes | os.PathLike):
+            dirs = [dirs]
+        object.__setattr__(self, "rules_dirs", tuple(os.fsdecode(d) for d in dirs))
+
     def build(self) -> Cleaner:
         return Cleaner(
             self.rules_dirs, detect_language=self.detect_language, time_budget=self.time_budget

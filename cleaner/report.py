@@ -20,7 +20,7 @@ from .explain import rule_reason
 from .model import KINDS
 from .normalize import split_lines, word_count
 from .rules import Rule
-from .stats import SILENT_SITE
+from .stats import SILENT_SITE, rarely_matching
 
 NO_SITE = "(generic)"  # group name of documents no site rule file matched
 ERROR_SITE = "(error)"  # group name of documents that could not be cleaned
@@ -312,10 +312,14 @@ def _summary(documents: Sequence[ReportDocument], stats: Sequence[SiteStats]) ->
 
 def _health(health: Mapping[str, Any], rules: Mapping[str, Rule]) -> str:
     """The rule health of the batch (`BatchStats.rule_health`): sites none of whose rules
-    removed a line, and each site's rules that never fired."""
+    removed a line, or each only in a few documents, and each site's rules that never fired."""
     items = [
         f"<li><b>{_e(site)}</b>: {_e(SILENT_SITE)}</li>"
         for site in health.get("sites_matching_no_rule", [])
+    ]
+    items += [
+        f"<li><b>{_e(site)}</b>: {_e(rarely_matching(found))}</li>"
+        for site, found in health.get("sites_rarely_matching", {}).items()
     ]
     for site, unused in health.get("unused_site_rules", {}).items():
         names = ", ".join(

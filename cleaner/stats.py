@@ -2,8 +2,9 @@
 
 Each cleaned record is reduced to a small `RecordSummary` (in the worker that cleaned it);
 `BatchStats` adds them up in the main process. *Rule health* is the signal that a site changed
-its layout: a site rule that never fired over a whole batch, or a site whose documents had no
-line removed by its own rules at all.
+its layout: a site rule that never fired over a whole batch, a site whose documents had no
+line removed by its own rules at all, or one whose rules each took lines in only a few of its
+documents.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ TOP_RULES = 5  # rules listed per site in the text summary
 TOP_UNUSED_GENERIC = 3  # unused generic rule ids named in the text summary (all in --stats)
 HEALTH_MIN_DOCUMENTS = 20  # a site's documents before the summary lists its unused rules
 SILENT_SITE = "no site rule removed a line (did the layout change?)"  # said of a site
+# A site whose most used rule removed lines in fewer than this share of its documents: a few
+# hits (a crosshead read as a byline) are no sign that its furniture is where its rules look.
+RARE_SHARE = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,7 @@ class SiteStats:
     chars_in: int = 0
     chars_removed: int = 0
     rules: Counter[str] = field(default_factory=Counter)
+    rule_documents: Counter[str] = field(default_factory=Counter)  # documents each rule hit
 
 
 @dataclass(slots=True)
@@ -95,6 +100,7 @@ class BatchStats:
         site.chars_in += summary.chars_in
         site.chars_removed += summary.chars_removed
         site.rules.update(summary.rules)
+        site.rule_documents.update(set(summary.rules))
         self.repeated.update(summary.repeated)
 
     def merge(self, other: BatchStats) -> None:
@@ -110,6 +116,7 @@ class BatchStats:
             mine.chars_in += theirs.chars_in
             mine.chars_removed += theirs.chars_removed
             mine.rules.update(theirs.rules)
+            mine.rule_documents.update(theirs.rule_documents)
 
     @property
     def chars_in(self) -> int:
@@ -123,20 +130,29 @@ class BatchStats:
         """Per site seen in the batch: its rules that never fired, and whether any fired at all."""
         unused: dict[str, list[str]] = {}
         silent: list[str] = []
+        rare: dict[str, dict[str, Any]] = {}
         for name in sorted(self.sites):
             rule_file = cleaner.rule_files.get(name)
             if name == GENERIC_SITE or rule_file is None:
                 continue
-            fired = self.sites[name].rules
-            never = [rule.id for rule in rule_file.rules if not fired[rule.id]]
+            site = self.sites[name]
+            never = [rule.id for rule in rule_file.rules if not site.rules[rule.id]]
             if never:
                 unused[name] = never
             # A note keeps its line: a closing agency line it reads is no sign that the
             # site's furniture is still where its rules look for it.
-            stripped = fired[HTML_STRIP_RULE.format(site=name)]
-            removing = (rule.id for rule in rule_file.rules if not rule.is_note)
-            if not stripped and not any(fired[rule_id] for rule_id in removing):
+            removing = [HTML_STRIP_RULE.format(site=name)]
+            removing += [rule.id for rule in rule_file.rules if not rule.is_note]
+            top = max(removing, key=lambda rule_id: (site.rule_documents[rule_id], rule_id))
+            hits = site.rule_documents[top]
+            if not hits:
                 silent.append(name)
+            elif hits < RARE_SHARE * site.documents:
+                rare[name] = {
+                    "documents": site.documents,
+                    "top_rule": top,
+                    "top_rule_documents": hits,
+                }
         generic_fired: Counter[str] = Counter()
         for site in self.sites.values():
             generic_fired.update(site.rules)
@@ -146,6 +162,7 @@ class BatchStats:
         return {
             "unused_site_rules": unused,
             "sites_matching_no_rule": silent,
+            "sites_rarely_matching": rare,
             "unused_generic_rules": generic_unused if self.documents else [],
         }
 
@@ -206,6 +223,8 @@ class BatchStats:
         health = data["rule_health"]
         for name in silent_sites(data):
             out.append(f"  rule health: {name}: {SILENT_SITE}")
+        for name, rare in rarely_matching_sites(data).items():
+            out.append(f"  rule health: {name}: {rarely_matching(rare)}")
         for name, rules in health["unused_site_rules"].items():
             many = data["sites"][name]["documents"] >= HEALTH_MIN_DOCUMENTS
             if many and name not in health["sites_matching_no_rule"]:
@@ -233,6 +252,26 @@ def silent_sites(data: dict[str, Any]) -> list[str]:
         for name in data["rule_health"]["sites_matching_no_rule"]
         if data["sites"][name]["documents"] >= HEALTH_MIN_DOCUMENTS
     ]
+
+
+def rarely_matching_sites(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The sites of `BatchStats.to_dict` data whose most used rule removed lines in under
+    RARE_SHARE of their documents, in a batch of HEALTH_MIN_DOCUMENTS of them or more."""
+    rare = data["rule_health"].get("sites_rarely_matching", {})
+    return {
+        name: found
+        for name, found in rare.items()
+        if data["sites"][name]["documents"] >= HEALTH_MIN_DOCUMENTS
+    }
+
+
+def rarely_matching(found: dict[str, Any]) -> str:
+    """What a summary says of a site in `sites_rarely_matching`."""
+    return (
+        f"its most used rule ({found['top_rule']}) removed lines in only "
+        f"{found['top_rule_documents']} of {_count(found['documents'], 'document')} "
+        "(did the layout change?)"
+    )
 
 
 def _share(part: int, whole: int) -> float:

@@ -308,3 +308,43 @@ def test_dask_blocksize_splits_a_file_and_error_records_name_it(tmp_path):
     assert got[3]["error"]["code"] == "missing_text" and got[3]["error"]["path"] == str(source)
     assert "line" not in got[3]["error"]
     assert all("error" not in r for i, r in enumerate(got) if i != 3)
+
+
+def test_dask_blocksize_keeps_a_compressed_file_whole_and_the_input_order(tmp_path):
+    """A `blocksize` splits plain files; a gzip file, which cannot be split, stays one
+    partition; the output follows the inputs' order whatever their kind."""
+    text = _seed_cases()[0].input_path.read_text()
+    sources = []
+    for n, name in enumerate(["a.jsonl", "b.jsonl.gz", "c.jsonl"]):
+        lines = "".join(json.dumps({"id": f"{n}-{i}", "text": text}) + "\n" for i in range(3))
+        source = tmp_path / name
+        if name.endswith(".gz"):
+            source.write_bytes(gzip.compress(lines.encode()))
+        else:
+            source.write_text(lines)
+        sources.append(str(source))
+    config = CleanerConfig(detect_language=False)
+    with dask.config.set(scheduler="sync"):
+        split = clean_jsonl(sources, str(tmp_path / "split"), config, blocksize=1000)
+        whole = clean_jsonl(sources, str(tmp_path / "whole"), config)
+    got = [json.loads(line) for p in split for line in Path(p).read_text().splitlines()]
+    assert [r["id"] for r in got] == [f"{n}-{i}" for n in range(3) for i in range(3)]
+    assert all("error" not in r for r in got)
+    assert len(split) > len(whole) == 3
+    joined = "".join(Path(p).read_text() for p in whole)
+    assert "".join(Path(p).read_text() for p in split) == joined
+
+
+def test_scrapy_pipeline_stats_name_a_site_whose_rules_rarely_took_lines():
+    crawler = get_crawler(settings_dict={"CLEANER_DETECT_LANGUAGE": False})
+    crawler.stats = StatsCollector(crawler)
+    pipeline = CleanerPipeline.from_crawler(crawler)
+    seed = next(c for c in _seed_cases() if c.site == "dawn.com")
+    plain = "A headline\n\nA plain paragraph of body text that no rule of any site knows."
+    for _ in range(5):
+        pipeline.process_item({"url": "https://www.dawn.com/news/1", "text": plain})
+    pipeline.process_item(
+        {"url": "https://www.dawn.com/news/2", "text": seed.input_path.read_text()}
+    )
+    pipeline.close_spider()
+    assert crawler.stats.get_value("cleaner/rule_health/rarely_matching/dawn.com") == 1

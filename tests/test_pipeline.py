@@ -19,6 +19,7 @@ from cleaner.batch import (
     CleanerConfig,
     OrderedPool,
     clean_line,
+    cleaner_for,
     jsonl_pool,
     numbered_lines,
     start_method,
@@ -234,6 +235,37 @@ def test_stats_file_and_rule_health(tmp_path, capsys):
     _write_jsonl(only_changed, records[-1:] * HEALTH_MIN_DOCUMENTS)
     assert main(["clean", "--format", "jsonl", "--stats", str(stats_file), str(only_changed)]) == 0
     assert "dawn.com: no site rule removed a line" in capsys.readouterr().err
+
+
+def test_rule_health_names_a_site_whose_rules_took_lines_in_only_a_few_documents(tmp_path, capsys):
+    """A site whose furniture moved may still see a rule fire now and then (a crosshead read
+    as a byline): a few hits over many documents are named, as a silent site is."""
+    changed = {
+        "site": "dawn.com",
+        "text": "A headline\n\nA plain paragraph of body text that no rule of any site knows.",
+    }
+    seed = next(c for c in _seed_cases() if c.input_path.parent.name == "dawn.com")
+    matched = {"site": "dawn.com", "text": seed.input_path.read_text(encoding="utf-8")}
+    records = [dict(changed, id=i) for i in range(HEALTH_MIN_DOCUMENTS + 3)] + [matched] * 2
+    source = tmp_path / "in.jsonl"
+    _write_jsonl(source, records)
+    stats_file = tmp_path / "stats.json"
+    assert main(["clean", "--format", "jsonl", "--stats", str(stats_file), str(source)]) == 0
+    health = json.loads(stats_file.read_text())["rule_health"]
+    assert health["sites_matching_no_rule"] == []
+    rare = health["sites_rarely_matching"]["dawn.com"]
+    assert rare["documents"] == len(records) and rare["top_rule_documents"] == 2
+    assert rare["top_rule"] == "dawn.caption"
+    err = capsys.readouterr().err
+    assert (
+        f"rule health: dawn.com: its most used rule (dawn.caption) removed lines in only "
+        f"2 of {len(records)} documents (did the layout change?)"
+    ) in err
+    # A site whose rules take lines in most of its documents is not named.
+    _write_jsonl(source, [dict(matched, id=i) for i in range(HEALTH_MIN_DOCUMENTS)])
+    assert main(["clean", "--format", "jsonl", "--stats", str(stats_file), str(source)]) == 0
+    assert json.loads(stats_file.read_text())["rule_health"]["sites_rarely_matching"] == {}
+    assert "did the layout change" not in capsys.readouterr().err
 
 
 def test_quiet_prints_no_summary(tmp_path, capsys):
@@ -715,3 +747,23 @@ def test_results_and_errors_cross_a_process_pool():
         with pytest.raises(CleanError) as caught:
             pool.submit(_clean_in_worker, " ").result()
     assert caught.value.code == "empty"
+
+
+def test_config_takes_rule_folders_as_a_list_or_one_folder(tmp_path):
+    """A config is the workers' cache key: rule folders given as a list (as `Cleaner` takes
+    them), a path or one name are the same config, and build the same Cleaner once."""
+    (tmp_path / "example.com.yaml").write_text(
+        "site: example.com\nrules:\n  - id: example.footer\n    kind: footer\n"
+        "    action: drop\n    description: The footer.\n    exact: Example footer\n"
+    )
+    configs = [
+        CleanerConfig(rules_dirs=[str(tmp_path)]),
+        CleanerConfig(rules_dirs=(str(tmp_path),)),
+        CleanerConfig(rules_dirs=tmp_path),
+        CleanerConfig(rules_dirs=str(tmp_path)),
+    ]
+    assert all(config == configs[0] and hash(config) == hash(configs[0]) for config in configs)
+    assert configs[0].rules_dirs == (str(tmp_path),)
+    cleaner = cleaner_for(configs[0])
+    assert all(cleaner_for(config) is cleaner for config in configs)
+    assert "example.footer" in cleaner.rules_by_id

@@ -25,7 +25,14 @@ from ..inputs import (
 from ..outputs import write_atomic
 from ..records import ORIGINAL_FIELD, RecordFields, clean_record
 from ..report import ReportDocument, build_report
-from ..stats import SILENT_SITE, BatchStats, silent_sites, summarize
+from ..stats import (
+    SILENT_SITE,
+    BatchStats,
+    rarely_matching,
+    rarely_matching_sites,
+    silent_sites,
+    summarize,
+)
 from . import add_site_options, not_text_note, note_replaced_rules, unknown_site
 from .clean_plan import file_identity
 
@@ -183,6 +190,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     )
     for site in silent_sites(stats):
         print(f"  rule health: {site}: {SILENT_SITE}", file=sys.stderr)
+    for site, found in rarely_matching_sites(stats).items():
+        print(f"  rule health: {site}: {rarely_matching(found)}", file=sys.stderr)
     return EXIT_DOC_ERRORS if errors else EXIT_OK
 
 

@@ -15,6 +15,7 @@ the file as fsspec does (its full path or URL).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import groupby
 from typing import Any
 
 import dask.bag as db
@@ -117,26 +118,33 @@ def clean_jsonl(
     One partition per input file by default (`blocksize=None`), so outputs pair with inputs,
     error records carry the input line, and a file that breaks off (a truncated gzip) keeps
     what was read before the damage, then an error record; a `blocksize` such as "64MiB"
-    splits big plain files across workers instead (gzip files cannot be split).
+    splits big plain files across workers instead (a compressed file, which cannot be
+    split, stays one partition).
     `compression="gzip"` writes `part-NNNNN.jsonl.gz`. Runs on the current Dask scheduler
     (a `Client` if one is open) and returns the paths written.
     """
     options = storage_options or {}
-    if blocksize is None:
-        files = fsspec.open_files(inputs, mode="rb", compression="infer", **options)
-        if not files:  # a glob that matches nothing: no output that looks like success
-            raise FileNotFoundError(f"cleaner: no input file matches {inputs!r}")
-        cleaned = db.from_sequence(files, partition_size=1).map_partitions(_clean_files, config)
-    else:
-        lines = db.read_text(
-            inputs,
-            blocksize=blocksize,
-            compression="infer",
-            errors="surrogateescape",
-            storage_options=storage_options,
-            include_path=True,  # error records name their file, if not their line
-        )
-        cleaned = lines.map_partitions(_clean_lines_of, config)
+    files = fsspec.open_files(inputs, mode="rb", compression="infer", **options)
+    if not files:  # a glob that matches nothing: no output that looks like success
+        raise FileNotFoundError(f"cleaner: no input file matches {inputs!r}")
+    # Files in input order; with a `blocksize`, each run of plain files is split into blocks
+    # and a compressed file stays one partition (it can only be read from its start).
+    bags = []
+    for whole, run in groupby(files, key=lambda file: blocksize is None or bool(file.compression)):
+        if whole:
+            bags.append(
+                db.from_sequence(list(run), partition_size=1).map_partitions(_clean_files, config)
+            )
+        else:
+            lines = db.read_text(
+                [file.full_name for file in run],
+                blocksize=blocksize,
+                errors="surrogateescape",
+                storage_options=storage_options,
+                include_path=True,  # error records name their file, if not their line
+            )
+            bags.append(lines.map_partitions(_clean_lines_of, config))
+    cleaned = bags[0] if len(bags) == 1 else db.concat(bags)
     suffix = ".jsonl.gz" if compression == "gzip" else ".jsonl"
     target = output.rstrip("/") + "/*" + suffix
     return db.to_textfiles(

@@ -124,6 +124,9 @@ class CleanerPipeline:
             health = self.batch.rule_health(self.cleaner)
             for site in health["sites_matching_no_rule"]:
                 self.crawler_stats.set_value(f"{STATS_PREFIX}/rule_health/silent_site/{site}", 1)
+            for site, found in health["sites_rarely_matching"].items():
+                key = f"{STATS_PREFIX}/rule_health/rarely_matching/{site}"
+                self.crawler_stats.set_value(key, found["top_rule_documents"])
             for site, rules in health["unused_site_rules"].items():
                 self.crawler_stats.set_value(
                     f"{STATS_PREFIX}/rule_health/never_fired/{site}", ", ".join(rules)
