@@ -63,7 +63,7 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
             continue
         if not 0 <= neighbour < len(doc.lines):
             return None
-        if not _search(rule, pattern, doc.lines[neighbour].text, doc):
+        if not _neighbour_matches(rule, pattern, doc.lines[neighbour].text, doc):
             return None
     if doc.screen is None:
         return _own_match(rule, doc, text)
@@ -77,6 +77,22 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         memo.clear()  # a bound, whatever the batch holds
     memo[key] = None if groups is None else tuple(groups.items())
     return groups
+
+
+def _neighbour_matches(rule: Rule, pattern: regex.Pattern[str], text: str, doc: Doc) -> bool:
+    """Whether a neighbour of a line matches the rule's `preceded_by` or `followed_by`
+    `pattern` (remembered as a rule's own answers are)."""
+    if doc.screen is None:
+        return _search(rule, pattern, text, doc) is not None
+    memo = doc.screen.patterns.neighbours
+    key = (pattern, text)
+    found = memo.get(key)
+    if found is None:
+        found = _search(rule, pattern, text, doc) is not None
+        if len(memo) >= MATCHES_KEPT:
+            memo.clear()  # a bound, whatever the batch holds
+        memo[key] = found
+    return found
 
 
 def _own_match(rule: Rule, doc: Doc, text: str) -> dict[str, str] | None:

@@ -249,6 +249,9 @@ class PatternSet:
         # ("Share this news", "Published :"), so about half the regex searches are answered
         # here. See actions.line_matches.
         self.matches: dict[tuple[str, str], tuple[tuple[str, str], ...] | None] = {}
+        # Whether a line matched a rule's `preceded_by` or `followed_by` (by pattern and
+        # text): a neighbour is often the site's furniture too ("Published in Dawn, ...").
+        self.neighbours: dict[tuple[regex.Pattern[str], str], bool] = {}
         self._screens: list[tuple[RegexScreen, list[str]]] = []  # per group: screen, owners
         for group in groups:
             rules = [rule for rule in group if rule.patterns]

@@ -156,3 +156,22 @@ def test_short_lines_are_screened_once_across_documents(cleaner, monkeypatch):
     for text in short[:20]:
         bounded.candidates(text)
     assert len(bounded._short) <= 3
+
+
+def test_neighbour_answers_are_remembered_by_pattern_and_text(monkeypatch):
+    """A rule's `followed_by` on a line seen again is answered from memory, with the same
+    result; the memory stays within its bound."""
+    from cleaner import Cleaner, actions
+
+    cleaner = Cleaner(detect_language=False)
+    seed = next(c for c in discover(GOLDEN) if c.input_path.name.startswith("000_"))
+    text = seed.input_path.read_text(encoding="utf-8")
+    first = cleaner.clean(text, site="dawn.com")
+    memo = cleaner._screens.patterns.neighbours
+    assert memo and all(isinstance(found, bool) for found in memo.values())
+    assert cleaner.clean(text, site="dawn.com").to_dict() == first.to_dict()
+    monkeypatch.setattr(actions, "MATCHES_KEPT", 1)
+    others = [c for c in discover(GOLDEN) if c.site == "dawn.com" and c.input_path.suffix == ".txt"]
+    for case in others[:5]:
+        cleaner.clean(case.input_path.read_text(encoding="utf-8"), site="dawn.com")
+    assert len(memo) <= 1
