@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 LineCapture = tuple[tuple[str, str], ...]
 Removals = list[tuple[int, Removal]]  # (line index, removal)
+# Date lines between paragraphs that make a timeline (`skip_timeline`); one alone is a date
+# the story gives a line of its own.
+TIMELINE_ENTRIES = 2
 
 
 def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
@@ -65,6 +68,14 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
             return None
         if not _neighbour_matches(rule, pattern, doc.lines[neighbour].text, doc):
             return None
+    groups = _remembered_match(rule, doc, text)
+    if groups is not None and rule.skip_timeline and _timeline_entry(rule, doc, index):
+        return None
+    return groups
+
+
+def _remembered_match(rule: Rule, doc: Doc, text: str) -> dict[str, str] | None:
+    """`_own_match`, answered from memory for a rule and text seen before."""
     if doc.screen is None:
         return _own_match(rule, doc, text)
     memo = doc.screen.patterns.matches  # the same answer for the same rule and text
@@ -77,6 +88,26 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         memo.clear()  # a bound, whatever the batch holds
     memo[key] = None if groups is None else tuple(groups.items())
     return groups
+
+
+def _timeline_entry(rule: Rule, doc: Doc, index: int) -> bool:
+    """Whether line `index` heads a timeline's entry: prose follows it, and TIMELINE_ENTRIES
+    lines or more that the rule matches sit between two paragraphs of prose, as a timeline's entries
+    do (asked once per document; one such line is a date the story gives a line of its own).
+    The first entry sits under the headline ("7 October 2023" over what happened that day);
+    the page's own time stamp there is over no prose (a share bar, a headline's copy)."""
+    if index + 1 >= len(doc.lines) or not doc.is_prose(index + 1):
+        return False
+    found = doc.timelines.get(rule.id)
+    if found is None:
+        entries = sum(
+            1
+            for other in range(len(doc.lines))
+            if doc.between_prose(other)
+            and _remembered_match(rule, doc, doc.lines[other].text) is not None
+        )
+        found = doc.timelines[rule.id] = entries >= TIMELINE_ENTRIES
+    return found
 
 
 def _neighbour_matches(rule: Rule, pattern: regex.Pattern[str], text: str, doc: Doc) -> bool:

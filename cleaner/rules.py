@@ -96,6 +96,9 @@ _RULE_KEYS = {
     "(last lines)",
     "max_words": "only lines with at most this many words",
     "skip_between_prose": "not a line between two paragraphs of prose (a timeline's date)",
+    "skip_timeline": "not a line over a paragraph of prose when two other lines or more that "
+    "the rule matches sit between two paragraphs of prose: a timeline's first date, under its "
+    "headline, is an entry too",
     "skip_list_items": "not an item of a list under a line ending in ':' (\"The winners were:\")",
     "skip_echoes": "not a line that the next line repeats and goes on from (a caption's alt text)",
     "doubled": "only a line that the line above or below repeats (a caption the page shows twice)",
@@ -124,6 +127,7 @@ _RULE_KEYS = {
 # Rule keys that are true or false.
 _FLAGS = (
     "skip_between_prose",
+    "skip_timeline",
     "skip_list_items",
     "skip_echoes",
     "doubled",
@@ -200,6 +204,7 @@ class Rule:
     zone: str = "any"
     max_words: int | None = None
     skip_between_prose: bool = False
+    skip_timeline: bool = False
     closing: bool = False
     once: str = ""  # the key a `once` rule uses up ("": not once; its id, or a shared name)
     opening: int = 0  # paragraphs of prose the opening reaches down to (0: any line)
@@ -482,6 +487,7 @@ def _compile_rule(data: Any, path: str, site: str, number: int) -> Rule:
         zone=zone,
         max_words=max_words,
         skip_between_prose=flags["skip_between_prose"],
+        skip_timeline=flags["skip_timeline"],
         closing=flags["closing"],
         once=_once_key(data.get("once", False), rule_id, path, line, what),
         opening=int(opening),
