@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .model import CleanTimeout, Removal
 from .normalize import word_count
-from .prefilter import MATCHES_KEPT
+from .prefilter import MATCHES_KEPT, remember
 from .text import Doc, ends_like_sentence, is_body_like
 
 if TYPE_CHECKING:
@@ -84,16 +84,15 @@ def _remembered_match(rule: Rule, doc: Doc, text: str) -> dict[str, str] | None:
         known = memo[key]
         return None if known is None else dict(known)
     groups = _own_match(rule, doc, text)
-    if len(memo) >= MATCHES_KEPT:
-        memo.clear()  # a bound, whatever the batch holds
-    memo[key] = None if groups is None else tuple(groups.items())
+    remember(memo, key, None if groups is None else tuple(groups.items()), MATCHES_KEPT)
     return groups
 
 
 def _timeline_entry(rule: Rule, doc: Doc, index: int) -> bool:
     """Whether line `index` heads a timeline's entry: prose follows it, and TIMELINE_ENTRIES
-    lines or more that the rule matches sit between two paragraphs of prose, as a timeline's entries
-    do (asked once per document; one such line is a date the story gives a line of its own).
+    lines or more that the rule matches sit between two paragraphs of prose, as a timeline's
+    entries do (asked once per document; one such line is a date the story gives a line of
+    its own).
     The first entry sits under the headline ("7 October 2023" over what happened that day);
     the page's own time stamp there is over no prose (a share bar, a headline's copy)."""
     if index + 1 >= len(doc.lines) or not doc.is_prose(index + 1):
@@ -119,10 +118,7 @@ def _neighbour_matches(rule: Rule, pattern: regex.Pattern[str], text: str, doc: 
     key = (pattern, text)
     found = memo.get(key)
     if found is None:
-        found = _search(rule, pattern, text, doc) is not None
-        if len(memo) >= MATCHES_KEPT:
-            memo.clear()  # a bound, whatever the batch holds
-        memo[key] = found
+        found = remember(memo, key, _search(rule, pattern, text, doc) is not None, MATCHES_KEPT)
     return found
 
 

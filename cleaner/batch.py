@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import IO, Any, Generic, TypeVar
 
-from .core import TIME_BUDGET_SECONDS, Cleaner
+from .core import TIME_BUDGET_SECONDS, Cleaner, rule_folders
 from .inputs import iter_jsonl
 from .outputs import gzip_member
 from .records import DEFAULT_FIELDS, ERROR_FIELD, RecordFields, clean_record, error_record
@@ -74,10 +74,7 @@ class CleanerConfig:
     def __post_init__(self) -> None:
         # A config is a cache key (`cleaner_for`): rule folders given as a list, or as one
         # folder, become a tuple of folder names, as `Cleaner` reads them.
-        dirs: Any = self.rules_dirs
-        if isinstance(dirs, str | bytes | os.PathLike):
-            dirs = [dirs]
-        object.__setattr__(self, "rules_dirs", tuple(os.fsdecode(d) for d in dirs))
+        object.__setattr__(self, "rules_dirs", rule_folders(self.rules_dirs))
 
     def build(self) -> Cleaner:
         return Cleaner(

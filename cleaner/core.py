@@ -92,9 +92,7 @@ class Cleaner:
         detect_language: bool = True,
         time_budget: float = TIME_BUDGET_SECONDS,
     ) -> None:
-        if isinstance(rules_dirs, str | bytes | os.PathLike):
-            rules_dirs = [rules_dirs]  # one folder, not a string's characters
-        user_dirs = tuple(os.fsdecode(d) for d in rules_dirs)
+        user_dirs = rule_folders(rules_dirs)
         if isinstance(time_budget, bool) or not isinstance(time_budget, int | float):
             raise TypeError(f"time_budget must be a number of seconds, got {time_budget!r}")
         if not 0 < time_budget < math.inf:
@@ -533,6 +531,16 @@ class Cleaner:
                 caption = Caption(captured["caption"], captured.get("credit"))
                 _add_caption(meta.captions, caption, last_copy, removal.line, kept)
         return meta, warnings
+
+
+def rule_folders(
+    rules_dirs: Iterable[str | os.PathLike[str]] | str | bytes | os.PathLike[str],
+) -> tuple[str, ...]:
+    """Rule folders as names: several, or one given as a name, bytes or a path (one folder,
+    not a string's characters)."""
+    if isinstance(rules_dirs, str | bytes | os.PathLike):
+        return (os.fsdecode(rules_dirs),)
+    return tuple(os.fsdecode(d) for d in rules_dirs)
 
 
 def _fill_empty(meta: Metadata, found: Metadata) -> None:

@@ -18,7 +18,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import re2
 import regex
@@ -48,6 +48,16 @@ MATCHES_KEPT = 4096  # rule answers a PatternSet remembers (then it starts afres
 SHORT_LINE_CHARS = 60  # a line this short may be furniture seen on the site's other pages
 SHORT_LINES_KEPT = 2048  # short lines whose candidates a LineScreen remembers (then afresh)
 _UNSUPPORTED = ("(?>", "(?P=", "(?(", "(?|")  # atomic groups, backreferences, conditionals
+_V = TypeVar("_V")
+
+
+def remember(memo: dict[Any, Any], key: Any, value: _V, kept: int) -> _V:
+    """`value`, stored in `memo` under `key`; a memo holding `kept` entries starts afresh
+    first (a bound, whatever the batch holds)."""
+    if len(memo) >= kept:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def _group_end(pattern: str, start: int) -> int | None:
@@ -361,9 +371,7 @@ class LineScreen:
             return self._recent(text)
         answer = self._short.get(text)
         if answer is None:
-            if len(self._short) >= SHORT_LINES_KEPT:
-                self._short.clear()  # a bound, whatever the batch holds
-            answer = self._short[text] = self._candidates(text)
+            answer = remember(self._short, text, self._candidates(text), SHORT_LINES_KEPT)
         return answer
 
     def may_match(self, rule_id: str, text: str) -> bool:
