@@ -86,7 +86,7 @@ class Cleaner:
 
     def __init__(
         self,
-        rules_dirs: Iterable[str | os.PathLike[str]] | str | os.PathLike[str] = (),
+        rules_dirs: Iterable[str | os.PathLike[str]] | str | os.PathLike[str] | None = (),
         *,
         builtin_rules: bool = True,
         detect_language: bool = True,
@@ -534,10 +534,12 @@ class Cleaner:
 
 
 def rule_folders(
-    rules_dirs: Iterable[str | os.PathLike[str]] | str | bytes | os.PathLike[str],
+    rules_dirs: Iterable[str | os.PathLike[str]] | str | bytes | os.PathLike[str] | None,
 ) -> tuple[str, ...]:
     """Rule folders as names: several, or one given as a name, bytes or a path (one folder,
-    not a string's characters)."""
+    not a string's characters); None is none."""
+    if rules_dirs is None:
+        return ()
     if isinstance(rules_dirs, str | bytes | os.PathLike):
         return (os.fsdecode(rules_dirs),)
     return tuple(os.fsdecode(d) for d in rules_dirs)

@@ -214,7 +214,7 @@ class BatchStats:
                 rules += f", and {len(fired) - TOP_RULES} more rule(s) (all in {full_list})"
             out.append(
                 f"  {name}: {_count(site['documents'], 'document')}, "
-                f"removed {site['removed_share']:.1%} ({rules})"
+                f"removed {site['removed_share']:.1%} (rules fired: {rules})"
             )
         for label, key in (("errors", "errors_by_code"), ("warnings", "warnings_by_code")):
             if data[key]:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner, CleanError, RuleError
+from cleaner.batch import CleanerConfig
 from cleaner.cli import main
 from cleaner.inputs import InputError, decode_bytes, decode_html_bytes, iter_jsonl, read_bytes
 from cleaner.normalize import normalize_line, split_lines
@@ -458,6 +459,9 @@ def test_a_time_budget_is_a_positive_finite_number_of_seconds(tmp_path):
     )
     for folder in (tmp_path, os.fsencode(tmp_path)):  # a path object or bytes: one folder
         assert "x.example" in Cleaner(folder, builtin_rules=False).rule_files
+    # None is no extra folder, as () is (the usual "none" value of a pipeline's setting).
+    assert Cleaner(None).rule_files.keys() == Cleaner().rule_files.keys()
+    assert CleanerConfig(rules_dirs=None) == CleanerConfig()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -511,18 +515,18 @@ def test_cli_reports_the_encoding(tmp_path, capsys):
     assert data["paragraphs"] == [ARABIC]
 
 
-def test_cli_bad_url_and_unknown_site_still_clean(tmp_path, capsys):
+def test_cli_url_option_without_a_web_host_is_a_usage_error(tmp_path, capsys):
+    """--url is given once for every document, as --site is: an address with no web host is
+    refused before anything is cleaned (a record's own bad url stays a warning: see
+    test_a_record_url_or_site_of_another_type_is_a_warning)."""
     path = tmp_path / "a.txt"
     path.write_text(ARTICLE)
-    for option, value, warning in (
-        ("--url", "http://[::1", "bad_url"),
-        ("--url", "gopher://dawn.com/1", "bad_url"),
-    ):
-        code, out, err = run_main(
-            capsys, "clean", "--no-language", "--format", "json", option, value, str(path)
-        )
-        assert code == 0, err
-        assert warning in [w["code"] for w in json.loads(out)["warnings"]]
+    for value in ("http://[::1", "gopher://dawn.com/1", "notaurl"):
+        code, out, err = run_main(capsys, "clean", "--url", value, str(path))
+        assert (code, out) == (2, "")
+        assert f"argument --url: cannot read a web host from {value!r}" in err
+    code, out, err = run_main(capsys, "clean", "--url", "http://127.0.0.1:8000/a", str(path))
+    assert code == 0 and out, err
 
 
 def test_cli_unknown_site_option_is_a_usage_error_but_a_records_site_a_warning(tmp_path, capsys):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..rules import builtin_rules_dir, iter_rule_paths
-from ..sites import GENERIC_SITE_NAMES
+from ..sites import GENERIC_SITE_NAMES, url_host
 
 if TYPE_CHECKING:
     from ..core import Cleaner
@@ -42,9 +42,15 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
 
 def _given_url(value: str) -> str:
     """An option's URL: an empty one is a mistake (a shell variable that was not set), not a
-    request for no URL."""
+    request for no URL; nor is one with no web host to pick a rule file by, which would only
+    come back as a warning on every document."""
     if not value.strip():
         raise argparse.ArgumentTypeError("empty URL (leave the option out to give none)")
+    if url_host(value) is None:
+        raise argparse.ArgumentTypeError(
+            f"cannot read a web host from {value!r} (give the article's http(s) address, "
+            "e.g. https://www.dawn.com/news/1)"
+        )
     return value
 
 
