@@ -23,10 +23,10 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 # The path every document takes: segmenting, the line screen, rule matching, the detectors,
-# the engine; and the steps around them: the site, the language, the dates. Not the public
-# API (core.py's Cleaner, model.py's records): a compiled class cannot be subclassed, pickles
-# no frozen record, checks argument types with a TypeError of its own and loses its
-# docstrings for help(); a pipeline needs all of these.
+# the engine; and the steps around them: the site, the language, the dates, the result's
+# assembly. Not the public API (core.py's Cleaner, model.py's records): a compiled class
+# cannot be subclassed, pickles no frozen record, checks argument types with a TypeError of
+# its own and loses its docstrings for help(); a pipeline needs all of these.
 COMPILED = [
     "cleaner/normalize.py",
     "cleaner/text.py",
@@ -35,6 +35,7 @@ COMPILED = [
     "cleaner/detectors.py",
     "cleaner/repeats.py",
     "cleaner/engine.py",
+    "cleaner/assemble.py",
     "cleaner/sites.py",
     "cleaner/language.py",
     "cleaner/dates.py",

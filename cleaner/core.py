@@ -4,12 +4,12 @@ Phases: segment -> resolve site -> tag language -> line rules -> structure (cuts
 boundaries, glued stories) -> headline copies -> repeats (caption echoes, repeated lines) ->
 overclean guard -> assemble (metadata from what the rules captured) -> notes (metadata read
 from the kept lines, for the fields no removal set). The line rules, the three rule phases and
-the notes run in engine.py; this module plans them, settles the passes and assembles results.
+the notes run in engine.py and each pass's result is assembled in assemble.py; this module
+plans the phases and settles the passes.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -19,9 +19,10 @@ from typing import Any
 
 from lxml import etree
 
-from .dates import parse_date
+from . import assemble
+from .assemble import add_caption, fill_empty
 from .detectors import DETECTORS, SETTLED_DETECTORS
-from .engine import LineContext, Plan, make_plan, overcleaned, read_notes, run_plan
+from .engine import LineContext, Plan, make_plan, read_notes, run_plan
 from .inputs import (
     Decoded,
     InputError,
@@ -33,10 +34,6 @@ from .inputs import (
 )
 from .language import LanguageDetector
 from .model import (
-    DATE_FIELDS,
-    LIST_FIELDS,
-    TEXT_FIELDS,
-    Caption,
     CleanResult,
     CleanWarning,
     Line,
@@ -49,19 +46,16 @@ from .normalize import (
     comparable,
     normalize_line,
     split_lines,
-    word_count,
 )
 from .prefilter import ScreenCache
 from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex, url_host, url_section
-from .text import Budget, Doc, is_body_like, is_headline_like
+from .text import Budget, Doc, body_texts, is_body_like, total_chars
 
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
 MAX_PASSES = 4  # cleaning the kept lines again until stable (usually 1 or 2 passes)
-NO_HEADLINE_WORDS = 40  # a first line this long is a paragraph, not a headline
 REFERENCES_SHOWN = 5  # HTML character references a warning names, of those a text holds
-_AUTHOR_SPLIT = (" and ", ", ", " & ")
 
 
 class CleanError(ValueError):
@@ -264,7 +258,7 @@ class Cleaner:
                     meta.agency = house.get("agency")
         caption_rules = [r for r in rules if r.action == "caption"]
         for caption in page.captions:
-            _add_caption(meta.captions, split_caption(caption, caption_rules))
+            add_caption(meta.captions, split_caption(caption, caption_rules))
         result.removed[:0] = page.stripped  # blocks removed from the page itself (line 0)
         result.warnings += page.warnings
         result.input_format = "html"
@@ -286,8 +280,8 @@ class Cleaner:
         plan = self._plan(resolution.rule_file, result.language, frozenset(DETECTORS))
         doc, _ = self._apply(plan, lines, budget, None)
         read = [doc.removed[i] for i in sorted(doc.removed) if i > 0]
-        found, warnings = self._metadata(read)
-        _fill_empty(result.metadata, found)
+        found, warnings = self._metadata_of(read)
+        fill_empty(result.metadata, found)
         result.removed[:0] = read  # their lines are numbered 0, as the page's own
         result.warnings += warnings
 
@@ -322,8 +316,7 @@ class Cleaner:
         expected = rule_file.language if rule_file else None
         if language is None and self.language_detector is not None:
             # Paragraphs are read only until the sample is full.
-            body = (line.text for line in lines if is_body_like(line.text))
-            language = self.language_detector.detect(body, expected)
+            language = self.language_detector.detect(body_texts(lines), expected)
         if language is None:
             # Detection off, or too little text to tell: the site's rule file says what its
             # pages are written in, and that language's rules apply.
@@ -337,7 +330,7 @@ class Cleaner:
             )
         plan = self._plan(rule_file, language, skip_detectors)
         doc, more = self._apply(plan, lines, budget or self._budget_for(lines), unmatched)
-        return self._result(lines, doc, resolution, language, warnings + more)
+        return self._assembled(lines, doc, resolution, language, warnings + more)
 
     def _apply(
         self,
@@ -355,7 +348,7 @@ class Cleaner:
         except TimeoutError as exc:  # regex's timeout and our Budget both end up here
             raise CleanError("timeout", f"cleaning took too long: {exc}") from None
 
-    def _result(
+    def _assembled(
         self,
         lines: list[Line],
         doc: Doc,
@@ -363,43 +356,16 @@ class Cleaner:
         language: str | None,
         warnings: list[CleanWarning],
     ) -> CleanResult:
-        """The result of one pass: kept lines, removals and the metadata they captured."""
-        kept = doc.kept()
-        if overcleaned(lines, kept):
-            warnings.append(
-                CleanWarning(
-                    "overcleaned",
-                    f"rules would keep {len(kept)} of {len(lines)} lines; keeping every input line",
-                )
-            )
-            kept, doc.removed = tuple(range(len(lines))), {}
-        removed = [doc.removed[i] for i in sorted(doc.removed)]
-        metadata, meta_warnings = self._metadata(removed, [lines[i].no for i in kept])
-        title = lines[kept[0]].text if kept else ""
-        if len(kept) == 1 and len(lines) > 1:
-            warnings.append(
-                CleanWarning(
-                    "no_body",
-                    f"only the headline is left of {len(lines)} lines: the input holds no "
-                    "article text (a page of furniture?)",
-                )
-            )
-        if word_count(title) > NO_HEADLINE_WORDS:
-            warnings.append(
-                CleanWarning("no_headline", "the first kept line is long prose, not a headline")
-            )
-        elif kept and is_body_like(title) and not title.endswith("?"):  # a question heads
-            warnings += _headline_taken(lines, doc, kept[0])
-        return CleanResult(
-            title=title,
-            paragraphs=[lines[i].text for i in kept[1:]],
-            site=resolution.site,
-            site_source=resolution.source,
-            language=language,
-            metadata=metadata,
-            removed=removed,
-            warnings=warnings + meta_warnings,
+        """The result of one pass (see assemble.result)."""
+        return assemble.result(
+            lines, doc, resolution, language, warnings, self.rules_by_id, self._generic_ids
         )
+
+    def _metadata_of(
+        self, removed: Sequence[Removal | Note], kept: Sequence[int] = ()
+    ) -> tuple[Metadata, list[CleanWarning]]:
+        """The metadata that removals or notes captured (see assemble.metadata)."""
+        return assemble.metadata(removed, kept, self.rules_by_id, self._generic_ids)
 
     def _settled(
         self,
@@ -439,14 +405,14 @@ class Cleaner:
                 # The previous pass took the headline: its first paragraph is the title now,
                 # which a `zone: head` rule would take in turn, then the next one.
                 break
-            again = self._result(
+            again = self._assembled(
                 kept, doc, resolution, result.language, [*resolution.warnings, *more]
             )
             if _has(again, "overcleaned"):
                 break
             removed = sorted(result.removed + again.removed, key=lambda r: r.line)
             removed_lines = {removal.line for removal in removed}
-            metadata, meta_warnings = self._metadata(
+            metadata, meta_warnings = self._metadata_of(
                 removed, [line.no for line in lines if line.no not in removed_lines]
             )
             warnings = [w for w in result.warnings + again.warnings if w.code != "bad_date"]
@@ -478,59 +444,16 @@ class Cleaner:
             raise CleanError("timeout", f"cleaning took too long: {exc}") from None
         if not result.noted:
             return result
-        found, warnings = self._metadata(result.noted)
-        _fill_empty(result.metadata, found)
+        found, warnings = self._metadata_of(result.noted)
+        fill_empty(result.metadata, found)
         result.warnings += warnings
         return result
 
     def _budget_for(self, lines: list[Line]) -> Budget:
         """The deadline of one document, from now: the base budget, plus more for a very long
         one. Every pass over the document (see _settled) and its notes share it."""
-        size = sum(len(line.text) for line in lines)
+        size = total_chars(lines)
         return Budget(self.time_budget + BUDGET_SECONDS_PER_MILLION_CHARS * size / 1_000_000)
-
-    def _metadata(
-        self, removed: Sequence[Removal | Note], kept: Sequence[int] = ()
-    ) -> tuple[Metadata, list[CleanWarning]]:
-        """Metadata from the named groups of the removals that survived (or of the notes): for
-        a field of one value, a site rule's capture first (the site's own date line outranks a
-        generic rule's reading of a date), then in line order; authors and captions in the
-        order of the text. `kept` holds the numbers of the lines kept, which tell a caption
-        shown again from another picture's (see `_add_caption`)."""
-        meta = Metadata()
-        warnings = []
-        for removal in sorted(removed, key=lambda r: r.rule in self._generic_ids):
-            if not removal.captured:  # most removals capture nothing
-                continue
-            captured = dict(removal.captured)
-            rule = self.rules_by_id.get(removal.rule)
-            for field in sorted(DATE_FIELDS & captured.keys()):
-                value = parse_date(captured[field], dayfirst=rule.dayfirst if rule else True)
-                if value is None:
-                    warnings.append(
-                        CleanWarning(
-                            "bad_date",
-                            f"line {removal.line}: {field} {captured[field]!r} is not a date",
-                        )
-                    )
-                elif getattr(meta, field) is None:
-                    setattr(meta, field, value)
-            for field in sorted(TEXT_FIELDS & captured.keys()):
-                if getattr(meta, field) is None:
-                    setattr(meta, field, captured[field])
-        last_copy: list[int] = []  # of each caption, the line of its last copy
-        for removal in sorted(removed, key=lambda r: r.line):
-            if not removal.captured:
-                continue
-            captured = dict(removal.captured)
-            for field in LIST_FIELDS & captured.keys():
-                for name in _split_names(captured[field]):
-                    if name not in meta.authors:
-                        meta.authors.append(name)
-            if "caption" in captured:
-                caption = Caption(captured["caption"], captured.get("credit"))
-                _add_caption(meta.captions, caption, last_copy, removal.line, kept)
-        return meta, warnings
 
 
 def rule_folders(
@@ -543,41 +466,6 @@ def rule_folders(
     if isinstance(rules_dirs, str | bytes | os.PathLike):
         return (os.fsdecode(rules_dirs),)
     return tuple(os.fsdecode(d) for d in rules_dirs)
-
-
-def _fill_empty(meta: Metadata, found: Metadata) -> None:
-    """Set the fields of `meta` that are still empty (no captions) from `found`."""
-    for name in sorted(DATE_FIELDS | TEXT_FIELDS):
-        if getattr(meta, name) is None:
-            setattr(meta, name, getattr(found, name))
-    meta.authors = meta.authors or found.authors
-
-
-# Removals that are never a headline taken by mistake: a breadcrumb, a menu, a stamp, a share
-# bar, another story.
-_NEVER_HEADLINES = frozenset({"navigation", "timestamp", "share", "other-story", "advertisement"})
-
-
-def _headline_taken(lines: list[Line], doc: Doc, title: int) -> list[CleanWarning]:
-    """A warning when the title is a sentence of the text and a rule took a headline-shaped
-    line above it: the scrape had no headline, or a rule took it as page-top furniture."""
-    for index in range(title):
-        text = lines[index].text
-        removal = doc.removed.get(index)
-        if (
-            removal
-            and removal.kind not in _NEVER_HEADLINES
-            and text[:1].isupper()  # not "a year ago"
-            and is_headline_like(text, 3, True)
-        ):
-            return [
-                CleanWarning(
-                    "no_headline",
-                    f"the title is a sentence of the text; rule {removal.rule} took "
-                    f"{text[:60]!r} (line {lines[index].no}) above it: was it the headline?",
-                )
-            ]
-    return []
 
 
 def _rebuilt(
@@ -687,51 +575,6 @@ def _with_encoding(result: CleanResult, decoded: Decoded) -> CleanResult:
             )
         )
     return result
-
-
-def _split_names(value: str) -> list[str]:
-    names = [value]
-    for sep in _AUTHOR_SPLIT:
-        names = [part for name in names for part in name.split(sep)]
-    return [n.strip() for n in names if n.strip()]
-
-
-def _add_caption(
-    captions: list[Caption],
-    new: Caption,
-    last_copy: list[int] | None = None,
-    line: int = 0,
-    kept: Sequence[int] = (),
-) -> None:
-    """Keep one caption per picture: a copy merges, keeping the longer text and the credit.
-
-    A copy shown next to the first (nothing kept between them: `last_copy` holds each
-    caption's last line, `kept` the kept lines) has the same text, or one text is the start
-    of the other (alt text over its caption), whatever its credit. Further down, a copy has
-    the same text and no other credit: a name that opens a later caption ("Name (L) meets
-    ..."), or the same words credited to another agency, belong to another picture. Without
-    lines (an HTML page's figures) a copy is any caption whose text starts the other's.
-    """
-    for i, old in enumerate(captions):
-        if not (old.text.startswith(new.text) or new.text.startswith(old.text)):
-            continue
-        next_to = last_copy is None or not _kept_between(kept, last_copy[i], line)
-        other_credit = old.credit and new.credit and old.credit != new.credit
-        if not next_to and (old.text != new.text or other_credit):
-            continue
-        longer = old.text if len(old.text) >= len(new.text) else new.text
-        captions[i] = Caption(longer, old.credit or new.credit)
-        if last_copy is not None:
-            last_copy[i] = line
-        return
-    captions.append(new)
-    if last_copy is not None:
-        last_copy.append(line)
-
-
-def _kept_between(kept: Sequence[int], first: int, last: int) -> bool:
-    """Whether a kept line lies between lines `first` and `last` (`kept` is sorted)."""
-    return bisect.bisect_right(kept, first) < bisect.bisect_left(kept, last)
 
 
 def clean(text: str, url: str | None = None, site: str | None = None) -> CleanResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -293,6 +293,19 @@ def is_body_like(text: str) -> bool:
     if len(text.split(None, BODY_MIN_WORDS - 1)) == BODY_MIN_WORDS:
         return True
     return len(text) >= BODY_MIN_CHARS_UNSPACED and bool(_UNSPACED.search(text))
+
+
+def body_texts(lines: Iterable[Line]) -> Iterator[str]:
+    """The texts of the lines that read like paragraphs, in order, read as they are asked for
+    (language detection stops when its sample is full)."""
+    for line in lines:
+        if is_body_like(line.text):
+            yield line.text
+
+
+def total_chars(lines: Iterable[Line]) -> int:
+    """The characters of the lines' texts, all told."""
+    return sum(len(line.text) for line in lines)
 
 
 def is_long_text(text: str) -> bool:
