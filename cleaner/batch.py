@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import IO, Any, Generic, TypeVar
 
-from .core import TIME_BUDGET_SECONDS, Cleaner, rule_folders
+from .core import TIME_BUDGET_SECONDS, Cleaner, RuleFolders, rule_folders
 from .inputs import iter_jsonl
 from .outputs import gzip_member
 from .records import DEFAULT_FIELDS, ERROR_FIELD, RecordFields, clean_record, error_record
@@ -61,7 +61,7 @@ R = TypeVar("R")
 class CleanerConfig:
     """Everything a worker needs to build the same `Cleaner` as the main process (picklable)."""
 
-    rules_dirs: tuple[str, ...] = ()
+    rules_dirs: RuleFolders = ()  # a tuple of folder names once made (see __post_init__)
     detect_language: bool = True
     fields: RecordFields = DEFAULT_FIELDS
     time_budget: float = TIME_BUDGET_SECONDS

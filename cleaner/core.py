@@ -52,6 +52,10 @@ from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
 from .sites import Resolution, SiteIndex, url_host, url_section
 from .text import Budget, Doc, body_texts, is_body_like, total_chars
 
+# Rule folders as Cleaner and CleanerConfig take them: several, one (a name, bytes or a path),
+# or None for none.
+RuleFolders = Iterable[str | bytes | os.PathLike[str]] | str | bytes | os.PathLike[str] | None
+
 TIME_BUDGET_SECONDS = 10.0  # per document; a rule regex that runs away ends as a timeout error
 BUDGET_SECONDS_PER_MILLION_CHARS = 1.0  # long documents get more time, not a timeout
 MAX_PASSES = 4  # cleaning the kept lines again until stable (usually 1 or 2 passes)
@@ -78,9 +82,26 @@ class Cleaner:
     several threads.
     """
 
+    # What __init__ builds from its arguments: a pickled copy builds them again (__reduce__).
+    _BUILT = frozenset(
+        {
+            "_arguments",
+            "replaced_rule_files",
+            "rule_files",
+            "sites",
+            "generic",
+            "rules_by_id",
+            "_generic_ids",
+            "time_budget",
+            "language_detector",
+            "_screens",
+            "_plans",
+        }
+    )
+
     def __init__(
         self,
-        rules_dirs: Iterable[str | os.PathLike[str]] | str | os.PathLike[str] | None = (),
+        rules_dirs: RuleFolders = (),
         *,
         builtin_rules: bool = True,
         detect_language: bool = True,
@@ -119,10 +140,12 @@ class Cleaner:
         )
         self._plans: dict[tuple[str | None, str | None, frozenset[str]], Plan] = {}
 
-    def __reduce__(self) -> tuple[Callable[..., Cleaner], tuple[Any, ...]]:
+    def __reduce__(self) -> tuple[Callable[..., Cleaner], tuple[Any, ...], dict[str, Any]]:
         """A Cleaner pickles as its arguments (for multiprocessing, Dask, Spark): the copy
-        loads the same rule files again; its compiled patterns and caches are not sent."""
-        return _rebuilt, self._arguments
+        loads the same rule files again; its compiled patterns and caches are not sent. A
+        subclass comes back as itself, with the attributes it added."""
+        added = {name: value for name, value in vars(self).items() if name not in self._BUILT}
+        return _rebuilt, (type(self), *self._arguments), added
 
     def screened_rules(self, text: str) -> frozenset[str]:
         """Ids of the rules (of any site) the RE2 screen says may match `text` (their regexes
@@ -456,28 +479,46 @@ class Cleaner:
         return Budget(self.time_budget + BUDGET_SECONDS_PER_MILLION_CHARS * size / 1_000_000)
 
 
-def rule_folders(
-    rules_dirs: Iterable[str | os.PathLike[str]] | str | bytes | os.PathLike[str] | None,
-) -> tuple[str, ...]:
+def rule_folders(rules_dirs: RuleFolders) -> tuple[str, ...]:
     """Rule folders as names: several, or one given as a name, bytes or a path (one folder,
-    not a string's characters); None is none."""
+    not a string's characters); None is none. TypeError for anything else."""
     if rules_dirs is None:
         return ()
     if isinstance(rules_dirs, str | bytes | os.PathLike):
         return (os.fsdecode(rules_dirs),)
-    return tuple(os.fsdecode(d) for d in rules_dirs)
+    try:
+        folders = list(rules_dirs)
+    except TypeError:
+        raise TypeError(
+            f"rules_dirs must be a folder or a list of folders, got {type(rules_dirs).__name__}"
+        ) from None
+    for folder in folders:
+        if not isinstance(folder, str | bytes | os.PathLike):
+            raise TypeError(
+                f"rules_dirs must hold folder names or paths, got {type(folder).__name__}"
+            )
+    return tuple(os.fsdecode(folder) for folder in folders)
 
 
 def _rebuilt(
-    rules_dirs: tuple[str, ...], builtin_rules: bool, detect_language: bool, time_budget: float
+    cls: type[Cleaner],
+    rules_dirs: tuple[str, ...],
+    builtin_rules: bool,
+    detect_language: bool,
+    time_budget: float,
 ) -> Cleaner:
-    """A Cleaner unpickled: built from the arguments of the one pickled."""
-    return Cleaner(
+    """A Cleaner unpickled: built from the arguments of the one pickled, as an instance of its
+    class (a subclass's own __init__ may take other arguments; pickle then restores the
+    attributes it added)."""
+    cleaner = cls.__new__(cls)
+    Cleaner.__init__(
+        cleaner,
         rules_dirs,
         builtin_rules=builtin_rules,
         detect_language=detect_language,
         time_budget=time_budget,
     )
+    return cleaner
 
 
 def _with_url_section(result: CleanResult, resolution: Resolution, url: str | None) -> CleanResult:
@@ -577,6 +618,6 @@ def _with_encoding(result: CleanResult, decoded: Decoded) -> CleanResult:
     return result
 
 
-def clean(text: str, url: str | None = None, site: str | None = None) -> CleanResult:
+def clean(text: str | bytes, url: str | None = None, site: str | None = None) -> CleanResult:
     """Clean one article with the built-in rules (loads them each call; reuse a Cleaner)."""
     return Cleaner().clean(text, url=url, site=site)

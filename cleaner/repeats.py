@@ -9,7 +9,7 @@ batch summary lists what was found; `--learn-repeats` also removes those lines f
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -95,7 +95,9 @@ def summary_lines(repeats: list[RepeatedLine], removed: Counter[str], limit: int
     return out
 
 
-def scan_records(records: Iterable[dict[str, Any]], text_field: str = "text") -> list[RepeatedLine]:
+def scan_records(
+    records: Iterable[Mapping[str, Any]], text_field: str = "text"
+) -> list[RepeatedLine]:
     """Repeated lines of a batch of JSONL records (the first pass of `--learn-repeats`)."""
     return find_repeats(
         (site_key(_str(record.get("site")), _str(record.get("url"))), record[text_field])
@@ -105,11 +107,13 @@ def scan_records(records: Iterable[dict[str, Any]], text_field: str = "text") ->
 
 
 def strip_record(
-    out: dict[str, Any], record: dict[str, Any], by_site: dict[str, frozenset[str]]
+    out: dict[str, Any], record: Mapping[str, Any], by_site: Mapping[str, Collection[str]]
 ) -> dict[str, Any]:
     """A cleaned JSONL record without its site's repeated lines (fields kept consistent).
 
     `record` is the input record: its `site`/`url` give the same key `scan_records` used.
+    `by_site` is `repeated_set`'s, or any mapping of a site key to its lines (sets or lists,
+    as read back from JSON).
     """
     if "error" in out or not isinstance(out.get("paragraphs"), list):
         return out

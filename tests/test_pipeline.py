@@ -725,6 +725,45 @@ def _title_with(cleaner: Cleaner, text: str) -> str:
     return cleaner.clean(text, site="x.example").title
 
 
+class _Lowered(Cleaner):
+    """A user's subclass: its own __init__, an attribute of its own, an override."""
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(detect_language=False)
+        self.tag = tag
+
+    def clean(self, text, url=None, site=None):  # type: ignore[no-untyped-def]
+        result = super().clean(text, url, site)
+        result.title = f"{self.tag}: {result.title.lower()}"
+        return result
+
+
+def test_a_pickled_subclass_comes_back_as_itself():
+    """A worker pool or copy.deepcopy once turned a subclass into a plain Cleaner, silently
+    dropping the user's override and attributes."""
+    import copy
+    import pickle
+
+    text = "A Headline Here\n\nA body paragraph that is long enough to be prose, really."
+    cleaner = _Lowered("mine")
+    for again in (pickle.loads(pickle.dumps(cleaner)), copy.deepcopy(cleaner)):
+        assert type(again) is _Lowered and again.tag == "mine"
+        assert again.clean(text).title == "mine: a headline here"
+    context = multiprocessing.get_context(batch.start_method())
+    with context.Pool(1) as pool:
+        assert pool.apply(_plain_title, (cleaner, text)) == "mine: a headline here"
+
+
+def _plain_title(cleaner: Cleaner, text: str) -> str:
+    return cleaner.clean(text).title
+
+
+def test_what_a_cleaner_builds_is_listed_for_pickling():
+    """__reduce__ sends a subclass's own attributes and rebuilds the rest: each attribute
+    __init__ sets must be listed in Cleaner._BUILT, or a copy would carry the rule files."""
+    assert set(vars(Cleaner(detect_language=False))) == Cleaner._BUILT
+
+
 def _clean_in_worker(text: str) -> CleanResult:
     return Cleaner(detect_language=False).clean(text)
 

@@ -462,6 +462,9 @@ def test_a_time_budget_is_a_positive_finite_number_of_seconds(tmp_path):
     # None is no extra folder, as () is (the usual "none" value of a pipeline's setting).
     assert Cleaner(None).rule_files.keys() == Cleaner().rule_files.keys()
     assert CleanerConfig(rules_dirs=None) == CleanerConfig()
+    for bad, named in ((5, "a folder or a list of folders, got int"), ([5], "got int")):
+        with pytest.raises(TypeError, match=f"rules_dirs must .*{named}"):
+            Cleaner(bad)
 
 
 # ---------------------------------------------------------------------------------------------
