@@ -28,7 +28,13 @@ from .model import (
 from .normalize import word_count
 from .rules import Rule
 from .sites import Resolution
-from .text import Doc, is_body_like, is_headline_like
+from .text import (
+    BODY_MIN_WORDS,
+    Doc,
+    ends_like_sentence,
+    is_body_like,
+    is_headline_like,
+)
 
 NO_HEADLINE_WORDS = 40  # a first line this long is a paragraph, not a headline
 _AUTHOR_SPLIT = (" and ", ", ", " & ")
@@ -69,6 +75,14 @@ def result(
                 "no_body",
                 f"only the headline is left of {len(lines)} lines: the input holds no "
                 "article text (a page of furniture?)",
+            )
+        )
+    elif len(kept) > 1 and not any(_reads_as_text(lines[i].text) for i in kept[1:]):
+        warnings.append(
+            CleanWarning(
+                "no_body",
+                "no line under the headline is a sentence or a paragraph: the input may hold "
+                "no article text (a page of links, a menu, an error page?)",
             )
         )
     if word_count(title) > NO_HEADLINE_WORDS:
@@ -189,6 +203,12 @@ def add_caption(
 def _kept_between(kept: Sequence[int], first: int, last: int) -> bool:
     """Whether a kept line lies between lines `first` and `last` (`kept` is sorted)."""
     return bisect.bisect_right(kept, first) < bisect.bisect_left(kept, last)
+
+
+def _reads_as_text(text: str) -> bool:
+    """A line of an article's text: a sentence, or a paragraph long enough without a stop
+    ("... fire between border forces. — AFP"); a menu, a share bar or a list item is neither."""
+    return ends_like_sentence(text) or word_count(text) >= 2 * BODY_MIN_WORDS
 
 
 def _headline_taken(lines: list[Line], doc: Doc, title: int) -> list[CleanWarning]:

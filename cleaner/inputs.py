@@ -424,13 +424,19 @@ def files_under(folder: Path, skip: Path | None = None) -> Iterator[tuple[Path, 
     Hidden files and folders (names starting with a dot) are left out, and so is `skip` (an
     output folder inside the input folder). A linked folder is read like any other, under its
     own name (as `cp -rL` copies it), even when its folder is read under another name too;
-    a link back to a folder the walk is inside (a loop) is an entry that cannot be read.
+    a link back to a folder the walk is inside (a loop) is an entry that cannot be read, and
+    so is a folder that cannot be listed (the rest of the walk goes on).
     """
     skipped = os.path.realpath(skip) if skip is not None else None
 
     def walk(directory: Path, above: frozenset[str]) -> Iterator[tuple[Path, str | None]]:
         above = above | {os.path.realpath(directory)}
-        for child in sorted(directory.iterdir()):
+        try:
+            children = sorted(directory.iterdir())
+        except OSError as exc:
+            yield directory, f"a folder that cannot be read ({exc.strerror or exc})"
+            return
+        for child in children:
             real = os.path.realpath(child)
             if child.name.startswith(".") or real == skipped:
                 continue

@@ -276,8 +276,8 @@ def test_outputs_with_the_same_name_are_both_kept(tmp_path, capsys):
     assert main(["clean", str(folder / "story.html")]) == 0
     assert (out / "story.html.txt").read_text() == capsys.readouterr().out
     assert (
-        f"cleaner: {folder / 'story.html'}: written to {out / 'story.html.txt'}, "
-        f"as another input is written to {out / 'story.txt'}"
+        f"cleaner: {folder / 'story.html'}: its output is {out / 'story.html.txt'}, "
+        f"as another input's is {out / 'story.txt'}"
     ) in err
 
 
@@ -570,6 +570,33 @@ def test_linked_folders_are_read_and_the_output_folder_is_not_read_back(tmp_path
     (elsewhere / "back").unlink()
     assert main(["clean", str(inputs), "-o", str(out)]) == 0  # the outputs are not inputs
     assert "clean/a.txt" not in capsys.readouterr().err
+
+
+def test_a_folder_that_cannot_be_read_is_an_error_and_the_rest_is_cleaned(
+    tmp_path, capsys, monkeypatch
+):
+    """One locked subfolder once stopped the whole run with nothing written (tests run as
+    root, who reads any folder: listing it is made to fail instead)."""
+    from pathlib import Path
+
+    inputs = tmp_path / "in"
+    (inputs / "locked").mkdir(parents=True)
+    (inputs / "a.txt").write_bytes(SEED.read_bytes())
+    (inputs / "locked" / "b.txt").write_bytes(SEED.read_bytes())
+    listing = Path.iterdir
+
+    def iterdir(self: Path) -> Iterator[Path]:
+        if self.name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return listing(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    out = tmp_path / "out"
+    assert main(["clean", str(inputs), "-o", str(out), "--stats", str(tmp_path / "s.json")]) == 1
+    err = capsys.readouterr().err
+    assert f"cleaner: {inputs / 'locked'}: a folder that cannot be read (Permission denied)" in err
+    assert (out / "a.txt").exists()
+    assert json.loads((tmp_path / "s.json").read_text())["errors_by_code"] == {"unreadable": 1}
 
 
 def test_a_folder_linked_under_a_second_name_is_read_under_both(tmp_path, capsys):

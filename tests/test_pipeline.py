@@ -29,7 +29,12 @@ from cleaner.core import Cleaner, CleanError
 from cleaner.golden import discover
 from cleaner.model import CleanResult
 from cleaner.rules import RuleError
-from cleaner.stats import HEALTH_MIN_DOCUMENTS, BatchStats, RecordSummary
+from cleaner.stats import (
+    GENERIC_HEALTH_MIN_DOCUMENTS,
+    HEALTH_MIN_DOCUMENTS,
+    BatchStats,
+    RecordSummary,
+)
 
 from conftest import GOLDEN
 
@@ -547,8 +552,9 @@ def test_html_selector_hits_count_as_site_rule_hits(tmp_path, capsys):
 
 
 def test_summary_names_unused_generic_rules_like_the_stats(tmp_path, capsys):
+    """In a run of GENERIC_HEALTH_MIN_DOCUMENTS documents or more (below, see the next test)."""
     source = tmp_path / "in.jsonl"
-    _write_jsonl(source, _golden_records(HEALTH_MIN_DOCUMENTS))
+    _write_jsonl(source, _golden_records(GENERIC_HEALTH_MIN_DOCUMENTS))
     stats_file = tmp_path / "stats.json"
     assert main(["clean", "--format", "jsonl", "--stats", str(stats_file), str(source)]) == 0
     unused = json.loads(stats_file.read_text())["rule_health"]["unused_generic_rules"]
@@ -563,7 +569,8 @@ def test_summary_names_unused_generic_rules_like_the_stats(tmp_path, capsys):
 
 def test_a_few_documents_get_no_unused_rule_lists_in_the_summary(tmp_path, capsys):
     """Rules that did not fire on two pages say nothing of a site: the summary leaves the
-    lists out below HEALTH_MIN_DOCUMENTS documents of a site; --stats still has them."""
+    lists out below HEALTH_MIN_DOCUMENTS documents of a site, and the generic rules below
+    GENERIC_HEALTH_MIN_DOCUMENTS in the run; --stats still has them."""
     source = tmp_path / "in.jsonl"
     _write_jsonl(source, _golden_records(2))
     stats_file = tmp_path / "stats.json"

@@ -125,8 +125,9 @@ def test_empty_and_whitespace_text_are_errors(plain):
 def test_jsonl_records_given_as_an_article_get_a_warning(plain):
     records = json.dumps({"text": "A"}) + "\n" + json.dumps({"text": "B"}) + "\n"
     result = plain.clean(records)
-    assert [w.code for w in result.warnings] == ["records_as_text"]
-    assert "line 1 is a JSON object with a 'text' field" in result.warnings[0].message
+    # These two records hold a letter each: no sentence under the "headline" either.
+    assert [w.code for w in result.warnings] == ["no_body", "records_as_text"]
+    assert "line 1 is a JSON object with a 'text' field" in result.warnings[1].message
     assert plain.clean("{Braces} in a headline\n\n" + PARA).warnings == []
 
 
@@ -1065,6 +1066,22 @@ def test_a_page_of_furniture_left_with_a_headline_alone_is_a_warning(plain):
     assert [w.code for w in result.warnings] == ["no_body"]
     assert "of 5 lines" in result.warnings[0].message
     assert plain.clean("Just a headline\n").warnings == []  # a headline given alone
+
+
+def test_a_page_of_links_the_rules_keep_is_a_warning(plain):
+    """Menu and share lines the rules do not know stay in the text: with no sentence and no
+    paragraph under the headline, a warning says the scrape may hold no article (round-66
+    users' probe: it came out as a clean article). A one-sentence story and a wire brief
+    ending on its credit are text."""
+    page = "Harbour Times\nShare on Facebook\nFollow us on X\nSubscribe to our newsletter\n"
+    codes = [w.code for w in plain.clean(page).warnings]
+    assert codes == ["no_body"]
+    brief = (
+        "Ferry strike ends\nTORKHAM: Officials reopened the crossing to trade and pedestrians "
+        "on Sunday, a week after it was closed following an exchange of fire. — AFP\n"
+    )
+    for text in ("Oman condemns attack\nOman condemned the attack on Friday.\n", brief):
+        assert plain.clean(text).warnings == []
 
 
 def test_output_lines_come_from_the_input(plain):

@@ -210,8 +210,8 @@ def _rename_collisions(
             if name != target.name:
                 renamed[id(item)] = target.with_name(name + _output_suffix(args, item))
                 notes.append(
-                    f"cleaner: {item.path}: written to {renamed[id(item)]}, "
-                    f"as another input is written to {target}"
+                    f"cleaner: {item.path}: its output is {renamed[id(item)]}, "
+                    f"as another input's is {target}"
                 )
     inputs = [replace(i, target=renamed.get(id(i), i.target)) for i in inputs]
     first: dict[Path, Input] = {}

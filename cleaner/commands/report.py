@@ -202,6 +202,9 @@ def register(
     report = commands.add_parser(
         "report",
         help="write an HTML page showing what was removed from each document, and why",
+        description="Write one HTML page showing each document of the inputs with what was\n"
+        "removed from it, by which rule and why, what went to metadata, and the run's rule\n"
+        "health. Open it in a browser; nothing is written besides it.",
         epilog="example:\n  cleaner report scraped/ -o report.html   then open report.html",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
