@@ -20,7 +20,6 @@ from typing import Any
 from lxml import etree
 
 from . import assemble
-from .assemble import add_caption, fill_empty
 from .detectors import DETECTORS, SETTLED_DETECTORS
 from .engine import LineContext, Plan, make_plan, read_notes, run_plan
 from .inputs import (
@@ -281,7 +280,7 @@ class Cleaner:
                     meta.agency = house.get("agency")
         caption_rules = [r for r in rules if r.action == "caption"]
         for caption in page.captions:
-            add_caption(meta.captions, split_caption(caption, caption_rules))
+            assemble.add_caption(meta.captions, split_caption(caption, caption_rules))
         result.removed[:0] = page.stripped  # blocks removed from the page itself (line 0)
         result.warnings += page.warnings
         result.input_format = "html"
@@ -304,7 +303,7 @@ class Cleaner:
         doc, _ = self._apply(plan, lines, budget, None)
         read = [doc.removed[i] for i in sorted(doc.removed) if i > 0]
         found, warnings = self._metadata_of(read)
-        fill_empty(result.metadata, found)
+        assemble.fill_empty(result.metadata, found)
         result.removed[:0] = read  # their lines are numbered 0, as the page's own
         result.warnings += warnings
 
@@ -468,7 +467,7 @@ class Cleaner:
         if not result.noted:
             return result
         found, warnings = self._metadata_of(result.noted)
-        fill_empty(result.metadata, found)
+        assemble.fill_empty(result.metadata, found)
         result.warnings += warnings
         return result
 
