@@ -57,10 +57,13 @@ def rule_reason(rule_id: str, rules: Mapping[str, Rule]) -> str | None:
 
 
 def site_phrase(result: CleanResult) -> str:
-    """ "site dawn.com (from the URL)", or "no site rules" when only the generic ones ran."""
+    """ "site dawn.com (recognized from the text)", or "no site rules" when only the generic
+    ones ran."""
     if result.site is None:
         return "no site rules (generic rules only)"
     how = _SITE_SOURCES.get(result.site_source, result.site_source)
+    if result.site_source == "url" and result.input_format == "html":
+        how = "from the page's URL: the one given, or its own link"  # none may have been given
     return f"site {result.site} ({how})"
 
 

@@ -541,3 +541,19 @@ def test_page_url_names_the_site_when_the_given_url_names_none(cleaner, page):
     saved = cleaner.clean_html(page.read_bytes())  # no URL given: the canonical link names it
     assert [r.rule for r in result.removed] == [r.rule for r in saved.removed]
     assert result.metadata.captions == saved.metadata.captions
+
+
+def test_explain_says_a_pages_site_came_from_its_url_given_or_its_own_link() -> None:
+    """`cleaner explain page.html` with no --url said "from the URL" of a URL never given:
+    the page's canonical link named the site."""
+    from cleaner.explain import site_phrase
+
+    cleaner = Cleaner(detect_language=False)
+    page = (GOLDEN / "dawn.com" / "html_layout.html").read_text(encoding="utf-8")
+    assert site_phrase(cleaner.clean_html(page)) == (
+        "site dawn.com (from the page's URL: the one given, or its own link)"
+    )
+    text = (GOLDEN / "dawn.com" / "html_layout.html.expected.txt").read_text(encoding="utf-8")
+    assert site_phrase(cleaner.clean(text, url="https://www.dawn.com/news/1")) == (
+        "site dawn.com (from the URL)"
+    )
