@@ -153,7 +153,7 @@ def metadata(
 
 def fill_empty(meta: Metadata, found: Metadata) -> None:
     """Set the fields of `meta` that are still empty (no captions) from `found`."""
-    for name in sorted(DATE_FIELDS | TEXT_FIELDS):
+    for name in _DATE_FIELDS + _TEXT_FIELDS:
         if getattr(meta, name) is None:
             setattr(meta, name, getattr(found, name))
     meta.authors = meta.authors or found.authors
