@@ -14,7 +14,11 @@ from typing import TYPE_CHECKING
 from .model import CleanTimeout, Removal
 from .normalize import word_count
 from .prefilter import MATCHES_KEPT, remember
-from .text import Doc, ends_like_sentence, is_body_like
+from .text import Doc, ends_like_sentence, is_body_like, is_headline_like
+
+# Short lines over a glued story's headline: a section label, a time ("Sport", "3 hours ago").
+STORY_LABEL_LINES = 2
+STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
 
 if TYPE_CHECKING:
     import regex
@@ -251,10 +255,11 @@ def story_start(doc: Doc, marker: int) -> int:
     """Index of the headline of the story whose header block holds `marker`.
 
     Walks back over lines already removed (captions, logos) and lines shown twice in a row
-    (caption copies) to the line that opens the block. When that line is a paragraph (not
-    a question: a headline may ask one) under another paragraph, the block lost its headline
-    (an HTML extraction drops the next story's <h2>): the story starts at the marker, and the
-    paragraph is the text's.
+    (caption copies) to the line that opens the block: a short label kept there (a section
+    no rule names: "SPORTS") belongs to the headline right above it. When that line is a
+    paragraph (not a question: a headline may ask one) under another paragraph, the block lost
+    its headline (an HTML extraction drops the next story's <h2>): the story starts at the
+    marker, and the paragraph is the text's.
     """
     index = marker - 1
     while index > 0:
@@ -263,6 +268,9 @@ def story_start(doc: Doc, marker: int) -> int:
         if doc.is_kept(index) and not echoed:
             break
         index -= 1
+    headline = _headline_over_labels(doc, index)
+    if headline is not None:
+        index = headline
     above = next((i for i in range(index - 1, -1, -1) if doc.is_kept(i)), None)
     if (
         above is not None
@@ -272,6 +280,31 @@ def story_start(doc: Doc, marker: int) -> int:
     ):
         return marker
     return index
+
+
+def _headline_over_labels(doc: Doc, index: int) -> int | None:
+    """The kept headline right above the short labels from line `index` up ("SPORTS", "2
+    hours ago": at most STORY_LABEL_LINES, all kept), or None when `index` is no such label.
+
+    The page's own header must show as many short lines under its headline: a paragraph
+    that lacks its full stop reads as a headline too, so only the site's header shape seen
+    twice tells a glued story's label from a line of the text.
+    """
+    for labels in range(1, STORY_LABEL_LINES + 1):
+        if index == 0 or not doc.is_kept(index) or not _is_label(doc.lines[index].text):
+            return None
+        index -= 1
+        above = doc.lines[index].text
+        if doc.is_kept(index) and word_count(above) > STORY_LABEL_WORDS:
+            own_header = doc.lines[1 : labels + 1]
+            if len(own_header) == labels and all(_is_label(line.text) for line in own_header):
+                return index if is_headline_like(above) else None
+            return None
+    return None
+
+
+def _is_label(text: str) -> bool:
+    return word_count(text) <= STORY_LABEL_WORDS and not ends_like_sentence(text)
 
 
 def boundary(rule: Rule, doc: Doc) -> Removals:
