@@ -86,6 +86,7 @@ class Draft:
     documents: int
     removals: Counter[str] = field(default_factory=Counter)  # rule id -> lines removed
     prose_removals: list[str] = field(default_factory=list)  # body-like lines a rule removed
+    headline_removals: list[str] = field(default_factory=list)  # sample headlines it removed
     rule_file: RuleFile | None = None
 
 
@@ -132,11 +133,15 @@ def find_candidates(documents: list[str], min_support: int | None = None) -> lis
     shaped: dict[str, set[int]] = defaultdict(set)
     positions: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     variants: dict[str, Counter[str]] = defaultdict(Counter)
-    for doc_no, text in enumerate(documents):
-        doc = Doc(split_lines(text), Budget(REPORT_BUDGET_SECONDS))
+    pages = [Doc(split_lines(text), Budget(REPORT_BUDGET_SECONDS)) for text in documents]
+    # The first line is the headline: it varies by nature and is never a rule, nor is it one
+    # where another page lists it (a "More stories" list of the site's other headlines).
+    headlines = {doc.lines[0].text for doc in pages if doc.lines}
+    for doc_no, doc in enumerate(pages):
         lines = [line.text for line in doc.lines]
-        # The first line is the headline: it varies by nature and is never a rule.
         for index, line in enumerate(lines[1:], start=1):
+            if line in headlines:
+                continue
             verbatim[line].add(doc_no)
             positions[line].append((doc.in_head(index), doc.in_tail(index)))
             if word_count(line) <= SHAPE_MAX_WORDS and not is_body_like(line):
@@ -276,7 +281,9 @@ def apply_draft(draft: Draft, documents: list[str]) -> Draft:
             if rule is None:
                 continue
             draft.removals[rule.id] += 1
-            if is_body_like(line.text):
+            if index == 0:
+                draft.headline_removals.append(line.text)
+            elif is_body_like(line.text):
                 draft.prose_removals.append(line.text)
     return draft
 
@@ -294,6 +301,8 @@ def report_text(draft: Draft) -> str:
             f"  {rule_id}: {draft.removals[rule_id]} line(s) in {cand.support} document(s), "
             f"e.g. {_comment(cand.examples[0])}"
         )
+    for line in sorted(set(draft.headline_removals)):
+        out.append(f"  warning: a drafted rule removes a sample page's headline: {_comment(line)}")
     for line in sorted(set(draft.prose_removals)):
         out.append(
             f"  warning: a drafted rule removes a line that reads like prose: {_comment(line)}"

@@ -10,7 +10,14 @@ import pytest
 from cleaner import Cleaner
 from cleaner.cli import main
 from cleaner.rules import load_rule_files
-from cleaner.suggest import apply_draft, draft_rules, find_candidates, mask, shape_regex
+from cleaner.suggest import (
+    apply_draft,
+    draft_rules,
+    find_candidates,
+    mask,
+    report_text,
+    shape_regex,
+)
 
 SITE = "presstv.ir"
 SAMPLES = 10
@@ -199,3 +206,21 @@ def test_a_draft_of_short_pages_removes_its_lines_from_the_sample_with_their_zon
     assert all(draft.removals[f"harbour.example.recurring-{n}"] == 5 for n in range(1, 5))
     assert draft.prose_removals and "raised concerns" in draft.prose_removals[0]
     assert "fp.recurring" in draft.yaml_text and "regex: '^Residents" not in draft.yaml_text
+
+
+def test_a_headline_listed_under_other_pages_is_never_drafted():
+    """A "More stories" list repeats the site's headlines on its other pages: a rule for one
+    would remove that page's own headline. A drafted shape that still takes a sample page's
+    headline is reported."""
+    titles = [f"Harbour council votes on plan number {n} for the ferry" for n in range(5)]
+    body = "The council met on Monday evening and discussed the plan for two hours."
+    more = "\n".join(["More stories", titles[0], titles[1]])
+    pages = [f"{title}\n{body}\n{more}" for title in titles]
+    draft = apply_draft(draft_rules("harbour.example", pages), pages)
+    assert all(title not in draft.yaml_text for title in titles[:2])
+    assert "More stories" in draft.yaml_text
+    assert draft.headline_removals == []
+    pages.append("More stories\nThe page whose first line is furniture.\nMore stories")
+    draft = apply_draft(draft, pages)
+    assert draft.headline_removals == ["More stories"]
+    assert "removes a sample page's headline: More stories" in report_text(draft)
