@@ -340,6 +340,18 @@ def compile_regex(
     source: str, path: str, line: int, what: str, ignore_case: bool = False, multiline: bool = False
 ) -> regex.Pattern[str]:
     """Compile a rule regex (the `regex` module, so matching can have a time budget)."""
+    allowed = "\n" if multiline else ""  # a fingerprint may read across lines
+    text = source if isinstance(source, str) else ""
+    control = next((char for char in text if char < " " and char not in allowed), None)
+    if control is not None:
+        # Lines never hold one (they are normalized), so the rule could never fire.
+        raise RuleError(
+            path,
+            line,
+            f"{what} holds the control character {control!r}, which no line contains",
+            'in a double-quoted YAML string a backslash is an escape ("\\b" is a backspace): '
+            "quote the pattern with single quotes, or double each backslash",
+        )
     flags = (
         regex.V0 | (regex.IGNORECASE if ignore_case else 0) | (regex.MULTILINE if multiline else 0)
     )

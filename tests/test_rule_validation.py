@@ -53,6 +53,12 @@ def _parse(body: str, name: str = "x.com.yaml"):
             3,
         ),
         (
+            "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n"
+            '    regex: "^Share your photos\\b"\n',
+            "rule 'a' holds the control character '\\x08', which no line contains",
+            3,
+        ),
+        (
             "site: x.com\nrules:\n  - id: a\n    kind: share\n    action: drop\n    description: d\n",
             "needs 'exact' or 'regex'",
             3,
