@@ -97,10 +97,7 @@ def explain(
             out.append(_paint(f"{indent} why: {why}", "dim", color))
         for field, value in hit.captured:
             out.append(_paint(f"{indent} -> {field}: {_preview(value)}", "meta", color))
-    meta = {k: v for k, v in result.metadata.to_dict().items() if v}
-    for field, value in meta.items():
-        shown = value if field != "captions" else f"{len(value)} caption(s)"
-        out.append(_paint(f"  metadata {field}: {shown}", "meta", color))
+    out += metadata_lines(result, color)
     for warning in result.warnings:
         out.append(f"  warning {warning.code}: {warning.message}")
     return "\n".join(out) + "\n"
@@ -167,6 +164,23 @@ def _hit_detail(
     return out
 
 
+def metadata_lines(result: CleanResult, color: bool = False) -> list[str]:
+    """The result's metadata, one line per field and one per caption with its words: an HTML
+    page's captions come from its markup, shown nowhere else."""
+    out = []
+    for field, value in result.metadata.to_dict().items():
+        if not value:
+            continue
+        if field != "captions":
+            out.append(_paint(f"  metadata {field}: {value}", "meta", color))
+            continue
+        for caption in value:
+            credit = f" (credit: {caption['credit']})" if caption.get("credit") else ""
+            shown = f"{_preview(caption.get('text') or '')}{credit}"
+            out.append(_paint(f"  metadata caption: {shown}", "meta", color))
+    return out
+
+
 def explain_lines(
     lines: Sequence[Line] | None,
     result: CleanResult,
@@ -214,6 +228,8 @@ def explain_lines(
             note = notes[item.no]
             fields = ", ".join(name for name, _ in note.captured)
             out.extend(_hit_detail(f"kept; metadata field {fields} noted by", note, rules, color))
+    if lines is None:  # a text's metadata is on its lines; a page's may come from its markup
+        out += metadata_lines(result, color)
     for warning in result.warnings:
         out.append(f"  warning {warning.code}: {warning.message}")
     return "\n".join(out) + "\n"

@@ -104,8 +104,18 @@ def test_rules_new_refuses_to_overwrite(tmp_path, capsys):
     argv = ["rules", "new", DOMAIN, "--from", str(sample)]
     assert main(argv + ["--rules-dir", str(rules), "--golden-dir", str(golden)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"cleaner: {rule_path} already exists; not overwriting it"]
+    assert err == [
+        f"cleaner: {rule_path} already exists; not overwriting it (to pin another page of the "
+        f"site, copy it into {golden / DOMAIN}/ and run: cleaner rules test {DOMAIN} --update)"
+    ]
     assert rule_path.read_text() == before
+    # The hint works: a second page copied in is written once, then passes.
+    (golden / DOMAIN / "second.txt").write_text(SAMPLE.replace("three", "four"), "utf-8")
+    (golden / DOMAIN / "second.options.json").write_text(f'{{"site": "{DOMAIN}"}}', "utf-8")
+    assert _rules_test(rules, golden, DOMAIN, "--update") == 1
+    assert _rules_test(rules, golden, DOMAIN) == 0
+    assert (golden / DOMAIN / "second.expected.txt").exists()
+    capsys.readouterr()
     # Only the golden case left behind: still refused, nothing written.
     rule_path.unlink()
     assert main(argv + ["--rules-dir", str(rules), "--golden-dir", str(golden)]) == 2
@@ -215,6 +225,11 @@ def test_explain_html_and_bad_inputs(tmp_path, capsys):
     records.write_text("{}\n", encoding="utf-8")
     assert main(["explain", str(records)]) == 2
     assert "for JSONL use `cleaner report`" in capsys.readouterr().err
+    assert main(["explain", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"cleaner: {tmp_path}: is a folder; explain takes one document: for a folder use "
+        "`cleaner clean --explain` or `cleaner report`\n"
+    )
     assert main(["explain", str(tmp_path / "missing.txt")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no such file" in err[0]
@@ -228,9 +243,12 @@ def test_explain_says_why_a_sites_html_selectors_removed_a_block(capsys):
     out = capsys.readouterr().out
     assert "removed by rule dawn.com.html.strip (other)" in out
     assert "why: a block of the page that one of the site's html.strip selectors names" in out
+    # The caption the page's markup gave is shown with its words, in both explanations.
+    caption = "  metadata caption: Ambulances carry the coffins of Iraqi Shi'ite armed group"
+    assert caption in out and "(credit: Reuters)" in out
     assert main(["clean", "--explain", "--no-language", page]) == 0
     err = capsys.readouterr().err
-    assert "  page  other" in err and "  L0 " not in err
+    assert "  page  other" in err and "  L0 " not in err and caption in err
     assert "why: a block of the page that one of the site's html.strip selectors names" in err
 
 

@@ -25,6 +25,13 @@ def _use_color(choice: str) -> bool:
 def cmd_explain(args: argparse.Namespace) -> int:
     """Clean one file and print every line's verdict: kept, removed by a rule, or captured."""
     kind = input_kind(args.file) if args.file != "-" else "text"
+    if args.file != "-" and os.path.isdir(args.file):
+        print(
+            f"cleaner: {args.file}: is a folder; explain takes one document: for a folder use "
+            "`cleaner clean --explain` or `cleaner report`",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if kind == "jsonl":
         print(
             f"cleaner: {args.file}: explain takes one text or HTML document; "

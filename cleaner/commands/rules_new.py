@@ -146,7 +146,12 @@ def scaffold(domain: str, sample: Path, rules_dir: Path, golden_dir: Path) -> li
         stem.with_name(name + tag + EXPECTED_JSON),
         stem.with_name(name + OPTIONS),
     ]
-    for path in [rule_path, *targets]:
+    if rule_path.exists():
+        raise ScaffoldError(
+            f"{rule_path} already exists; not overwriting it (to pin another page of the site, "
+            f"copy it into {case_dir}/ and run: cleaner rules test {domain} --update)"
+        )
+    for path in targets:
         if path.exists():
             raise ScaffoldError(f"{path} already exists; not overwriting it")
     existing = Cleaner([rules_dir] if rules_dir.is_dir() else [], detect_language=False)
