@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .normalize import split_lines
+from .text import is_body_like
 
 MIN_DOCUMENTS = 5  # a line must recur in at least this many documents of one site...
 MIN_SHARE = 0.2  # ...and in at least this share of the site's documents
@@ -52,15 +53,22 @@ def find_repeats(
 ) -> list[RepeatedLine]:
     """Lines recurring across documents of one site, from (site key, text) pairs.
 
-    The first line of each document (its headline) is not counted. Sorted by site, then by
-    document count (most first), then by text.
+    The first line of each document (its headline) is not counted, and a document under a
+    headline already counted for its site is not counted again: an article scraped twice
+    shares every paragraph with itself, not with the site. Sorted by site, then by document
+    count (most first), then by text.
     """
     holders: dict[str, Counter[str]] = defaultdict(Counter)
     totals: Counter[str] = Counter()
+    headlines: dict[str, set[str]] = defaultdict(set)
     for site, text in documents:
+        lines = split_lines(text)
+        headline = lines[0].text if lines else ""
+        if headline in headlines[site]:
+            continue
+        headlines[site].add(headline)
         totals[site] += 1
-        lines = {line.text for line in split_lines(text)[1:] if len(line.text) >= MIN_CHARS}
-        holders[site].update(lines)
+        holders[site].update({line.text for line in lines[1:] if len(line.text) >= MIN_CHARS})
     found = [
         RepeatedLine(site, line, count, totals[site])
         for site, counts in holders.items()
@@ -124,6 +132,18 @@ def strip_record(
     kept = [p for p in paragraphs if p not in lines]
     if len(kept) == len(paragraphs) or not kept:
         return out
+    if not any(map(is_body_like, kept)) and any(map(is_body_like, paragraphs)):
+        # Every paragraph of the text is on the site's other pages: an article the batch
+        # holds more than once under other headlines, not furniture. Never silently empty.
+        message = (
+            f"kept {len(paragraphs) - len(kept)} line(s) found on other pages of the site: "
+            "without them no paragraph of text would be left"
+        )
+        warnings = [
+            *(out.get("warnings") or []),
+            {"code": "batch_repeats_kept", "message": message},
+        ]
+        return {**out, "warnings": warnings}
     removed = list(out.get("removed") or [])
     original = out.get("original_text")
     dropped = [p for p in paragraphs if p in lines]

@@ -28,6 +28,7 @@ from cleaner.cli import main
 from cleaner.core import Cleaner, CleanError
 from cleaner.golden import discover
 from cleaner.model import CleanResult
+from cleaner.repeats import strip_record
 from cleaner.rules import RuleError
 from cleaner.stats import (
     GENERIC_HEALTH_MIN_DOCUMENTS,
@@ -424,6 +425,39 @@ def test_learn_repeats_lists_only_the_lines_the_rules_left(tmp_path, capsys):
     ]
     found = json.loads(stats.read_text())["repeated_lines"]
     assert sorted((r["text"], r["removed"]) for r in found) == [(known, 0), (FOOTER, 8)]
+
+
+def test_an_article_scraped_again_is_no_site_furniture(tmp_path, capsys):
+    """Six copies of one article (same headline) share every paragraph with each other, not
+    with the site: they count once, and nothing of them is learned as a repeated line."""
+    body = [
+        f"Paragraph {n} of the story says something new about the airstrikes." for n in range(6)
+    ]
+    story = "Airstrikes push Baghdad to expel troops\n\n" + "\n\n".join(body)
+    records = [
+        {"id": 100 + i, "url": f"https://www.presstv.ir/Detail/{i}", "text": story}
+        for i in range(6)
+    ]
+    records += _footer_records()
+    out = _run_learn(tmp_path, records, "again", capsys)
+    assert all(out[100 + i]["paragraphs"] == body for i in range(6))
+
+
+def test_learn_repeats_never_strips_a_text_down_to_no_paragraph():
+    """When every paragraph of a text is on the site's other pages (one article under several
+    headlines), the lines are kept with a warning: the output is never silently empty."""
+    body = ["The first paragraph of the story is long enough to read as prose.", "SS"]
+    out = {"title": "T", "paragraphs": body, "text": "T\n\n" + "\n\n".join(body) + "\n"}
+    record = {"url": "https://www.presstv.ir/Detail/1"}
+    stripped = strip_record(out, record, {"presstv.ir": {body[0]}})
+    assert stripped["paragraphs"] == body
+    assert stripped["warnings"] == [
+        {
+            "code": "batch_repeats_kept",
+            "message": "kept 1 line(s) found on other pages of the site: without them no "
+            "paragraph of text would be left",
+        }
+    ]
 
 
 def test_without_learn_repeats_nothing_is_removed(tmp_path, capsys):
