@@ -195,7 +195,7 @@ class BatchStats:
     def to_json(self, cleaner: Cleaner) -> str:
         return json.dumps(self.to_dict(cleaner), ensure_ascii=False, indent=2) + "\n"
 
-    def format(self, cleaner: Cleaner, full_list: str = "--stats") -> str:
+    def format(self, cleaner: Cleaner, full_list: str = "--stats FILE lists them all") -> str:
         """A short human summary for standard error; `full_list` says where the full lists
         of rules are (the CLI's --stats file, Scrapy's crawl stats)."""
         data = self.to_dict(cleaner)
@@ -214,7 +214,7 @@ class BatchStats:
             fired = sorted(site["rules_fired"].items(), key=lambda kv: (-kv[1], kv[0]))
             rules = ", ".join(f"{rule} {n}" for rule, n in fired[:TOP_RULES]) or "no rule fired"
             if len(fired) > TOP_RULES:
-                rules += f", and {len(fired) - TOP_RULES} more rule(s) (all in {full_list})"
+                rules += f", and {len(fired) - TOP_RULES} more rule(s) ({full_list})"
             out.append(
                 f"  {name}: {_count(site['documents'], 'document')}, "
                 f"removed {site['removed_share']:.1%} (rules fired: {rules})"

@@ -552,7 +552,9 @@ def test_the_summary_says_how_many_more_rules_fired_than_it_lists():
     rules = tuple(f"dawn.rule-{n}" for n in range(TOP_RULES + 2))
     batch_stats.add(RecordSummary("dawn.com", 1000, 200, rules))
     summary = batch_stats.format(Cleaner())
-    assert "and 2 more rule(s) (all in --stats)" in summary
+    assert "and 2 more rule(s) (--stats FILE lists them all)" in summary
+    summary = batch_stats.format(Cleaner(), "all in run.json")
+    assert "and 2 more rule(s) (all in run.json)" in summary
 
 
 def test_html_selector_hits_count_as_site_rule_hits(tmp_path, capsys):

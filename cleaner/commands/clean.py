@@ -386,7 +386,8 @@ def _report(run: Run) -> bool:
             )
             written = False
     if not run.args.quiet and run.documents + run.errors > 1:
-        print(run.stats.format(run.cleaner), file=sys.stderr, end="")
+        where = f"all in {run.args.stats}" if run.args.stats else "--stats FILE lists them all"
+        print(run.stats.format(run.cleaner, where), file=sys.stderr, end="")
     if run.not_text and not run.args.quiet:
         print(not_text_note(run.not_text), file=sys.stderr)
     if not run.args.quiet and run.skipped and run.documents + run.errors:
@@ -633,7 +634,9 @@ def register(
         "--in-place", action="store_true", help="overwrite text inputs with their cleaned text"
     )
     clean.add_argument(
-        "--skip-existing", action="store_true", help="skip inputs whose output file exists"
+        "--skip-existing",
+        action="store_true",
+        help="with --output: skip inputs whose output file exists (resume a run)",
     )
     clean.add_argument(
         "--explain", action="store_true", help="show each removed line with its rule on stderr"

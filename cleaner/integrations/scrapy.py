@@ -118,7 +118,9 @@ class CleanerPipeline:
     def close_spider(self) -> None:
         """Log the batch summary, with rule health, when the crawl ends."""
         if self.batch.documents or self.batch.errors:
-            summary = self.batch.format(self.cleaner, f"the crawl stats, {STATS_PREFIX}/rules/")
+            summary = self.batch.format(
+                self.cleaner, f"all in the crawl stats, {STATS_PREFIX}/rules/"
+            )
             logger.info("%s", summary.rstrip())
         if self.crawler_stats is not None:
             health = self.batch.rule_health(self.cleaner)
