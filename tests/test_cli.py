@@ -276,8 +276,35 @@ def test_outputs_with_the_same_name_are_both_kept(tmp_path, capsys):
     assert main(["clean", str(folder / "story.html")]) == 0
     assert (out / "story.html.txt").read_text() == capsys.readouterr().out
     assert (
-        f"cleaner: {folder / 'story.html'}: its output is {out / 'story.html.txt'}, "
-        f"as another input's is {out / 'story.txt'}"
+        f"cleaner: {folder / 'story.html'}: its output is {out / 'story.html.txt'} "
+        f"({folder / 'story.txt'} would also be written to {out / 'story.txt'})"
+    ) in err
+
+
+def test_a_name_without_suffix_beside_its_text_twin_gets_a_number(tmp_path, capsys):
+    """'story' and 'story.txt' both clean to story.txt, and the full name 'story' plus the
+    suffix is that name again: the one without a suffix gets a number; two inputs that would
+    both be named after 'story.htm' and 'story.html' keep their full names and say which
+    other input took the name."""
+    folder = tmp_path / "col"
+    folder.mkdir()
+    for name in ("story", "story.txt"):
+        (folder / name).write_text(SEED.read_text())
+    for name in ("page.htm", "page.html"):
+        (folder / name).write_bytes(HTML_PAGE.read_bytes())
+    out = tmp_path / "out"
+    assert main(["clean", "--no-language", str(folder), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    names = ["page.htm.txt", "page.html.txt", "story-2.txt", "story.txt"]
+    assert sorted(p.name for p in out.iterdir()) == names
+    assert (out / "story-2.txt").read_bytes() == (out / "story.txt").read_bytes()
+    assert (
+        f"cleaner: {folder / 'story'}: its output is {out / 'story-2.txt'} "
+        f"({folder / 'story.txt'} would also be written to {out / 'story.txt'})"
+    ) in err
+    assert (
+        f"cleaner: {folder / 'page.htm'}: its output is {out / 'page.htm.txt'} "
+        f"({folder / 'page.html'} would also be written to {out / 'page.txt'})"
     ) in err
 
 

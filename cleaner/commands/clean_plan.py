@@ -202,17 +202,26 @@ def _rename_collisions(
             by_target[item.target].append(item)
     renamed: dict[int, Path] = {}
     notes = []
+    taken = set(by_target)
     for target, items in by_target.items():
         if len(items) < 2:
             continue
         for item in items:
             name = Path(item.path).name if item.path != "-" else STDIN_NAME
-            if name != target.name:
-                renamed[id(item)] = target.with_name(name + _output_suffix(args, item))
-                notes.append(
-                    f"cleaner: {item.path}: its output is {renamed[id(item)]}, "
-                    f"as another input's is {target}"
-                )
+            if name == target.name:
+                continue
+            suffix = _output_suffix(args, item)
+            new = target.with_name(name + suffix)
+            number = 2
+            while new in taken:  # "story" beside "story.txt": story-2.txt
+                new, number = target.with_name(f"{name}-{number}{suffix}"), number + 1
+            taken.add(new)
+            renamed[id(item)] = new
+            other = next(o for o in items if o is not item)
+            notes.append(
+                f"cleaner: {item.path}: its output is {new} ({other.path} would also be "
+                f"written to {target})"
+            )
     inputs = [replace(i, target=renamed.get(id(i), i.target)) for i in inputs]
     first: dict[Path, Input] = {}
     for item in inputs:
