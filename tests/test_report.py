@@ -184,6 +184,19 @@ def test_report_command_bad_output_path(tmp_path, capsys):
     assert len(err) == 1 and err[0].startswith("cleaner: cannot write")
 
 
+def test_report_into_a_folder_is_report_html_in_it(tmp_path, capsys):
+    """`-o reports/` (a new folder) and `-o reports` once it exists write reports/report.html;
+    no file is ever named after the folder."""
+    sample = tmp_path / "a.txt"
+    sample.write_text("Headline\n\nBody text of the article goes here.\n", encoding="utf-8")
+    folder = tmp_path / "reports"
+    for output in (f"{folder}/", str(folder)):
+        assert main(["report", str(sample), "-o", output, "--no-language"]) == 0
+        assert [p.name for p in folder.iterdir()] == ["report.html"]
+        assert capsys.readouterr().err.startswith(f"{folder / 'report.html'}: 1 document(s)")
+    assert "Body text of the article" in (folder / "report.html").read_text(encoding="utf-8")
+
+
 # --- a real browser -----------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,9 +120,20 @@ def _report_record(
     return ReportDocument(name, out.get(ORIGINAL_FIELD), out)
 
 
+REPORT_NAME = "report.html"  # the file written into a folder given as --output
+
+
+def report_path(output: str) -> Path:
+    """The file `--output` names: a folder (an existing one, or a name ending in a slash)
+    holds the report as report.html."""
+    if output.endswith(("/", os.sep)) or Path(output).is_dir():
+        return Path(output) / REPORT_NAME
+    return Path(output)
+
+
 def _overwrites_input(args: argparse.Namespace) -> str | None:
     """Why --output cannot be written: it is one of the inputs."""
-    output = file_identity(Path(args.output))
+    output = file_identity(report_path(args.output))
     for path, _base, _problem in expand_paths(args.paths):
         if path != "-" and file_identity(Path(path)) == output:
             return f"{path}: the report would overwrite this input: choose another --output"
@@ -173,18 +185,19 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_DOC_ERRORS
     stats = batch_stats(documents, cleaner)
     html = build_report(documents, cleaner.rules_by_id, args.title, stats["rule_health"])
+    output = report_path(args.output)
     try:
         # A file name that is not UTF-8 holds surrogates: shown as the CLI's messages show it.
-        write_atomic(Path(args.output), html.encode("utf-8", "backslashreplace"))
+        write_atomic(output, html.encode("utf-8", "backslashreplace"))
     except OSError as exc:
-        print(f"cleaner: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"cleaner: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
     errors = [d for d in documents if d.error]
     for doc in errors:
         print(f"cleaner: {doc.name}: {doc.error}", file=sys.stderr)
     sites = {d.group for d in documents if not d.error}
     print(
-        f"{args.output}: {len(documents)} document(s), {len(sites)} site group(s), "
+        f"{output}: {len(documents)} document(s), {len(sites)} site group(s), "
         f"{sum(len(d.removed) for d in documents)} line(s) removed, {len(errors)} error(s)",
         file=sys.stderr,
     )
@@ -211,7 +224,13 @@ def register(
     report.add_argument(
         "paths", nargs="+", metavar="INPUT", help="text or HTML files, folders, or JSONL files"
     )
-    report.add_argument("--output", "-o", required=True, metavar="FILE", help="the HTML file")
+    report.add_argument(
+        "--output",
+        "-o",
+        required=True,
+        metavar="FILE",
+        help=f"the HTML file to write (a folder, or a name ending in '/': {REPORT_NAME} in it)",
+    )
     add_site_options(report)
     report.add_argument("--no-language", action="store_true", help="skip language detection")
     report.add_argument(
