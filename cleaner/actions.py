@@ -251,15 +251,16 @@ def cut(rule: Rule, doc: Doc) -> Removals:
     return glued_story_removals(doc, start, rule.id, rule.kind)
 
 
-def story_start(doc: Doc, marker: int) -> int:
+def story_start(doc: Doc, marker: int, own_marker: int | None = None) -> int:
     """Index of the headline of the story whose header block holds `marker`.
 
     Walks back over lines already removed (captions, logos) and lines shown twice in a row
-    (caption copies) to the line that opens the block: a short label kept there (a section
-    no rule names: "SPORTS") belongs to the headline right above it. When that line is a
-    paragraph (not a question: a headline may ask one) under another paragraph, the block lost
-    its headline (an HTML extraction drops the next story's <h2>): the story starts at the
-    marker, and the paragraph is the text's.
+    (caption copies) to the line that opens the block. When the page's own header (its
+    headline, then its `own_marker`) has short labels between the two ("SPORTS"), as many
+    kept labels there belong to the headline right above them. When the opening line is a
+    paragraph (not a question: a headline may ask one) under another paragraph, the block
+    lost its headline (an HTML extraction drops the next story's <h2>): the story starts at
+    the marker, and the paragraph is the text's.
     """
     index = marker - 1
     while index > 0:
@@ -268,9 +269,9 @@ def story_start(doc: Doc, marker: int) -> int:
         if doc.is_kept(index) and not echoed:
             break
         index -= 1
-    headline = _headline_over_labels(doc, index)
-    if headline is not None:
-        index = headline
+    labels = _own_labels(doc, own_marker) if own_marker is not None else 0
+    if labels:
+        index = _headline_over_labels(doc, index, labels) or index
     above = next((i for i in range(index - 1, -1, -1) if doc.is_kept(i)), None)
     if (
         above is not None
@@ -282,24 +283,27 @@ def story_start(doc: Doc, marker: int) -> int:
     return index
 
 
-def _headline_over_labels(doc: Doc, index: int) -> int | None:
-    """The kept headline right above the short labels from line `index` up ("SPORTS", "2
-    hours ago": at most STORY_LABEL_LINES, all kept), or None when `index` is no such label.
+def _own_labels(doc: Doc, own_marker: int) -> int:
+    """The short labels ("SPORTS", "2 hours ago") between the page's headline, its first line,
+    and the marker of its own header; 0 unless that first line is a headline of more words
+    (a page that opens on its label, "Stock", has its labels above the headline)."""
+    first = doc.lines[0].text if doc.lines else ""
+    if word_count(first) <= STORY_LABEL_WORDS or not is_headline_like(first):
+        return 0
+    labels = sum(_is_label(line.text) for line in doc.lines[1:own_marker])
+    return labels if labels <= STORY_LABEL_LINES else 0
 
-    The page's own header must show as many short lines under its headline: a paragraph
-    that lacks its full stop reads as a headline too, so only the site's header shape seen
-    twice tells a glued story's label from a line of the text.
-    """
-    for labels in range(1, STORY_LABEL_LINES + 1):
+
+def _headline_over_labels(doc: Doc, index: int, labels: int) -> int | None:
+    """The kept headline right above `labels` kept short labels from line `index` up, or
+    None when the lines there have another shape."""
+    for _ in range(labels):
         if index == 0 or not doc.is_kept(index) or not _is_label(doc.lines[index].text):
             return None
         index -= 1
-        above = doc.lines[index].text
-        if doc.is_kept(index) and word_count(above) > STORY_LABEL_WORDS:
-            own_header = doc.lines[1 : labels + 1]
-            if len(own_header) == labels and all(_is_label(line.text) for line in own_header):
-                return index if is_headline_like(above) else None
-            return None
+    above = doc.lines[index].text
+    if doc.is_kept(index) and word_count(above) > STORY_LABEL_WORDS and is_headline_like(above):
+        return index
     return None
 
 
@@ -315,14 +319,16 @@ def boundary(rule: Rule, doc: Doc) -> Removals:
     Example: aawsat's header shows the "TT" logo letters after the captions; from the second
     "TT" after body text, the story from its headline down is removed as kind other-story.
     """
-    start = _second_story_marker(rule, doc)
-    if start is None or doc.kind_at(start) == "other-story":
+    markers = _story_markers(rule, doc)
+    if markers is None or doc.kind_at(markers[1]) == "other-story":
         return []  # no second story, or one an earlier rule cut (its headline with it)
-    return glued_story_removals(doc, story_start(doc, start), rule.id, rule.kind)
+    own, start = markers
+    return glued_story_removals(doc, story_start(doc, start, own), rule.id, rule.kind)
 
 
-def _second_story_marker(rule: Rule, doc: Doc) -> int | None:
-    """The marker that opens the second story's header block, or None.
+def _story_markers(rule: Rule, doc: Doc) -> tuple[int | None, int] | None:
+    """The marker of the page's own header (None when it lost it) and the marker that opens
+    the second story's header block; None when there is no second story.
 
     A marker after an earlier one opens a new story once a sentence of story text stands
     between them (a one-line story, "Oman condemned the attack on Friday.", is one). The
@@ -337,14 +343,15 @@ def _second_story_marker(rule: Rule, doc: Doc) -> int | None:
     # Only the lines up to the last marker can tell whether it opens a second story.
     kept = [i for i in range(len(doc.lines)) if doc.is_kept(i)]
     headline = kept[0] if kept else -1
-    markers = 0
+    own: int | None = None
     text_since_marker = False
     bodies: set[str] = set()  # distinct: a caption shown twice is one line
     for index, line in enumerate(doc.lines[: max(found) + 1]):
         if index in found:
-            if (markers and text_since_marker) or (not markers and len(bodies) >= 2):
-                return index
-            markers, text_since_marker = markers + 1, False
+            if (own is not None and text_since_marker) or (own is None and len(bodies) >= 2):
+                return own, index
+            own = index if own is None else own
+            text_since_marker = False
         elif doc.is_kept(index) and index != headline:
             if is_body_like(line.text):
                 bodies.add(line.text)
