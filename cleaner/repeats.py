@@ -8,20 +8,23 @@ batch summary lists what was found; `--learn-repeats` also removes those lines f
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .normalize import split_lines
+from .normalize import split_lines, word_count
 from .text import is_body_like
 
 MIN_DOCUMENTS = 5  # a line must recur in at least this many documents of one site...
 MIN_SHARE = 0.2  # ...and in at least this share of the site's documents
 MIN_CHARS = 12  # shorter lines ("Share", "Menu") are the rules' business, and too ambiguous
+STORY_KEY_MIN_WORDS = 4  # a headline has this many words at least; a label or a time fewer
 UNKNOWN_SITE = "(unknown site)"
 RULE_ID = "batch.repeated-line"
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 KIND = "footer"
 
 
@@ -54,19 +57,19 @@ def find_repeats(
     """Lines recurring across documents of one site, from (site key, text) pairs.
 
     The first line of each document (its headline) is not counted, and a document under a
-    headline already counted for its site is not counted again: an article scraped twice
-    shares every paragraph with itself, not with the site. Sorted by site, then by document
-    count (most first), then by text.
+    headline already counted for its site (see `story_key`) is not counted again: an article
+    scraped twice shares every paragraph with itself, not with the site. Sorted by site, then
+    by document count (most first), then by text.
     """
     holders: dict[str, Counter[str]] = defaultdict(Counter)
     totals: Counter[str] = Counter()
-    headlines: dict[str, set[str]] = defaultdict(set)
+    stories: dict[str, set[str]] = defaultdict(set)
     for site, text in documents:
         lines = split_lines(text)
-        headline = lines[0].text if lines else ""
-        if headline in headlines[site]:
+        key = story_key([line.text for line in lines])
+        if key in stories[site]:
             continue
-        headlines[site].add(headline)
+        stories[site].add(key)
         totals[site] += 1
         holders[site].update({line.text for line in lines[1:] if len(line.text) >= MIN_CHARS})
     found = [
@@ -76,6 +79,15 @@ def find_repeats(
         if count >= min_documents and count >= min_share * totals[site]
     ]
     return sorted(found, key=lambda r: (r.site, -r.documents, r.text))
+
+
+def story_key(lines: Sequence[str]) -> str:
+    """What tells one story of a site from another: its headline, the first line of more
+    than three words (a section label and a time open some sites' pages: "Economy", "1 hour
+    ago"), with its numbers as any number (a developing story's headline updates its toll:
+    "... kills 12 ..." then "... kills 15 ...")."""
+    headline = next((line for line in lines if word_count(line) >= STORY_KEY_MIN_WORDS), "")
+    return _NUMBER.sub("0", headline.casefold())
 
 
 def repeated_set(repeats: Iterable[RepeatedLine]) -> dict[str, frozenset[str]]:

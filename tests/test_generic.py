@@ -167,6 +167,8 @@ def test_pull_quote_removed_body_kept(cleaner):
 # --- cross-document repetition -------------------------------------------------------------
 
 FOOTER = "Our journalism is funded by readers like you. Support us today"
+TOPICS = ("rain", "bread", "trains", "schools", "ports", "fuel", "rice", "bridges", "taxes")
+TOPICS += ("courts", "wages", "exports", "dams", "roads", "power", "water", "clinics", "ferries")
 
 
 def batch(n: int = 12, seed: int = 0) -> list[dict[str, str]]:
@@ -177,7 +179,8 @@ def batch(n: int = 12, seed: int = 0) -> list[dict[str, str]]:
             f"Paragraph {i}.{k} of the story about topic {rng.randint(0, 9999)} in full."
             for k in range(3)
         ]
-        text = "\n\n".join([f"Headline number {i}", *body, FOOTER]) + "\n"
+        # Headlines differ in words: a number alone tells no two stories apart (see story_key)
+        text = "\n\n".join([f"News about the {TOPICS[i]}", *body, FOOTER]) + "\n"
         records.append({"url": f"https://www.example.com/news/{i}", "text": text})
     records.append({"url": "https://other.org/a", "text": "Other\n\nA one-off page.\n\n" + FOOTER})
     return records

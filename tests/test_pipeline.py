@@ -28,7 +28,7 @@ from cleaner.cli import main
 from cleaner.core import Cleaner, CleanError
 from cleaner.golden import discover
 from cleaner.model import CleanResult
-from cleaner.repeats import strip_record
+from cleaner.repeats import find_repeats, story_key, strip_record
 from cleaner.rules import RuleError
 from cleaner.stats import (
     GENERIC_HEALTH_MIN_DOCUMENTS,
@@ -348,6 +348,7 @@ def test_worker_pool_cleans_like_this_process():
     assert {(o["site"] is None, o["language"]) for o in outputs} <= {(True, None), (False, "en")}
 
 
+CITIES = ("Tehran", "Baghdad", "Beirut", "Damascus", "Sanaa", "Muscat", "Doha", "Kabul")
 # A site footer no rule names (learned from the batch instead).
 FOOTER = "Readers in the region can also watch the evening bulletin on channel 44 of Badr 7"
 
@@ -357,9 +358,10 @@ def _footer_records() -> list[dict]:
         {
             "id": i,
             "url": f"https://www.presstv.ir/Detail/{i}",
-            "text": f"Headline {i}\n\nBody paragraph {i} about events in the region this week, officials said.\n\n{FOOTER}",
+            "text": f"Ministers meet in {city} this week\n\nBody paragraph {i} about events in the "
+            f"region this week, officials said.\n\n{FOOTER}",
         }
-        for i in range(8)
+        for i, city in enumerate(CITIES)
     ]
     records.append(
         {
@@ -441,6 +443,26 @@ def test_an_article_scraped_again_is_no_site_furniture(tmp_path, capsys):
     records += _footer_records()
     out = _run_learn(tmp_path, records, "again", capsys)
     assert all(out[100 + i]["paragraphs"] == body for i in range(6))
+
+
+def test_a_story_is_known_by_its_headline_past_labels_with_its_numbers_masked():
+    """A site whose pages open on a section label and a time ("Economy", "1 hour ago") still
+    has each story counted once per headline, so its real footer is learned; a developing
+    story re-scraped as its toll rises is one story."""
+    assert story_key(["Economy", "1 hour ago", "Rice prices climb again"]) == (
+        "rice prices climb again"
+    )
+    assert story_key(["Strike on Gaza kills 12 Palestinians"]) == story_key(
+        ["Strike on Gaza kills 1,015 Palestinians"]
+    )
+    footer = "For all latest news, follow The Financial Express Google News channel."
+    pages = [
+        f"{section}\n1 hour ago\n{city} prices climb again\nPrices in {city} rose.\n{footer}"
+        for section, city in zip(["Economy", "Trade"] * 3, CITIES, strict=False)
+    ]
+    toll = [f"Strike kills {n} people in the north\nThe same text.\n{footer}" for n in range(9)]
+    found = find_repeats([("fe", page) for page in pages + toll])
+    assert [(r.text, r.documents, r.total) for r in found] == [(footer, 7, 7)]
 
 
 def test_learn_repeats_never_strips_a_text_down_to_no_paragraph():
