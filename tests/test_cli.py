@@ -47,6 +47,18 @@ def test_explain_goes_to_stderr(capsys):
     assert "why:" in captured.err
 
 
+def test_explain_says_when_no_site_was_recognized_and_what_to_do(tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text("Headline here\n\nA paragraph of an article from a site of no rules.\n")
+    assert main(["clean", "--explain", "--no-language", str(article)]) == 0
+    assert (
+        "site not recognized: generic rules only (--site or --url picks a site's rules; "
+        "cleaner rules new adds a site)"
+    ) in capsys.readouterr().err
+    assert main(["clean", "--explain", "--no-language", "--site", "generic", str(article)]) == 0
+    assert "no site rules (generic rules only, as asked)" in capsys.readouterr().err
+
+
 def test_folder_to_output_dir(tmp_path, capsys):
     assert main(["clean", str(GOLDEN / "presstv.ir"), "--output", str(tmp_path)]) == 0
     out = tmp_path / "003_7378d8f28ffd20ea.txt"
@@ -230,6 +242,35 @@ def test_in_place_rewrites_text_files_only(tmp_path, capsys):
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert main(["clean", "--in-place", str(folder / "g.txt")]) == 0
     assert (folder / "g.txt").read_text() == EXPECTED.read_text()
+
+
+def test_in_place_keeps_each_files_encoding_byte_order_mark_and_line_ends(tmp_path, capsys):
+    """--in-place writes a file back as it was written: a Windows-1252 file stays one, a byte
+    order mark stays, CRLF line ends stay; a code page that cannot hold the cleaned text gets
+    UTF-8, with a note."""
+    expected = EXPECTED.read_text()
+    text = SEED.read_text().replace("Iraq", "Iraq café")
+    cases = {
+        "cp.txt": (text.encode("cp1252"), expected.replace("Iraq", "Iraq café").encode("cp1252")),
+        "bom.txt": (b"\xef\xbb\xbf" + SEED.read_bytes(), b"\xef\xbb\xbf" + expected.encode()),
+        "crlf.txt": (
+            SEED.read_text().replace("\n", "\r\n").encode(),
+            expected.replace("\n", "\r\n").encode(),
+        ),
+        "u16.txt": (SEED.read_text().encode("utf-16"), expected.encode("utf-16")),
+    }
+    for name, (data, _) in cases.items():
+        (tmp_path / name).write_bytes(data)
+    assert main(["clean", "--in-place", "--no-language", *(str(tmp_path / n) for n in cases)]) == 0
+    assert {n: (tmp_path / n).read_bytes() for n in cases} == {n: w for n, (_, w) in cases.items()}
+    capsys.readouterr()
+    # Should the text hold a character the code page has no byte for, it is written as UTF-8.
+    from cleaner.outputs import encode_like
+
+    assert encode_like("Zoë → Zürich\n", "Zoë Zürich\n".encode("cp1252")) == (
+        "Zoë → Zürich\n".encode(),
+        "written as UTF-8: cp1252 cannot hold its text",
+    )
 
 
 def test_in_place_with_output_or_json_is_a_usage_error(tmp_path, capsys):

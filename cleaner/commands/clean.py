@@ -41,7 +41,14 @@ from ..inputs import (
     record_field,
 )
 from ..model import CleanResult, CleanWarning
-from ..outputs import GZIP_SUFFIX, atomic_writer, gzip_member, silence_stdout, write_atomic
+from ..outputs import (
+    GZIP_SUFFIX,
+    atomic_writer,
+    encode_like,
+    gzip_member,
+    silence_stdout,
+    write_atomic,
+)
 from ..progress import Progress
 from ..records import RecordFields, error_record
 from ..repeats import RepeatedLine, repeated_set, scan_records, summary_lines
@@ -148,8 +155,7 @@ def _to_stdout(write: Callable[[Any], object], data: Any) -> None:
         write(data)
 
 
-def _clean_document(run: Run, item: Input) -> CleanResult:
-    data = read_bytes(item.source or item.path)
+def _clean_document(run: Run, item: Input, data: bytes) -> CleanResult:
     if run.args.input_format == "auto" and (field := record_field(data)):
         # Cleaned as one article, every record would come out as a paragraph, with exit 0.
         how = "--format jsonl" if item.path == "-" else "--input-format jsonl"
@@ -181,7 +187,8 @@ def clean_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
     try:
         if item.problem is not None:
             raise InputError("unreadable", item.problem)
-        result = _clean_document(run, item)
+        data = read_bytes(item.source or item.path)
+        result = _clean_document(run, item, data)
     except (InputError, CleanError) as exc:
         if exc.code == "binary" and item.base is not None:
             # An image or archive beside the articles of a folder is no article: left out
@@ -206,8 +213,11 @@ def clean_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
             _to_stdout(out.write, f"==> {item.path} <==\n")
         _to_stdout(out.write, text)
     else:
+        encoded, note = encode_like(text, data) if run.args.in_place else (text.encode(), None)
+        if note is not None and not run.args.quiet:
+            print(f"cleaner: {target}: {note}", file=sys.stderr)
         try:
-            write_atomic(target, text.encode("utf-8"))
+            write_atomic(target, encoded)
         except OSError as exc:
             run.stats.errors[WRITE_FAILED] += 1
             run.fail(str(target), f"cannot write: {exc.strerror or exc}")
