@@ -57,10 +57,15 @@ def rule_reason(rule_id: str, rules: Mapping[str, Rule]) -> str | None:
 
 
 def site_phrase(result: CleanResult) -> str:
-    """ "site dawn.com (recognized from the text)", or "no site rules" when only the generic
-    ones ran."""
+    """ "site dawn.com (recognized from the text)", or what ran instead of a site's rules: the
+    generic ones, as asked (`--site generic`) or because no site was recognized."""
+    if result.site is None and result.site_source == "option":
+        return "no site rules (generic rules only, as asked)"
     if result.site is None:
-        return "no site rules (generic rules only)"
+        return (
+            "site not recognized: generic rules only (--site or --url picks a site's rules; "
+            "cleaner rules new adds a site)"
+        )
     how = _SITE_SOURCES.get(result.site_source, result.site_source)
     if result.site_source == "url" and result.input_format == "html":
         how = "from the page's URL: the one given, or its own link"  # none may have been given
