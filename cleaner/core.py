@@ -480,23 +480,33 @@ class Cleaner:
 
 def rule_folders(rules_dirs: RuleFolders) -> tuple[str, ...]:
     """Rule folders as names: several, or one given as a name, bytes or a path (one folder,
-    not a string's characters); None is none. TypeError for anything else."""
+    not a string's characters); None is none. TypeError for anything else, ValueError for
+    an empty name (an unset setting: never the current folder)."""
     if rules_dirs is None:
         return ()
     if isinstance(rules_dirs, str | bytes | os.PathLike):
-        return (os.fsdecode(rules_dirs),)
-    try:
-        folders = list(rules_dirs)
-    except TypeError:
-        raise TypeError(
-            f"rules_dirs must be a folder or a list of folders, got {type(rules_dirs).__name__}"
-        ) from None
+        folders: list[object] = [rules_dirs]
+    elif isinstance(rules_dirs, bytearray | memoryview):  # not a list of its byte values
+        folders = [rules_dirs]
+    else:
+        try:
+            folders = list(rules_dirs)
+        except TypeError:
+            kind = type(rules_dirs).__name__
+            raise TypeError(
+                f"rules_dirs must be a folder or a list of folders, got {kind}"
+            ) from None
+    names = []
     for folder in folders:
         if not isinstance(folder, str | bytes | os.PathLike):
             raise TypeError(
                 f"rules_dirs must hold folder names or paths, got {type(folder).__name__}"
             )
-    return tuple(os.fsdecode(folder) for folder in folders)
+        name = os.fsdecode(folder)
+        if not name.strip():
+            raise ValueError("rules_dirs holds an empty folder name: give a folder, or None")
+        names.append(name)
+    return tuple(names)
 
 
 def _rebuilt(

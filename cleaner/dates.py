@@ -152,7 +152,10 @@ def _parse_fuzzy(text: str, dayfirst: bool) -> str | None:
     has_time = first.hour == second.hour and first.minute == second.minute
     if not has_time:
         return first.date().isoformat()
-    return first.isoformat(timespec="seconds")
+    try:
+        return first.isoformat(timespec="seconds")
+    except ValueError:  # a zone offset of a day or more ("+9900"): no time of any place
+        return None
 
 
 def find_dates(text: str) -> list[date]:

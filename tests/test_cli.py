@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from cleaner import Cleaner
 from cleaner.cli import build_parser, main
 from cleaner.inputs import input_kind
 
@@ -864,3 +865,48 @@ def test_every_option_of_every_command_is_described():
         if action.option_strings and not action.help
     ]
     assert bare == []
+
+
+def test_a_bug_on_one_file_is_one_error_line_and_the_others_are_written(
+    tmp_path, capsys, monkeypatch
+):
+    """An unexpected exception while cleaning one file (a bug) is reported on one line with
+    code `internal`; the run goes on, and exits 1."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SEED.read_text())
+    (folder / "b.txt").write_text(
+        "Boom headline\n\nThis text makes the cleaner fail for the test.\n"
+    )
+    real = Cleaner.clean
+
+    def clean(self, text, *args, **kwargs):
+        if b"Boom" in (text if isinstance(text, bytes) else text.encode()):
+            raise ZeroDivisionError("division by zero")
+        return real(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Cleaner, "clean", clean)
+    out = tmp_path / "out"
+    assert main(["clean", "--no-language", str(folder), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"cleaner: {folder / 'b.txt'}: internal error, ZeroDivisionError: division by zero" in err
+    )
+    assert "Traceback" not in err
+    assert (out / "a.txt").read_text() == EXPECTED.read_text()
+    assert not (out / "b.txt").exists()
+
+
+@pytest.mark.parametrize("command", [["clean"], ["report", "-o", "r.html"], ["rules", "test"]])
+def test_an_empty_rules_folder_is_a_usage_error(tmp_path, capsys, monkeypatch, command):
+    """`--rules ''` (an unset shell variable) never means the current folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "junk.yaml").write_text("not: [a rule file\n")
+    with pytest.raises(SystemExit) as exit_:
+        main(
+            [*command, "--rules", "", str(SEED)]
+            if command[0] != "rules"
+            else [*command, "--rules", ""]
+        )
+    assert exit_.value.code == 2
+    assert re.search(r"argument --rules(/--rules-dir)?: empty folder name", capsys.readouterr().err)

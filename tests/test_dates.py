@@ -59,3 +59,11 @@ def test_other_shapes_and_non_dates() -> None:
     assert parse_date("31 Feb 2024") is None
     assert parse_date("yesterday") is None
     assert parse_date("10:30 GMT") is None  # a time without a date is not a date
+
+
+def test_a_zone_offset_of_a_day_or_more_is_no_date() -> None:
+    """ "+9900" parses as an offset of 99 hours, which no datetime can hold: no date, and no
+    exception out of the cleaner (a page's meta date or a site rule's capture of it)."""
+    assert parse_date("Fri, 09 Feb 2024 09:21:09 +9900") is None
+    assert parse_date("2024-02-09T09:21:09+99:00") is None
+    assert parse_date("Fri, 09 Feb 2024 09:21:09 +0330") == "2024-02-09T09:21:09+03:30"

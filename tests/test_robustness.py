@@ -463,9 +463,20 @@ def test_a_time_budget_is_a_positive_finite_number_of_seconds(tmp_path):
     # None is no extra folder, as () is (the usual "none" value of a pipeline's setting).
     assert Cleaner(None).rule_files.keys() == Cleaner().rule_files.keys()
     assert CleanerConfig(rules_dirs=None) == CleanerConfig()
-    for bad, named in ((5, "a folder or a list of folders, got int"), ([5], "got int")):
+    bad_types = [
+        (5, "a folder or a list of folders, got int"),
+        ([5], "got int"),
+        (bytearray(b"rules"), "folder names or paths, got bytearray"),
+    ]
+    for bad, named in bad_types:
         with pytest.raises(TypeError, match=f"rules_dirs must .*{named}"):
             Cleaner(bad)
+    # An empty name is an unset setting, never the current folder (which may hold any YAML).
+    for empty in ("", [""], b"", [tmp_path, " "]):
+        with pytest.raises(ValueError, match="rules_dirs holds an empty folder name"):
+            Cleaner(empty)
+        with pytest.raises(ValueError, match="rules_dirs holds an empty folder name"):
+            CleanerConfig(rules_dirs=empty)
 
 
 # ---------------------------------------------------------------------------------------------

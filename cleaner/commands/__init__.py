@@ -35,9 +35,18 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
         "--rules",
         action="append",
         default=[],
+        type=given_folder,
         metavar="DIR",
         help="extra rule folder (repeatable); its file for a site replaces the built-in one",
     )
+
+
+def given_folder(value: str) -> str:
+    """An option's folder: an empty one is a mistake (a shell variable that was not set), not
+    the current folder."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("empty folder name (leave the option out to give none)")
+    return value
 
 
 def _given_url(value: str) -> str:

@@ -188,7 +188,12 @@ def clean_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
         if item.problem is not None:
             raise InputError("unreadable", item.problem)
         data = read_bytes(item.source or item.path)
-        result = _clean_document(run, item, data)
+        try:
+            result = _clean_document(run, item, data)
+        except (InputError, CleanError):
+            raise
+        except Exception as exc:  # a bug must not stop the run: the other files still go out
+            raise CleanError("internal", f"internal error, {type(exc).__name__}: {exc}") from exc
     except (InputError, CleanError) as exc:
         if exc.code == "binary" and item.base is not None:
             # An image or archive beside the articles of a folder is no article: left out

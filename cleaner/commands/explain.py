@@ -56,6 +56,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     except (InputError, CleanError) as exc:
         print(f"cleaner: {args.file}: {exc}", file=sys.stderr)
         return EXIT_DOC_ERRORS
+    except Exception as exc:  # a bug: one line, as for any other error
+        print(f"cleaner: {args.file}: internal error, {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_DOC_ERRORS
     sys.stdout.write(
         explain_lines(
             lines, result, cleaner.rules_by_id, args.file, _use_color(args.color), args.full

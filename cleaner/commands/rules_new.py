@@ -17,6 +17,7 @@ from ..outputs import write_atomic
 from ..rules import RuleError, parse_rule_file
 from ..sites import url_host
 from ..text import HEAD_LINES, TAIL_LINES, is_body_like
+from . import given_folder
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DOMAIN_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+$")
@@ -229,6 +230,7 @@ def register(
         "--rules",
         "--rules-dir",
         dest="rules_dir",
+        type=given_folder,
         default="rules",
         metavar="DIR",
         help="where rule files live (default: rules)",

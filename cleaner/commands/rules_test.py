@@ -10,7 +10,7 @@ from pathlib import Path
 from ..core import Cleaner, CleanError
 from ..golden import check_case, discover, dump_json, orphans, summary
 from ..inputs import InputError
-from . import note_replaced_rules
+from . import given_folder, note_replaced_rules
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_RULES_DIR = "rules"
@@ -105,6 +105,7 @@ def register(
         "--rules",
         "--rules-dir",
         dest="rules_dir",
+        type=given_folder,
         default=None,
         metavar="DIR",
         help="rule folder loaded over the built-ins (default: ./rules when it exists)",
