@@ -335,6 +335,23 @@ def test_dask_blocksize_keeps_a_compressed_file_whole_and_the_input_order(tmp_pa
     assert "".join(Path(p).read_text() for p in split) == joined
 
 
+def test_dask_blocksize_takes_an_empty_file_alone_or_after_a_compressed_one(tmp_path):
+    """An empty plain file gives an empty part with a `blocksize` as without one (Dask finds
+    no block in it, and once failed the whole job)."""
+    text = _seed_cases()[0].input_path.read_text()
+    empty = tmp_path / "d.jsonl"
+    empty.write_bytes(b"")
+    packed = tmp_path / "c.jsonl.gz"
+    packed.write_bytes(gzip.compress((json.dumps({"id": 1, "text": text}) + "\n").encode()))
+    config = CleanerConfig(detect_language=False)
+    with dask.config.set(scheduler="sync"):
+        alone = clean_jsonl([str(empty)], str(tmp_path / "alone"), config, blocksize="64MiB")
+        both = clean_jsonl([str(packed), str(empty)], str(tmp_path / "both"), config, blocksize=64)
+    assert [Path(p).read_text() for p in alone] == [""]
+    parts = [Path(p).read_text() for p in both]
+    assert len(parts) == 2 and parts[1] == "" and json.loads(parts[0])["id"] == 1
+
+
 def test_scrapy_pipeline_stats_name_a_site_whose_rules_rarely_took_lines():
     crawler = get_crawler(settings_dict={"CLEANER_DETECT_LANGUAGE": False})
     crawler.stats = StatsCollector(crawler)

@@ -128,10 +128,11 @@ def clean_jsonl(
     if not files:  # a glob that matches nothing: no output that looks like success
         raise FileNotFoundError(f"cleaner: no input file matches {inputs!r}")
     # Files in input order; with a `blocksize`, each run of plain files is split into blocks
-    # and a compressed file stays one partition (it can only be read from its start).
+    # and a compressed file stays one partition (it can only be read from its start), as
+    # does an empty file (Dask finds no blocks in a run of empty files, and fails).
     bags = []
-    for whole, run in groupby(files, key=lambda file: blocksize is None or bool(file.compression)):
-        if whole:
+    for split, run in groupby(files, key=lambda file: _splittable(file, blocksize)):
+        if not split:
             bags.append(
                 db.from_sequence(list(run), partition_size=1).map_partitions(_clean_files, config)
             )
@@ -156,6 +157,11 @@ def clean_jsonl(
         last_endline=False,
         storage_options=storage_options,
     )
+
+
+def _splittable(file: Any, blocksize: int | str | None) -> bool:
+    """Whether a `blocksize` splits this input file into blocks: a plain file with data."""
+    return blocksize is not None and not file.compression and bool(file.fs.size(file.path))
 
 
 def _as_block(lines: list[str]) -> list[str]:
