@@ -59,6 +59,8 @@ def result(
     """The result of one pass: kept lines, removals and the metadata they captured."""
     kept = doc.kept()
     if overcleaned(lines, kept):
+        # Every line stays: a glued story a warning says was removed is in the text after all.
+        warnings[:] = [warning for warning in warnings if warning.code != "glued_story"]
         warnings.append(
             CleanWarning(
                 "overcleaned",

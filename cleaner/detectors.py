@@ -90,6 +90,7 @@ LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" a
 ECHO_START_CHARS = 12  # compared first, quotes straightened, before two whole lines are
 CROSSHEAD_MAX_WORDS = 4  # "Ingredients", "What you need"
 ADDRESS_MAX_WORDS = 6  # "Distinguished delegates, ladies and gentlemen,"
+WARNING_QUOTE_CHARS = 100  # a line quoted in a warning is cut to this many characters
 VERSE_MAX_LINES = 40  # short lines in a row, up or down from one: more is a table or a list
 _METADATA_KINDS = frozenset({"byline", "section"})  # removals that say who wrote it, or where
 _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von"})
@@ -1057,6 +1058,8 @@ def story_warning(
         and any(comparable(doc.lines[i].text) in own for i in block)
     )
     what = "a second copy of the article" if again else "a glued story"
+    if len(headline) > WARNING_QUOTE_CHARS:  # a paragraph taken for a headline: one short line
+        headline = headline[: WARNING_QUOTE_CHARS - 1].rstrip() + "…"
     return CleanWarning(
         "glued_story", f"removed {what} {headline!r} from line {doc.lines[block[0]].no} ({why})"
     )

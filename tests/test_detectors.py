@@ -691,3 +691,30 @@ def test_boundary_never_takes_a_paragraph_over_a_label(tmp_path, own_label, last
     )
     result = Cleaner([tmp_path], detect_language=False).clean(page, site="gazette.example")
     assert result.paragraphs[-2:] == [P1, last]
+
+
+def test_a_glued_story_warning_quotes_a_long_line_cut_short():
+    """A glued story whose first line is a paragraph, not a headline, is named by its first
+    100 characters: a warning is one short line."""
+    page = (GOLDEN / "dawn.com" / "variant_glued_after_print_note.txt").read_text()
+    long_line = "Heavy rain forecast for upper parts of the country " + "and more " * 60
+    result = Cleaner(detect_language=False).clean(
+        page.replace("Heavy rain forecast for upper parts of country till Friday", long_line),
+        url="https://www.dawn.com/news/1",
+    )
+    (message,) = [w.message for w in result.warnings if w.code == "glued_story"]
+    assert "'Heavy rain forecast for upper parts of the country and more" in message
+    assert len(message) < 200 and "…'" in message
+
+
+def test_no_glued_story_is_said_removed_when_every_line_is_kept():
+    """When the rules would leave a sliver of the text and every line is kept (overcleaned),
+    no warning says a glued story was removed: it is in the text."""
+    page = (GOLDEN / "dawn.com" / "variant_glued_after_print_note.txt").read_text()
+    article = page.split("Heavy rain forecast")[0]  # down to its print note
+    huge = " ".join(["The committee heard evidence from farmers about the canals."] * 600)
+    result = Cleaner(detect_language=False).clean(
+        f"{article}Source link\n\n{huge}\n", url="https://www.dawn.com/news/1"
+    )
+    assert [w.code for w in result.warnings] == ["overcleaned"]
+    assert huge in result.paragraphs
