@@ -17,6 +17,7 @@ from .rules import Fingerprint, RuleFile
 
 URL_SCHEMES = ("http", "https", "")
 GENERIC_SITE_NAMES = ("generic", "_generic")  # `--site generic`: the generic rules only
+_HOST = re.compile(r"[\w.-]+|[0-9a-f:.]+")  # a name (any script) or an IPv6 literal
 _OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)  # "host:443" is a port
 
 
@@ -40,10 +41,12 @@ def url_host(url: str) -> str | None:
 
 
 def _web_address(url: str) -> tuple[str, str] | None:
-    """The host and the path of a web URL (a bare 'example.com/path' is accepted), or None
-    for another scheme or no host with a dot."""
+    """The host and the path of a web URL, or None for another scheme or no host. A bare
+    'example.com/path' is accepted when its host has a dot ('notaurl' is no address); with
+    '//' any host is ('http://localhost:8000/a', 'https://[::1]/a': a local mirror)."""
     url = url.strip()
-    if "//" not in url:
+    bare = "//" not in url
+    if bare:
         if _OTHER_SCHEME.match(url):  # mailto:, javascript:, data: ...
             return None
         url = "//" + url
@@ -52,7 +55,9 @@ def _web_address(url: str) -> tuple[str, str] | None:
         host = parts.hostname
     except ValueError:  # e.g. an unclosed IPv6 bracket
         return None
-    if parts.scheme.lower() not in URL_SCHEMES or not host or "." not in host:
+    if parts.scheme.lower() not in URL_SCHEMES or not host or not _HOST.fullmatch(host):
+        return None
+    if bare and "." not in host:
         return None
     return host.rstrip("."), parts.path
 

@@ -100,7 +100,11 @@ def test_fingerprints_tell_a_sites_own_furniture_from_lookalikes(cleaner, lines,
 def test_url_host_and_parents():
     assert url_host("https://Sub.Example.co.uk./a?b") == "sub.example.co.uk"
     assert url_host("mailto:x@y.com") is None
-    assert url_host("localhost") is None
+    assert url_host("localhost") is None  # a bare word is no address...
+    # ...but a local mirror's address is one, by name or by IPv6 literal
+    assert url_host("http://localhost:8000/a") == "localhost"
+    assert url_host("https://[::1]:8080/a") == "::1"
+    assert url_host("https://[::1") is None
     assert parent_domains("a.b.example.com") == ["a.b.example.com", "b.example.com", "example.com"]
 
 
