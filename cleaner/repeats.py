@@ -24,8 +24,8 @@ MIN_CHARS = 12  # shorter lines ("Share", "Menu") are the rules' business, and t
 STORY_KEY_MIN_WORDS = 4  # a headline has this many words at least; a label or a time fewer
 UNKNOWN_SITE = "(unknown site)"
 RULE_ID = "batch.repeated-line"
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 KIND = "footer"
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # "12", "1,015", "3.5": any number in a story key
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,8 @@ SIDE_FILES = (EXPECTED_TEXT, EXPECTED_JSON, OPTIONS)
 # Fields a cleaned JSONL record carries that are re-computed when it is cleaned again.
 STALE_FIELDS = ("error",)
 
+REPORT_NAME = "report.html"  # the file written into a folder given as --output
+
 
 def _hints(args: argparse.Namespace, path: str) -> tuple[str | None, str | None]:
     """The url and site hints for a file: the options, else a golden case's options.json."""
@@ -118,9 +120,6 @@ def _report_record(
     if "error" in out:
         return ReportDocument(name, None, None, out["error"]["message"])
     return ReportDocument(name, out.get(ORIGINAL_FIELD), out)
-
-
-REPORT_NAME = "report.html"  # the file written into a folder given as --output
 
 
 def report_path(output: str) -> Path:
