@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .model import CleanTimeout, Removal
 from .normalize import word_count
 from .prefilter import MATCHES_KEPT, remember
-from .text import Doc, ends_like_sentence, is_body_like, is_headline_like
+from .text import Doc, ends_like_sentence, is_body_like
 
 # Short lines over a glued story's headline: a section label, a time ("Sport", "3 hours ago").
 STORY_LABEL_LINES = 2
@@ -251,16 +251,14 @@ def cut(rule: Rule, doc: Doc) -> Removals:
     return glued_story_removals(doc, start, rule.id, rule.kind)
 
 
-def story_start(doc: Doc, marker: int, own_marker: int | None = None) -> int:
+def story_start(doc: Doc, marker: int) -> int:
     """Index of the headline of the story whose header block holds `marker`.
 
     Walks back over lines already removed (captions, logos) and lines shown twice in a row
-    (caption copies) to the line that opens the block. When the page's own header (its
-    headline, then its `own_marker`) has short labels between the two ("SPORTS"), as many
-    kept labels there belong to the headline right above them. When the opening line is a
-    paragraph (not a question: a headline may ask one) under another paragraph, the block
-    lost its headline (an HTML extraction drops the next story's <h2>): the story starts at
-    the marker, and the paragraph is the text's.
+    (caption copies) to the line that opens the block. When that line is a paragraph (not
+    a question: a headline may ask one) under another paragraph, the block lost its headline
+    (an HTML extraction drops the next story's <h2>): the story starts at the marker, and the
+    paragraph is the text's.
     """
     index = marker - 1
     while index > 0:
@@ -269,9 +267,6 @@ def story_start(doc: Doc, marker: int, own_marker: int | None = None) -> int:
         if doc.is_kept(index) and not echoed:
             break
         index -= 1
-    labels = _own_labels(doc, own_marker) if own_marker is not None else 0
-    if labels:
-        index = _headline_over_labels(doc, index, labels) or index
     above = next((i for i in range(index - 1, -1, -1) if doc.is_kept(i)), None)
     if (
         above is not None
@@ -283,34 +278,6 @@ def story_start(doc: Doc, marker: int, own_marker: int | None = None) -> int:
     return index
 
 
-def _own_labels(doc: Doc, own_marker: int) -> int:
-    """The short labels ("SPORTS", "2 hours ago") between the page's headline, its first line,
-    and the marker of its own header; 0 unless that first line is a headline of more words
-    (a page that opens on its label, "Stock", has its labels above the headline)."""
-    first = doc.lines[0].text if doc.lines else ""
-    if word_count(first) <= STORY_LABEL_WORDS or not is_headline_like(first):
-        return 0
-    labels = sum(_is_label(line.text) for line in doc.lines[1:own_marker])
-    return labels if labels <= STORY_LABEL_LINES else 0
-
-
-def _headline_over_labels(doc: Doc, index: int, labels: int) -> int | None:
-    """The kept headline right above `labels` kept short labels from line `index` up, or
-    None when the lines there have another shape."""
-    for _ in range(labels):
-        if index == 0 or not doc.is_kept(index) or not _is_label(doc.lines[index].text):
-            return None
-        index -= 1
-    above = doc.lines[index].text
-    if doc.is_kept(index) and word_count(above) > STORY_LABEL_WORDS and is_headline_like(above):
-        return index
-    return None
-
-
-def _is_label(text: str) -> bool:
-    return word_count(text) <= STORY_LABEL_WORDS and not ends_like_sentence(text)
-
-
 def boundary(rule: Rule, doc: Doc) -> Removals:
     """What: a marker that opens every story's header block; a second story is cut off.
 
@@ -319,16 +286,14 @@ def boundary(rule: Rule, doc: Doc) -> Removals:
     Example: aawsat's header shows the "TT" logo letters after the captions; from the second
     "TT" after body text, the story from its headline down is removed as kind other-story.
     """
-    markers = _story_markers(rule, doc)
-    if markers is None or doc.kind_at(markers[1]) == "other-story":
+    start = _second_story_marker(rule, doc)
+    if start is None or doc.kind_at(start) == "other-story":
         return []  # no second story, or one an earlier rule cut (its headline with it)
-    own, start = markers
-    return glued_story_removals(doc, story_start(doc, start, own), rule.id, rule.kind)
+    return glued_story_removals(doc, story_start(doc, start), rule.id, rule.kind)
 
 
-def _story_markers(rule: Rule, doc: Doc) -> tuple[int | None, int] | None:
-    """The marker of the page's own header (None when it lost it) and the marker that opens
-    the second story's header block; None when there is no second story.
+def _second_story_marker(rule: Rule, doc: Doc) -> int | None:
+    """The marker that opens the second story's header block, or None.
 
     A marker after an earlier one opens a new story once a sentence of story text stands
     between them (a one-line story, "Oman condemned the attack on Friday.", is one). The
@@ -343,15 +308,14 @@ def _story_markers(rule: Rule, doc: Doc) -> tuple[int | None, int] | None:
     # Only the lines up to the last marker can tell whether it opens a second story.
     kept = [i for i in range(len(doc.lines)) if doc.is_kept(i)]
     headline = kept[0] if kept else -1
-    own: int | None = None
+    markers = 0
     text_since_marker = False
     bodies: set[str] = set()  # distinct: a caption shown twice is one line
     for index, line in enumerate(doc.lines[: max(found) + 1]):
         if index in found:
-            if (own is not None and text_since_marker) or (own is None and len(bodies) >= 2):
-                return own, index
-            own = index if own is None else own
-            text_since_marker = False
+            if (markers and text_since_marker) or (not markers and len(bodies) >= 2):
+                return index
+            markers, text_since_marker = markers + 1, False
         elif doc.is_kept(index) and index != headline:
             if is_body_like(line.text):
                 bodies.add(line.text)
