@@ -8,10 +8,10 @@ batch summary lists what was found; `--learn-repeats` also removes those lines f
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,10 +22,11 @@ MIN_DOCUMENTS = 5  # a line must recur in at least this many documents of one si
 MIN_SHARE = 0.2  # ...and in at least this share of the site's documents
 MIN_CHARS = 12  # shorter lines ("Share", "Menu") are the rules' business, and too ambiguous
 STORY_KEY_MIN_WORDS = 4  # a headline has this many words at least; a label or a time fewer
+SHARED_PROSE_MIN = 3  # a footer is a sentence or two; this many shared paragraphs are text
+STORY_KEY_LINES = 2  # lines of a story key: a banner and the headline, or headline and lead
 UNKNOWN_SITE = "(unknown site)"
 RULE_ID = "batch.repeated-line"
 KIND = "footer"
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # "12", "1,015", "3.5": any number in a story key
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +83,12 @@ def find_repeats(
 
 
 def story_key(lines: Sequence[str]) -> str:
-    """What tells one story of a site from another: its headline, the first line of more
-    than three words (a section label and a time open some sites' pages: "Economy", "1 hour
-    ago"), with its numbers as any number (a developing story's headline updates its toll:
-    "... kills 12 ..." then "... kills 15 ...")."""
-    headline = next((line for line in lines if word_count(line) >= STORY_KEY_MIN_WORDS), "")
-    return _NUMBER.sub("0", headline.casefold())
+    """What tells one story of a site from another: its first two lines of four words or more
+    (a section label and a time open some sites' pages: "Economy", "1 hour ago"), so the
+    headline under a banner every page shows counts too, and a page scraped again is the
+    same story."""
+    long_lines = (line for line in lines if word_count(line) >= STORY_KEY_MIN_WORDS)
+    return "\n".join(islice(long_lines, STORY_KEY_LINES)).casefold()
 
 
 def repeated_set(repeats: Iterable[RepeatedLine]) -> dict[str, frozenset[str]]:
@@ -144,12 +145,15 @@ def strip_record(
     kept = [p for p in paragraphs if p not in lines]
     if len(kept) == len(paragraphs) or not kept:
         return out
-    if not any(map(is_body_like, kept)) and any(map(is_body_like, paragraphs)):
-        # Every paragraph of the text is on the site's other pages: an article the batch
-        # holds more than once under other headlines, not furniture. Never silently empty.
+    prose = sum(map(is_body_like, paragraphs))
+    shared = sum(is_body_like(p) for p in paragraphs if p in lines)
+    if shared and (shared == prose or shared >= SHARED_PROSE_MIN and 2 * shared > prose):
+        # All its paragraphs, or most of them and several, are on the site's other pages: an
+        # article the batch holds more than once (a developing story re-scraped under a new
+        # headline), not furniture. Never a text cut down to a sliver.
         message = (
             f"kept {len(paragraphs) - len(kept)} line(s) found on other pages of the site: "
-            "without them no paragraph of text would be left"
+            "they are most of its paragraphs (the same article scraped again?)"
         )
         warnings = [
             *(out.get("warnings") or []),
