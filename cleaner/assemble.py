@@ -9,6 +9,7 @@ compiled with the engine (see setup.py).
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Collection, Mapping, Sequence
 
 from .dates import parse_date
@@ -37,6 +38,16 @@ from .text import (
 )
 
 NO_HEADLINE_WORDS = 40  # a first line this long is a paragraph, not a headline
+ERROR_PAGE_MAX_WORDS = 80  # a kept text this short that says "Page not found" is no article
+# What a server's error page says instead of an article (English, German, French, Spanish).
+_ERROR_PAGE = re.compile(
+    r"\b(?:(?:error )?404\b|page not found|the page you (?:are|were) looking for|"
+    r"the (?:page|article) you requested|(?:page|article) (?:could not|cannot) be found|"
+    r"this (?:page|article) (?:is no longer available|no longer exists|does not exist|"
+    r"has been removed)|403 forbidden|access denied|seite nicht gefunden|page introuvable|"
+    r"p[áa]gina no encontrada)",
+    re.IGNORECASE,
+)
 _AUTHOR_SPLIT = (" and ", ", ", " & ")
 # Removals that are never a headline taken by mistake: a breadcrumb, a menu, a stamp, a share
 # bar, another story.
@@ -85,6 +96,14 @@ def result(
                 "no_body",
                 "no line under the headline is a sentence or a paragraph: the input may hold "
                 "no article text (a page of links, a menu, an error page?)",
+            )
+        )
+    if kept and (found_error := _error_page([lines[i].text for i in kept])):
+        warnings.append(
+            CleanWarning(
+                "error_page",
+                f"the text reads as a server's error page ({found_error!r}), not an article: "
+                "check what the scraper fetched",
             )
         )
     if word_count(title) > NO_HEADLINE_WORDS:
@@ -205,6 +224,18 @@ def add_caption(
 def _kept_between(kept: Sequence[int], first: int, last: int) -> bool:
     """Whether a kept line lies between lines `first` and `last` (`kept` is sorted)."""
     return bisect.bisect_right(kept, first) < bisect.bisect_left(kept, last)
+
+
+def _error_page(texts: list[str]) -> str | None:
+    """The words of an error page's message in a short kept text ("Page not found"), or None
+    (an article about 404 errors is longer than an error page)."""
+    if sum(word_count(text) for text in texts) > ERROR_PAGE_MAX_WORDS:
+        return None
+    for text in texts:
+        found = _ERROR_PAGE.search(text)
+        if found:
+            return found.group(0)
+    return None
 
 
 def _reads_as_text(text: str) -> bool:

@@ -1095,6 +1095,32 @@ def test_a_page_of_links_the_rules_keep_is_a_warning(plain):
         assert plain.clean(text).warnings == []
 
 
+@pytest.mark.parametrize(
+    ("page", "words"),
+    [
+        ("Page not found\nSorry, the page you are looking for does not exist.\n", "Page not found"),
+        ("Error 404\nThis article is no longer available.\n", "Error 404"),
+        ("Seite nicht gefunden\nDie Seite existiert nicht mehr.\n", "Seite nicht gefunden"),
+        ("403 Forbidden\nnginx\n", "403 Forbidden"),
+    ],
+)
+def test_a_servers_error_page_is_a_warning(plain, page, words):
+    """A scraper that fetched an error page gets its text and a warning naming what it says
+    (round-66 users' probe: a 404 page of one sentence came out as an article)."""
+    result = plain.clean(page)
+    assert result.title == page.split("\n")[0]
+    (warning,) = [w for w in result.warnings if w.code == "error_page"]
+    assert warning.message == (
+        f"the text reads as a server's error page ({words!r}), not an article: check what the "
+        "scraper fetched"
+    )
+
+
+def test_an_article_about_error_pages_is_no_error_page(plain):
+    body = " ".join(["Readers who meet a 404 page not found error should reload the page."] * 8)
+    assert plain.clean(f"Why the web breaks\n{body}\n").warnings == []
+
+
 def test_output_lines_come_from_the_input(plain):
     for path in sorted((ROOT / "golden").glob("*/*.txt")):
         if ".expected." in path.name:
