@@ -22,8 +22,7 @@ MIN_DOCUMENTS = 5  # a line must recur in at least this many documents of one si
 MIN_SHARE = 0.2  # ...and in at least this share of the site's documents
 MIN_CHARS = 12  # shorter lines ("Share", "Menu") are the rules' business, and too ambiguous
 STORY_KEY_MIN_WORDS = 4  # a headline has this many words at least; a label or a time fewer
-SHARED_PROSE_MIN = 3  # a footer is a sentence or two; this many shared paragraphs are text
-STORY_KEY_LINES = 2  # lines of a story key: a banner and the headline, or headline and lead
+STORY_KEY_LINES = 3  # lines of a story key: past a banner and a "follow us" line, the headline
 UNKNOWN_SITE = "(unknown site)"
 RULE_ID = "batch.repeated-line"
 KIND = "footer"
@@ -83,10 +82,10 @@ def find_repeats(
 
 
 def story_key(lines: Sequence[str]) -> str:
-    """What tells one story of a site from another: its first two lines of four words or more
-    (a section label and a time open some sites' pages: "Economy", "1 hour ago"), so the
-    headline under a banner every page shows counts too, and a page scraped again is the
-    same story."""
+    """What tells one story of a site from another: its first three lines of four words or
+    more (a section label and a time open some sites' pages: "Economy", "1 hour ago"), so the
+    headline under a banner and a "follow us" line every page shows counts too, and a page
+    scraped again is the same story."""
     long_lines = (line for line in lines if word_count(line) >= STORY_KEY_MIN_WORDS)
     return "\n".join(islice(long_lines, STORY_KEY_LINES)).casefold()
 
@@ -145,15 +144,14 @@ def strip_record(
     kept = [p for p in paragraphs if p not in lines]
     if len(kept) == len(paragraphs) or not kept:
         return out
-    prose = sum(map(is_body_like, paragraphs))
-    shared = sum(is_body_like(p) for p in paragraphs if p in lines)
-    if shared and (shared == prose or shared >= SHARED_PROSE_MIN and 2 * shared > prose):
-        # All its paragraphs, or most of them and several, are on the site's other pages: an
-        # article the batch holds more than once (a developing story re-scraped under a new
-        # headline), not furniture. Never a text cut down to a sliver.
+    if not any(map(is_body_like, kept)) and any(map(is_body_like, paragraphs)):
+        # Every paragraph of the text is on the site's other pages: an article the batch
+        # holds more than once under other headlines, not furniture. Never a text cut down
+        # to its headline. (Most of its paragraphs is no sign: a short brief over a footer
+        # of three sentences is one too.)
         message = (
             f"kept {len(paragraphs) - len(kept)} line(s) found on other pages of the site: "
-            "they are most of its paragraphs (the same article scraped again?)"
+            "they are all of its paragraphs (the same article scraped again?)"
         )
         warnings = [
             *(out.get("warnings") or []),
