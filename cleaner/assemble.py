@@ -39,13 +39,19 @@ from .text import (
 
 NO_HEADLINE_WORDS = 40  # a first line this long is a paragraph, not a headline
 ERROR_PAGE_MAX_WORDS = 80  # a kept text this short that says "Page not found" is no article
-# What a server's error page says instead of an article (English, German, French, Spanish).
+# What a server's error page says instead of an article (English, German, French, Spanish,
+# Italian, Portuguese, Arabic). A bare "404" is a toll or a price; "access denied" a brief's
+# words ("access denied to journalists"): only alone on their line are they an error page's.
 _ERROR_PAGE = re.compile(
-    r"\b(?:(?:error )?404\b|page not found|the page you (?:are|were) looking for|"
-    r"the (?:page|article) you requested|(?:page|article) (?:could not|cannot) be found|"
+    r"\b(?:error 404|404 (?:error|not found|page)|page not found|not found on this server|"
+    r"the page you(?: are| were|['’]re) looking for|the (?:page|article) you requested|"
+    r"(?:page|article) (?:could not|cannot|can['’]t) be found|"
     r"this (?:page|article) (?:is no longer available|no longer exists|does not exist|"
-    r"has been removed)|403 forbidden|access denied|seite nicht gefunden|page introuvable|"
-    r"p[áa]gina no encontrada)",
+    r"has been removed)|403 forbidden|internal server error|502 bad gateway|"
+    r"seite nicht gefunden|seite konnte (?:leider )?nicht gefunden werden|page introuvable|"
+    r"la page (?:demandée )?n['’]existe (?:pas|plus)|p[áa]gina no encontrada|"
+    r"pagina non trovata|p[áa]gina n[ãa]o encontrada)|الصفحة غير موجودة|"
+    r"^(?:404|access denied|forbidden|not found)\.?$",
     re.IGNORECASE,
 )
 _AUTHOR_SPLIT = (" and ", ", ", " & ")

@@ -1117,8 +1117,18 @@ def test_a_servers_error_page_is_a_warning(plain, page, words):
 
 
 def test_an_article_about_error_pages_is_no_error_page(plain):
+    """A long article about 404 errors, and briefs with a toll or a price of 404 or with
+    'access denied' in a sentence (round-71 attack: each got the warning)."""
     body = " ".join(["Readers who meet a 404 page not found error should reload the page."] * 8)
     assert plain.clean(f"Why the web breaks\n{body}\n").warnings == []
+    briefs = [
+        "Govt releases Tk 404 crore for rice procurement\nThe finance ministry released the "
+        "money on Sunday, officials said.\n",
+        "Court bars reporters from hearing\nAccess denied to journalists, the court heard the "
+        "case behind closed doors on Monday.\n",
+    ]
+    for brief in briefs:
+        assert plain.clean(brief).warnings == []
 
 
 def test_output_lines_come_from_the_input(plain):
