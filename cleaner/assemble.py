@@ -235,8 +235,11 @@ def _kept_between(kept: Sequence[int], first: int, last: int) -> bool:
 def _error_page(texts: list[str]) -> str | None:
     """The words of an error page's message in a short kept text ("Page not found"), or None
     (an article about 404 errors is longer than an error page)."""
-    if sum(word_count(text) for text in texts) > ERROR_PAGE_MAX_WORDS:
-        return None
+    words = 0
+    for text in texts:  # most texts are longer: counted only as far as the limit
+        words += word_count(text)
+        if words > ERROR_PAGE_MAX_WORDS:
+            return None
     for text in texts:
         found = _ERROR_PAGE.search(text)
         if found:
