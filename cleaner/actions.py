@@ -16,10 +16,6 @@ from .normalize import word_count
 from .prefilter import MATCHES_KEPT, remember
 from .text import Doc, ends_like_sentence, is_body_like
 
-# Short lines over a glued story's headline: a section label, a time ("Sport", "3 hours ago").
-STORY_LABEL_LINES = 2
-STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
-
 if TYPE_CHECKING:
     import regex
 

@@ -17,7 +17,7 @@ from datetime import date
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from .actions import STORY_LABEL_LINES, STORY_LABEL_WORDS, line_matches
+from .actions import line_matches
 from .dates import find_dates
 from .model import CleanWarning, Removal
 from .normalize import LINE_CACHE_SIZE, comparable, straight_quotes, word_count
@@ -90,6 +90,8 @@ LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" a
 ECHO_START_CHARS = 12  # compared first, quotes straightened, before two whole lines are
 CROSSHEAD_MAX_WORDS = 4  # "Ingredients", "What you need"
 ADDRESS_MAX_WORDS = 6  # "Distinguished delegates, ladies and gentlemen,"
+STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
+STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
 WARNING_QUOTE_CHARS = 100  # a line quoted in a warning is cut to this many characters
 VERSE_MAX_LINES = 40  # short lines in a row, up or down from one: more is a table or a list
 _METADATA_KINDS = frozenset({"byline", "section"})  # removals that say who wrote it, or where

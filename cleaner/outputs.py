@@ -12,17 +12,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, cast
 
-from .inputs import decode_bytes
-
 GZIP_SUFFIX = ".gz"
 GZIP_LEVEL = 6  # gzip's default trade-off; level 9 costs ~2x the time for ~2% smaller files
 
 
-def encode_like(text: str, original: bytes) -> tuple[bytes, str | None]:
-    """`text` encoded as the `original` bytes were (their encoding, byte order mark and CRLF
-    line ends), for `--in-place`; and a note when that encoding cannot hold the text (then
-    UTF-8). Standard output and output files are always UTF-8 with LF line ends."""
-    encoding = decode_bytes(original).encoding
+def encode_like(text: str, original: bytes, encoding: str) -> tuple[bytes, str | None]:
+    """`text` encoded as the `original` bytes were (in `encoding`, the one they were decoded
+    with, with their byte order mark and CRLF line ends), for `--in-place`; and a note when
+    that encoding cannot hold the text (then UTF-8). Standard output and output files are
+    always UTF-8 with LF line ends."""
     if original.count(b"\r\n") and original.count(b"\r\n") == original.count(b"\n"):
         text = text.replace("\n", "\r\n")
     if original.startswith(codecs.BOM_UTF8):

@@ -268,7 +268,7 @@ def test_in_place_keeps_each_files_encoding_byte_order_mark_and_line_ends(tmp_pa
     # Should the text hold a character the code page has no byte for, it is written as UTF-8.
     from cleaner.outputs import encode_like
 
-    assert encode_like("Zoë → Zürich\n", "Zoë Zürich\n".encode("cp1252")) == (
+    assert encode_like("Zoë → Zürich\n", "Zoë Zürich\n".encode("cp1252"), "cp1252") == (
         "Zoë → Zürich\n".encode(),
         "written as UTF-8: cp1252 cannot hold its text",
     )

@@ -218,7 +218,11 @@ def clean_file(run: Run, item: Input, out: IO[str], several: bool) -> None:
             _to_stdout(out.write, f"==> {item.path} <==\n")
         _to_stdout(out.write, text)
     else:
-        encoded, note = encode_like(text, data) if run.args.in_place else (text.encode(), None)
+        encoded, note = (
+            encode_like(text, data, result.encoding or "utf-8")
+            if run.args.in_place
+            else (text.encode(), None)
+        )
         if note is not None and not run.args.quiet:
             print(f"cleaner: {target}: {note}", file=sys.stderr)
         try:
