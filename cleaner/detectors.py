@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 from .actions import line_matches
 from .dates import find_dates
 from .model import CleanWarning, Removal
-from .normalize import LINE_CACHE_SIZE, comparable, straight_quotes, word_count
+from .normalize import (
+    LINE_CACHE_SIZE,
+    QUOTE_CHARS,
+    comparable,
+    shorten,
+    straight_quotes,
+    word_count,
+)
 from .text import (
     LIST_BULLETS,
     LIST_ITEMS_MAX,
@@ -92,7 +99,6 @@ CROSSHEAD_MAX_WORDS = 4  # "Ingredients", "What you need"
 ADDRESS_MAX_WORDS = 6  # "Distinguished delegates, ladies and gentlemen,"
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
 STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
-WARNING_QUOTE_CHARS = 100  # a line quoted in a warning is cut to this many characters
 VERSE_MAX_LINES = 40  # short lines in a row, up or down from one: more is a table or a list
 _METADATA_KINDS = frozenset({"byline", "section"})  # removals that say who wrote it, or where
 _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von"})
@@ -1060,8 +1066,7 @@ def story_warning(
         and any(comparable(doc.lines[i].text) in own for i in block)
     )
     what = "a second copy of the article" if again else "a glued story"
-    if len(headline) > WARNING_QUOTE_CHARS:  # a paragraph taken for a headline: one short line
-        headline = headline[: WARNING_QUOTE_CHARS - 1].rstrip() + "…"
+    headline = shorten(headline, QUOTE_CHARS)  # a paragraph taken for a headline: one line
     return CleanWarning(
         "glued_story", f"removed {what} {headline!r} from line {doc.lines[block[0]].no} ({why})"
     )

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import CAPTION_GROUPS, CleanResult, Line, Note, Removal
+from .normalize import shorten
 from .rules import HTML_STRIP_RULE, Rule
 
 _COLORS = {
@@ -28,7 +29,7 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 
 def _preview(text: str) -> str:
-    return text if len(text) <= _PREVIEW else text[: _PREVIEW - 1] + "…"
+    return shorten(text, _PREVIEW)
 
 
 # How the site of a result was found (CleanResult.site_source), as a reader would say it.

@@ -16,6 +16,7 @@ from .model import Line
 # 127.0), at no measurable cost in speed since RE2's scans got cheap (prefilter.RE2_MAX_MEM;
 # 512 was worth 4-8% before); 128 saves 0.6 MB more.
 LINE_CACHE_SIZE = 256
+QUOTE_CHARS = 100  # a line quoted in a warning is cut to this many characters (`shorten`)
 MIN_CUT_COPY_CHARS = 20  # letters a copy cut short with "..." must keep to count as one
 # Zero-width spaces, word joiners, the BOM and soft hyphens carry no text; scrapers leave them
 # everywhere. The zero-width (non-)joiners stay: Persian, Urdu and Bengali words and emoji
@@ -118,6 +119,12 @@ def straight_quotes(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
+def shorten(text: str, limit: int) -> str:
+    """`text`, cut to `limit` characters with an ellipsis when longer (to quote it in a
+    message or a preview)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def word_count(text: str) -> int:
     """Number of whitespace-separated words."""
     return len(text.split())

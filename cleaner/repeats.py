@@ -15,7 +15,7 @@ from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
-from .normalize import split_lines, word_count
+from .normalize import QUOTE_CHARS, shorten, split_lines, word_count
 from .text import is_body_like
 
 MIN_DOCUMENTS = 5  # a line must recur in at least this many documents of one site...
@@ -141,26 +141,27 @@ def strip_record(
     if not lines:
         return out
     paragraphs = out["paragraphs"]
-    kept = [p for p in paragraphs if p not in lines]
-    if len(kept) == len(paragraphs) or not kept:
-        return out
+    dropped_at = strippable(paragraphs, lines)
+    kept = [p for n, p in enumerate(paragraphs) if n not in dropped_at]
+    reused = [p for n, p in enumerate(paragraphs) if p in lines and n not in dropped_at]
+    warnings = list(out.get("warnings") or [])
+    if reused:
+        warnings.append({"code": "batch_repeats_kept", "message": _reused_message(reused)})
+    if not dropped_at:
+        return {**out, "warnings": warnings} if reused else out
     if not any(map(is_body_like, kept)) and any(map(is_body_like, paragraphs)):
         # Every paragraph of the text is on the site's other pages: an article the batch
         # holds more than once under other headlines, not furniture. Never a text cut down
         # to its headline. (Most of its paragraphs is no sign: a short brief over a footer
         # of three sentences is one too.)
         message = (
-            f"kept {len(paragraphs) - len(kept)} line(s) found on other pages of the site: "
+            f"kept {len(dropped_at)} line(s) found on other pages of the site: "
             "they are all of its paragraphs (the same article scraped again?)"
         )
-        warnings = [
-            *(out.get("warnings") or []),
-            {"code": "batch_repeats_kept", "message": message},
-        ]
-        return {**out, "warnings": warnings}
+        return {**out, "warnings": [*warnings, {"code": "batch_repeats_kept", "message": message}]}
     removed = list(out.get("removed") or [])
     original = out.get("original_text")
-    dropped = [p for p in paragraphs if p in lines]
+    dropped = [p for n, p in enumerate(paragraphs) if n in dropped_at]
     numbers = _line_numbers(
         original if isinstance(original, str) else "",
         dropped,
@@ -175,7 +176,34 @@ def strip_record(
     new["body"] = "\n\n".join(kept)
     new["text"] = "\n\n".join([out.get("title") or "", *kept]).lstrip("\n") + "\n"
     new["removed"] = sorted(removed, key=lambda r: r.get("line") or 0)
+    if warnings:
+        new["warnings"] = warnings
     return new
+
+
+def strippable(paragraphs: Sequence[str], lines: Collection[str]) -> set[int]:
+    """The positions of the paragraphs `strip_record` removes: the site's repeated `lines`
+    that sit at an edge of the text (in the run of them right under the headline, or in the
+    run that ends it: a header or a footer), and those anywhere that do not read as prose
+    ("Story continues below advertisement"). A repeated line that reads as a paragraph in
+    the middle of the text is one the site reuses (a background paragraph of a running
+    story), and stays."""
+    repeated = [p in lines for p in paragraphs]
+    head = next((n for n, hit in enumerate(repeated) if not hit), len(paragraphs))
+    tail = next((n for n in range(len(paragraphs), 0, -1) if not repeated[n - 1]), 0)
+    return {
+        n
+        for n, hit in enumerate(repeated)
+        if hit and (n < head or n >= tail or not is_body_like(paragraphs[n]))
+    }
+
+
+def _reused_message(reused: list[str]) -> str:
+    quote = shorten(reused[0], QUOTE_CHARS)
+    return (
+        f"kept {len(reused)} line(s) found on other pages of the site inside the text, where "
+        f"they read as paragraphs (background the site reuses?): {quote!r}"
+    )
 
 
 def _line_numbers(original: str, texts: list[str], taken: set[Any]) -> list[int]:

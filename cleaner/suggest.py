@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .actions import line_matches
 from .language import LanguageDetector
-from .normalize import split_lines, word_count
+from .normalize import shorten, split_lines, word_count
 from .rules import RuleFile, parse_rule_file
 from .text import Budget, Doc, is_body_like
 
@@ -192,8 +192,7 @@ def _quote(value: str) -> str:
 
 
 def _comment(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…"
+    return shorten(" ".join(text.split()), EXAMPLE_CHARS)
 
 
 def render_yaml(

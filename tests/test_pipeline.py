@@ -484,6 +484,47 @@ def test_learn_repeats_strips_a_footer_of_several_sentences_from_a_short_brief()
     assert stripped["paragraphs"] == [lead] and "warnings" not in stripped
 
 
+def test_learn_repeats_keeps_a_reused_paragraph_inside_the_text():
+    """A paragraph a site reuses in many stories (the background of a running story) sits
+    inside the text, between paragraphs of its own: it stays, with a warning. The site's
+    footer at the end goes, and so does a line inside the text that is no prose."""
+    background = "The war began in October, when fighters crossed the border in the south."
+    promo = "Story continues below advertisement"
+    footer = "For all latest news, follow our Google News channel today."
+    paragraphs = [
+        "Talks resumed in Cairo on Monday, officials said.",
+        background,
+        promo,
+        "Negotiators expect a draft by the end of the week.",
+        footer,
+    ]
+    out = {"title": "T", "paragraphs": paragraphs, "text": ""}
+    record = {"url": "https://www.presstv.ir/Detail/1"}
+    stripped = strip_record(out, record, {"presstv.ir": {background, promo, footer}})
+    assert stripped["paragraphs"] == [paragraphs[0], background, paragraphs[3]]
+    assert [r["text"] for r in stripped["removed"]] == [promo, footer]
+    assert stripped["warnings"] == [
+        {
+            "code": "batch_repeats_kept",
+            "message": "kept 1 line(s) found on other pages of the site inside the text, where "
+            "they read as paragraphs (background the site reuses?): 'The war began in "
+            "October, when fighters crossed the border in the south.'",
+        }
+    ]
+
+
+def test_learn_repeats_strips_a_header_and_a_footer_of_several_lines():
+    """Repeated lines right under the headline (a site's banner) and the run of them that
+    ends the text (a footer of several sentences) both go, prose or not."""
+    banner = "The Valley Herald is your source for local news every day."
+    footers = ["Have a story we should cover? Email the newsroom today.", "© Valley Herald 2025"]
+    body = ["The council voted on the bridge on Monday, the mayor said.", "Work starts in May."]
+    out = {"title": "T", "paragraphs": [banner, *body, *footers], "text": ""}
+    record = {"url": "https://www.presstv.ir/Detail/1"}
+    stripped = strip_record(out, record, {"presstv.ir": {banner, *footers}})
+    assert stripped["paragraphs"] == body and "warnings" not in stripped
+
+
 def test_learn_repeats_never_strips_a_text_down_to_no_paragraph():
     """When every paragraph of a text is on the site's other pages (one article under several
     headlines), the lines are kept with a warning: the output is never silently empty."""
