@@ -11,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import regex
+
 from .model import CleanTimeout, Removal
 from .normalize import word_count
 from .prefilter import MATCHES_KEPT, remember
 from .text import Doc, ends_like_sentence, is_body_like
 
 if TYPE_CHECKING:
-    import regex
-
     from .rules import Rule
 
 LineCapture = tuple[tuple[str, str], ...]
@@ -26,6 +26,12 @@ Removals = list[tuple[int, Removal]]  # (line index, removal)
 # Date lines between paragraphs that make a timeline (`skip_timeline`); one alone is a date
 # the story gives a line of its own.
 TIMELINE_ENTRIES = 2
+STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
+STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
+# Removal kinds that close an article: a section label under them and right over a glued
+# story's headline is that story's ("Share this news" / "Economy" / the next headline).
+CLOSING_KINDS = frozenset({"share", "footer", "related", "tags", "newsletter", "navigation"})
+_SECTION_LABEL = regex.compile(r"^\p{Lu}[\p{L}&'’-]*\p{Ll}[\p{L}&'’-]*(?: [\p{L}&'’-]+)*$")
 
 
 def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
@@ -250,8 +256,9 @@ def cut(rule: Rule, doc: Doc) -> Removals:
 def story_start(doc: Doc, marker: int) -> int:
     """Index of the headline of the story whose header block holds `marker`.
 
-    Walks back over lines already removed (captions, logos) and lines shown twice in a row
-    (caption copies) to the line that opens the block. When that line is a paragraph (not
+    Walks back over lines already removed (captions, logos), lines shown twice in a row
+    (caption copies) and a caption's copy over the caption with its credit, to the line that
+    opens the block. When that line is a paragraph (not
     a question: a headline may ask one) under another paragraph, the block lost its headline
     (an HTML extraction drops the next story's <h2>): the story starts at the marker, and the
     paragraph is the text's.
@@ -259,7 +266,9 @@ def story_start(doc: Doc, marker: int) -> int:
     index = marker - 1
     while index > 0:
         line = doc.lines[index].text
-        echoed = line in (doc.lines[index - 1].text, doc.lines[min(index + 1, marker)].text)
+        echoed = line in (doc.lines[index - 1].text, doc.lines[index + 1].text) or (
+            index + 1 < marker and doc.echoed_below(index)
+        )
         if doc.is_kept(index) and not echoed:
             break
         index -= 1
@@ -285,7 +294,22 @@ def boundary(rule: Rule, doc: Doc) -> Removals:
     start = _second_story_marker(rule, doc)
     if start is None or doc.kind_at(start) == "other-story":
         return []  # no second story, or one an earlier rule cut (its headline with it)
-    return glued_story_removals(doc, story_start(doc, start), rule.id, rule.kind)
+    return glued_story_removals(doc, label_over(doc, story_start(doc, start)), rule.id, rule.kind)
+
+
+def label_over(doc: Doc, start: int) -> int:
+    """Where a glued story whose headline is line `start` begins: at the section label right
+    above that headline ("Economy", "Sci-Tech") when the article's closing furniture ("Share
+    this news", removed) lies right above the label, else at the headline. A short line under
+    a kept paragraph is the article's own (a last line without a full stop) and stays, and so
+    does one in capitals, which may be the article's signature ("SS", "AS/MR")."""
+    label = start - 1
+    if label < 1 or not doc.is_kept(label) or doc.is_kept(label - 1):
+        return start
+    text = doc.lines[label].text
+    if word_count(text) > STORY_LABEL_WORDS or not _SECTION_LABEL.match(text):
+        return start
+    return label if doc.kind_at(label - 1) in CLOSING_KINDS else start
 
 
 def _second_story_marker(rule: Rule, doc: Doc) -> int | None:

@@ -17,7 +17,7 @@ from datetime import date
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from .actions import line_matches
+from .actions import STORY_LABEL_LINES, STORY_LABEL_WORDS, label_over, line_matches
 from .dates import find_dates
 from .model import CleanWarning, Removal
 from .normalize import (
@@ -97,8 +97,6 @@ LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" a
 ECHO_START_CHARS = 12  # compared first, quotes straightened, before two whole lines are
 CROSSHEAD_MAX_WORDS = 4  # "Ingredients", "What you need"
 ADDRESS_MAX_WORDS = 6  # "Distinguished delegates, ladies and gentlemen,"
-STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
-STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
 VERSE_MAX_LINES = 40  # short lines in a row, up or down from one: more is a table or a list
 _METADATA_KINDS = frozenset({"byline", "section"})  # removals that say who wrote it, or where
 _NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "de", "van", "von"})
@@ -1032,7 +1030,8 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
         # A line said twice among unrelated words is a refrain or a chant as often as a glued
         # headline: a repeat needs a header block or a later date too.
         if (repeat and (header or far)) or (full_header and far and unrelated):
-            removals = [_removal(doc, i, rule) for i in range(c, len(doc.lines))]
+            cut = range(label_over(doc, c), len(doc.lines))
+            removals = [_removal(doc, i, rule) for i in cut]
             why = ", ".join(
                 n
                 for n, on in (
@@ -1043,7 +1042,6 @@ def glued_story(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
                 )
                 if on
             )
-            cut = range(c, len(doc.lines))
             return removals, [story_warning(doc, cut, why, _story_headline(doc, block, c))]
     return [], []
 

@@ -15,8 +15,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .actions import LINE_ACTIONS, STRUCTURAL_ACTIONS, Removals, line_matches
-from .detectors import DETECTORS, STORY_LABEL_WORDS, story_warning
+from .actions import (
+    LINE_ACTIONS,
+    STORY_LABEL_WORDS,
+    STRUCTURAL_ACTIONS,
+    Removals,
+    line_matches,
+)
+from .detectors import DETECTORS, story_warning
 from .model import CleanWarning, Line, Note, Removal
 from .normalize import word_count
 from .prefilter import LineScreen

@@ -678,6 +678,33 @@ def test_boundary_never_takes_a_paragraph_over_a_label(tmp_path, own_label, last
     assert result.paragraphs[-2:] == [P1, last]
 
 
+@pytest.mark.parametrize(
+    ("between", "cut_from"),
+    [
+        ("Share this article\nBusiness\n", "Business"),  # the glued story's section label
+        ("Business\n", "Harbor Arena to add 800 seats"),  # under a paragraph: the text's own
+        ("Share this article\nSS\n", "Harbor Arena to add 800 seats"),  # capitals: initials
+    ],
+)
+def test_a_glued_story_starts_at_its_section_label_under_the_closing_furniture(
+    tmp_path, between, cut_from
+):
+    """A section label between the article's removed closing line ("Share this article") and
+    a glued story's headline is the glued story's; a short line right under the text, or one
+    in capitals (an editor's initials), is not taken with it."""
+    (tmp_path / "gazette.example.yaml").write_text(BOUNDARY_SITE)
+    page = (
+        "Lakers clinch first playoff berth\nBy Marcus Lee | Gazette\nPosted Feb 22, 2026\n"
+        f"{P1}\n{P1[:-1]} again.\n{between}Harbor Arena to add 800 seats\n"
+        "By Tom Becker | Gazette\nPosted Feb 21, 2026\n"
+        "Harbor Arena will add about 800 seats in a $4 million expansion this summer.\n"
+    )
+    result = Cleaner([tmp_path], detect_language=False).clean(page, site="gazette.example")
+    story = [r for r in result.removed if r.rule == "gazette.next-story"]
+    assert story[0].text.startswith(cut_from)
+    assert result.paragraphs[1:3] == [P1, f"{P1[:-1]} again."]  # under "Posted ..."
+
+
 def test_a_glued_story_warning_quotes_a_long_line_cut_short():
     """A glued story whose first line is a paragraph, not a headline, is named by its first
     100 characters: a warning is one short line."""
