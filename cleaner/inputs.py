@@ -505,16 +505,28 @@ def read_bytes(path: str) -> bytes:
 
 def open_lines(path: str) -> IO[bytes]:
     """A binary line stream for a JSONL file; '-' is standard input. gzip data is read
-    decompressed, whatever the name (`zcat` output piped in, a .gz file renamed)."""
+    decompressed, whatever the name (`zcat` output piped in, a .gz file renamed), and plain
+    UTF-16 or UTF-32 text with its BOM (PowerShell's `>` writes UTF-16) as UTF-8 lines."""
     if path.lower().endswith(".gz"):
         return cast(IO[bytes], gzip.open(path, "rb"))
     stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
     if not (isinstance(stream, io.BufferedReader) and stream.peek(2)[:2] == GZIP_MAGIC):
-        return stream  # the caller closes it
+        return _utf8_lines(stream)  # the caller closes it
     if path == "-":
         return cast(IO[bytes], gzip.GzipFile(fileobj=stream, mode="rb"))
     stream.close()  # a GzipFile would leave the file it reads open
     return cast(IO[bytes], gzip.open(path, "rb"))
+
+
+def _utf8_lines(stream: IO[bytes]) -> IO[bytes]:
+    """`stream`, or its lines decoded and encoded again as UTF-8 when it starts with a UTF-16
+    or UTF-32 BOM (the codec drops the BOM, and a broken code unit reads as U+FFFD; `tell`
+    and `close` reach the stream itself)."""
+    head = stream.peek(4)[:4] if isinstance(stream, io.BufferedReader) else b""
+    for bom, encoding in _BOMS:
+        if encoding != "utf-8-sig" and head.startswith(bom):
+            return cast(IO[bytes], codecs.EncodedFile(stream, "utf-8", encoding, "replace"))
+    return stream
 
 
 @dataclass(frozen=True, slots=True)

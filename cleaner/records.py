@@ -139,7 +139,7 @@ def clean_record(
             raise CleanError(
                 "missing_text", f"record has neither {fields.text!r} nor {fields.html!r}{hint}"
             )
-        if html is not None and text is None:
+        if html is not None and _blank(text):  # a scraper's failed extraction beside the page
             if not isinstance(html, str | bytes):  # bytes are decoded by clean_html
                 raise CleanError(
                     "bad_type", f"field {fields.html!r} must be a string, got {type(html).__name__}"
@@ -174,13 +174,18 @@ def clean_record(
     if original is not None:
         written[ORIGINAL_FIELD] = original
         kept = (fields.text,)  # the input text is `original_text` already
-    if isinstance(html, bytes) and text is None:
+    if isinstance(html, bytes) and _blank(text):
         # A Scrapy response's body, passed on as text: the same page, so no original field
         # keeps its bytes (a feed exporter cannot write them).
         written[fields.html] = decode_html_bytes(html).text
         kept = (fields.html,)
     # A successful record carries no `error`.
     return _merged(record, written, dropped=(ERROR_FIELD,), kept=kept)
+
+
+def _blank(text: object) -> bool:
+    """A text field that holds no text: missing, null, or empty or blank."""
+    return text is None or (isinstance(text, str | bytes) and not text.strip())
 
 
 def _readable(record: dict[str, Any], fields: RecordFields) -> dict[str, Any]:

@@ -595,6 +595,23 @@ def test_stats_file_may_not_overwrite_an_output(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_a_stats_file_that_cannot_be_written_is_refused_before_the_batch(tmp_path, capsys):
+    """An unwritable --stats path is a usage error before anything is cleaned, as an
+    unwritable output is (round-72 pipeline probe: it was found after the whole batch)."""
+    (tmp_path / "file").write_text("")
+    out = tmp_path / "out.txt"
+    argv = ["clean", str(SEED), "-o", str(out), "--stats", str(tmp_path / "file" / "s.json")]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"cleaner: {tmp_path}/file/s.json: cannot write there: {tmp_path}/file is a file, "
+        "not a folder\n"
+    )
+    assert not out.exists()
+    stats = tmp_path / "new" / "s.json"  # a missing folder is made
+    assert main(["clean", str(SEED), "-o", str(out), "--stats", str(stats), "--quiet"]) == 0
+    assert json.loads(stats.read_text())["documents"] == 1
+
+
 def test_report_may_not_overwrite_an_input_and_explain_refuses_an_unknown_site(tmp_path, capsys):
     copy = tmp_path / "in.txt"
     copy.write_bytes(SEED.read_bytes())

@@ -268,6 +268,19 @@ def test_dask_missing_and_empty_inputs_are_told_not_written_as_success(tmp_path)
     }
 
 
+def test_dask_reads_a_folder_as_the_command_line_does(tmp_path):
+    """A folder gives every file under it in sorted order, hidden ones left out (round-72
+    pipeline probe: it was one 'unreadable' error part)."""
+    record = {"id": 1, "text": _seed_cases()[0].input_path.read_text()}
+    for name in ("b.jsonl", "a/c.jsonl", ".hidden/d.jsonl", ".e.jsonl"):
+        (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "in" / name).write_text(json.dumps({**record, "name": name}) + "\n")
+    with dask.config.set(scheduler="sync"):
+        written = clean_jsonl(str(tmp_path / "in"), str(tmp_path / "out"))
+    names = [json.loads(Path(path).read_text())["name"] for path in written]
+    assert names == ["a/c.jsonl", "b.jsonl"]
+
+
 def test_dask_bad_bytes_and_a_truncated_gzip_end_one_record_not_the_job(tmp_path):
     text = _seed_cases()[0].input_path.read_text()
     good = json.dumps({"id": 1, "text": text}).encode()

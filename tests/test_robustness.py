@@ -682,6 +682,23 @@ def _clean_jsonl(capsys, tmp_path, lines: list[bytes], *options: str) -> tuple[i
     return code, [_strict_json(line) for line in out.splitlines()], err
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_jsonl_in_utf16_with_its_bom_is_read_as_records(tmp_path, capsys, encoding):
+    """PowerShell's `>` writes UTF-16 with a BOM: its records are read as they are, one
+    output line each (round-72 pipeline probe: three bad records came out of two)."""
+    lines = "".join(json.dumps({"id": n, "text": ARTICLE}) + "\r\n" for n in (1, 2))
+    data = lines.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    (tmp_path / "batch.jsonl").write_bytes(data)
+    code, out, err = run_main(
+        capsys, "clean", "--no-language", "--format", "jsonl", str(tmp_path / "batch.jsonl")
+    )
+    assert code == 0, err
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in records] == [1, 2] and all("error" not in r for r in records)
+
+
 def test_jsonl_number_too_large_for_a_float_stays_the_same_json_number(tmp_path, capsys):
     line = b'{"id": 1, "text": %s, "f": 1e400, "g": -2.5E+400, "h": 1.5, "i": 7}' % (
         json.dumps(ARTICLE).encode()
@@ -778,6 +795,19 @@ def test_jsonl_null_text_is_a_bad_type_not_missing_text(tmp_path, capsys):
     assert errors == ["bad_type", "bad_type", None, "missing_text"]
     assert records[0]["error"]["message"] == "field 'text' is null, not a string"
     assert records[3]["error"]["message"] == "record has neither 'text' nor 'html'"
+
+
+@pytest.mark.parametrize("text", ["", "  \n ", b""])
+def test_a_blank_text_beside_html_gives_way_to_it(text):
+    """A scraper that failed to extract the text leaves it empty beside the page: the record
+    is cleaned from its `html`, as with a null text (round-72 pipeline probe)."""
+    from cleaner.records import clean_record
+
+    html = f"<html><body><h1>Library opens</h1><p>{PARA}</p></body></html>"
+    record = clean_record(Cleaner(detect_language=False), {"id": 1, "text": text, "html": html})
+    assert "error" not in record and PARA in record["text"]
+    with_text = clean_record(Cleaner(detect_language=False), {"text": ARTICLE, "html": html})
+    assert with_text["original_text"] == ARTICLE  # a text that is there wins
 
 
 def test_missing_text_names_the_field_the_article_is_likely_in(tmp_path, capsys):

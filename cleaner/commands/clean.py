@@ -61,7 +61,7 @@ from . import (
     note_replaced_rules,
     unknown_site,
 )
-from .clean_plan import Input, UsageError, make_output_folder, plan
+from .clean_plan import Input, UsageError, check_stats_file, make_output_folder, plan
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 WRITE_FAILED = "write_failed"  # the error code of an output file that could not be written
@@ -477,6 +477,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         inputs, notes = plan(args)
         _check_site(args, cleaner_for(_config(args)))  # loads and checks the rules
         make_output_folder(args, inputs)
+        check_stats_file(args)
     except UsageError as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import stat
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -124,6 +125,25 @@ def make_output_folder(args: argparse.Namespace, inputs: list[Input]) -> None:
     except OSError as exc:
         raise UsageError(
             f"{args.output}: cannot create the output folder: {exc.strerror or exc}"
+        ) from None
+
+
+def check_stats_file(args: argparse.Namespace) -> None:
+    """Make sure the --stats file can be written before the batch runs, not after: its folder
+    is created, and a file is made and removed in it, as the statistics will be."""
+    if not args.stats or args.stats == "-":
+        return
+    path = Path(args.stats)
+    if path.exists() and not path.is_file():
+        return  # a named pipe, /dev/null: written to directly
+    _check_file_folder(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"{args.stats}: --stats cannot write there: {exc.strerror or exc}"
         ) from None
 
 

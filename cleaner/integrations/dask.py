@@ -113,7 +113,8 @@ def clean_jsonl(
     compression: str | None = None,
     storage_options: dict[str, Any] | None = None,
 ) -> list[str]:
-    """Clean JSONL files (paths or globs, local or any fsspec URL) into JSONL partitions.
+    """Clean JSONL files (paths, folders or globs, local or any fsspec URL) into JSONL
+    partitions.
 
     One partition per input file by default (`blocksize=None`), so outputs pair with inputs,
     error records carry the input line, and a file that breaks off (a truncated gzip) keeps
@@ -124,7 +125,8 @@ def clean_jsonl(
     (a `Client` if one is open) and returns the paths written.
     """
     options = storage_options or {}
-    files = fsspec.open_files(inputs, mode="rb", compression="infer", **options)
+    opened = fsspec.open_files(inputs, mode="rb", compression="infer", **options)
+    files = _in_folders(opened, options)
     if not files:  # a glob that matches nothing: no output that looks like success
         raise FileNotFoundError(f"cleaner: no input file matches {inputs!r}")
     # Files in input order; with a `blocksize`, each run of plain files is split into blocks
@@ -157,6 +159,28 @@ def clean_jsonl(
         last_endline=False,
         storage_options=storage_options,
     )
+
+
+def _in_folders(files: list[Any], options: dict[str, Any]) -> list[Any]:
+    """The files, each folder among them replaced by the files under it, in sorted order and
+    without hidden ones (names starting with a dot), as the command line reads a folder."""
+    out = []
+    for file in files:
+        if not file.fs.isdir(file.path):
+            out.append(file)
+            continue
+        under = sorted(
+            path
+            for path in file.fs.find(file.path)
+            if not any(part.startswith(".") for part in path[len(file.path) :].split("/"))
+        )
+        out += fsspec.open_files(
+            [file.fs.unstrip_protocol(path) for path in under],
+            mode="rb",
+            compression="infer",
+            **options,
+        )
+    return out
 
 
 def _splittable(file: Any, blocksize: int | str | None) -> bool:
