@@ -92,8 +92,6 @@ _GALLERY = re.compile(
 # A picture from the archive ("... February 24, 1961. — Dawn/File", "(File photo)"): its date
 # is the picture's, not a story's.
 _FILE_PICTURE = re.compile(r"\b(?:[Ff]ile|FILE|[Aa]rchives?)\b")
-# A section label over the headline: one or two words of letters ("UK", "Sci-Tech").
-_HEAD_LABEL = re.compile(r"^[^\W\d_](?:[^\W\d_]|[&'’-])*(?: (?:[^\W\d_]|[&'’-])+)?$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
 ECHO_START_CHARS = 12  # compared first, quotes straightened, before two whole lines are
@@ -840,47 +838,6 @@ def _verse(doc: Doc, index: int, staying: _Chain, said_where: list[int]) -> tupl
     return (run[0], run[-1]) if verse else None
 
 
-def section_label(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
-    """What: short labels over the headline, a page's section or breadcrumb ("Football",
-    "Premier League"), are removed; the first becomes the `section`.
-
-    Why: the first kept line is the headline; a label that no menu rule names would take its
-    place and push the real headline into the text. A label is one or two words shaped like a
-    name (no digits, no stop), at most `max_labels` of them, the first kept lines; the line
-    under them must read as a headline (`min_headline_words` words or more, no final stop, no
-    byline, no caption, not shown twice), with a paragraph of prose below it.
-    Example: "Football" / "Premier League" / "Saka double sends Arsenal top as Chelsea slip"
-    -> both labels removed, section "Football".
-    """
-    kept = doc.kept()
-    labels = []
-    for index in kept[: params["max_labels"] + 1]:
-        if not _is_head_label(doc.lines[index].text):
-            break
-        labels.append(index)
-    if not labels or len(labels) > params["max_labels"] or len(kept) <= len(labels) + 1:
-        return [], []
-    headline = doc.lines[kept[len(labels)]].text
-    if (
-        word_count(headline) < params["min_headline_words"]
-        or not is_headline_like(headline, questions=True)
-        or looks_like_caption(headline)
-        or doc.doubled(kept[len(labels)])  # a caption shown twice...
-        or doc.echoed_below(kept[len(labels)])  # ...or over its copy with the credit
-        or headline.startswith(("By ", "by "))
-        or not any(doc.is_prose(i) for i in kept[len(labels) + 1 :])
-    ):
-        return [], []
-    section = doc.lines[labels[0]].text
-    return [_removal(doc, labels[0], rule, section=section)] + [
-        _removal(doc, i, rule) for i in labels[1:]
-    ], []
-
-
-def _is_head_label(text: str) -> bool:
-    return text[:1].isupper() and bool(_HEAD_LABEL.match(text))
-
-
 def headline_copy(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     """What: later lines that repeat the headline (bulleted, or as a page title 'X | Site').
 
@@ -1358,9 +1315,6 @@ DETECTORS: dict[str, DetectorInfo] = {
     ),
     "caption_echo": DetectorInfo(caption_echo, {"min_words": 5, "max_credit_words": 15}, "repeats"),
     "repeated_line": DetectorInfo(repeated_line, {"min_chars": 1}, "repeats", settles=True),
-    "section_label": DetectorInfo(
-        section_label, {"max_labels": 2, "min_headline_words": 4}, "headline", settles=True
-    ),
     "headline_copy": DetectorInfo(headline_copy, {}, "headline", settles=True),
     "story_between_notes": DetectorInfo(story_between_notes, {"max_gap_days": 0}, "structure"),
     "link_block": DetectorInfo(

@@ -12,7 +12,7 @@ from typing import Any
 from .core import Cleaner, CleanError
 from .inputs import InputError, decode_bytes, decode_html_bytes
 from .model import CleanResult, CleanWarning
-from .normalize import word_count
+from .normalize import split_lines, word_count
 from .text import HEADLINE_MAX_WORDS
 
 ORIGINAL_FIELD = "original_text"
@@ -184,8 +184,11 @@ def clean_record(
 
 
 def _blank(text: object) -> bool:
-    """A text field that holds no text: missing, null, or empty or blank."""
-    return text is None or (isinstance(text, str | bytes) and not text.strip())
+    """A text field that holds no text: missing, null, or no line once whitespace and
+    invisible characters (zero-width spaces, a BOM) are dropped, as cleaning reads it."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    return text is None or (isinstance(text, str) and not split_lines(text))
 
 
 def _readable(record: dict[str, Any], fields: RecordFields) -> dict[str, Any]:

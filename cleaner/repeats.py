@@ -100,8 +100,8 @@ def repeated_set(repeats: Iterable[RepeatedLine]) -> dict[str, frozenset[str]]:
 
 def summary_lines(repeats: list[RepeatedLine], removed: Counter[str], limit: int = 20) -> list[str]:
     """Human-readable lines for the batch summary: the repeated lines this run removed (the
-    rules left them; `removed` counts the documents each left), then how many the rules
-    already remove, which need no new rule."""
+    rules left them; `removed` counts the documents each left), then how many it did not:
+    the rules remove them already (they need no new rule), or they sit inside the text."""
     new = [r for r in repeats if removed[r.text]]
     out = [
         f"repeated line: {r.site}: {r.documents}/{r.total} documents, removed from "
@@ -110,8 +110,11 @@ def summary_lines(repeats: list[RepeatedLine], removed: Counter[str], limit: int
     ]
     if len(new) > limit:
         out.append(f"repeated line: ... and {len(new) - limit} more")
-    if known := len(repeats) - len(new):
-        out.append(f"repeated line: {known} more that the rules already remove")
+    if others := len(repeats) - len(new):
+        out.append(
+            f"repeated line: {others} more that this run left to the rules or kept inside "
+            "the text (see the batch_repeats_kept warnings)"
+        )
     return out
 
 
@@ -183,26 +186,21 @@ def strip_record(
 
 def strippable(paragraphs: Sequence[str], lines: Collection[str]) -> set[int]:
     """The positions of the paragraphs `strip_record` removes: the site's repeated `lines`
-    that sit at an edge of the text (in the run of them right under the headline, or in the
-    run that ends it: a header or a footer), and those anywhere that do not read as prose
-    ("Story continues below advertisement"). A repeated line that reads as a paragraph in
-    the middle of the text is one the site reuses (a background paragraph of a running
-    story), and stays."""
+    that sit at an edge of the text, in the run of them right under the headline or in the
+    run that ends it (a header or a footer). One inside the text, between paragraphs of its
+    own, is a paragraph the site reuses (a running story's background) or a crosshead its
+    columns share ("Market outlook for the week"), and stays."""
     repeated = [p in lines for p in paragraphs]
     head = next((n for n, hit in enumerate(repeated) if not hit), len(paragraphs))
     tail = next((n for n in range(len(paragraphs), 0, -1) if not repeated[n - 1]), 0)
-    return {
-        n
-        for n, hit in enumerate(repeated)
-        if hit and (n < head or n >= tail or not is_body_like(paragraphs[n]))
-    }
+    return {n for n, hit in enumerate(repeated) if hit and (n < head or n >= tail)}
 
 
 def _reused_message(reused: list[str]) -> str:
     quote = shorten(reused[0], QUOTE_CHARS)
     return (
-        f"kept {len(reused)} line(s) found on other pages of the site inside the text, where "
-        f"they read as paragraphs (background the site reuses?): {quote!r}"
+        f"kept {len(reused)} line(s) found on other pages of the site inside the text "
+        f"(background or a crosshead the site reuses?): {quote!r}"
     )
 
 

@@ -146,23 +146,6 @@ def test_headline_copies(generic):
     assert {r.rule for r in result.removed} == {"generic.headline-copy"}
 
 
-@pytest.mark.parametrize(
-    "head",
-    [
-        "Lockdown\nHow a city of ten million coped with the virus.",  # a standfirst: a stop
-        "Analysis\nBy Amira Haddad",  # a byline, no headline
-        "UK\nNews\nLocal\nSeven-year-old boy rescued off the Cornish coast",  # three labels
-        "Brexit 2020\nWhat the deal means for fishing",  # a digit: no label
-    ],
-)
-def test_a_short_first_line_stays_unless_a_headline_follows(generic, head):
-    """A short first line is a section label only over a headline (no stop, no byline), and
-    one or two of them; otherwise the first line stays the title."""
-    result = generic.clean(f"{head}\n\n{P1}\n\n{P2}")
-    assert result.title == head.split("\n")[0]
-    assert result.metadata.section is None
-
-
 def test_glued_story_needs_structure(generic):
     # A crosshead in the middle of a story is not a glued story.
     text = f"Headline\n\n{P1}\n\n{P2}\n\nWhat comes next\n\n{P3}"

@@ -797,7 +797,7 @@ def test_jsonl_null_text_is_a_bad_type_not_missing_text(tmp_path, capsys):
     assert records[3]["error"]["message"] == "record has neither 'text' nor 'html'"
 
 
-@pytest.mark.parametrize("text", ["", "  \n ", b""])
+@pytest.mark.parametrize("text", ["", "  \n ", b"", "\u200b", "\ufeff\n"])
 def test_a_blank_text_beside_html_gives_way_to_it(text):
     """A scraper that failed to extract the text leaves it empty beside the page: the record
     is cleaned from its `html`, as with a null text (round-72 pipeline probe)."""
