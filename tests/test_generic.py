@@ -96,6 +96,11 @@ FURNITURE = [
     ("en", "1.2K shares", "en.counter"),
     ("en", "Image source, Getty Images", "en.image-source"),
     ("en", "Don't miss:", "en.related-list"),
+    # Variants the rules' descriptions promise (round-72 attack, F).
+    ("en", "Article continues below advertisement", "en.advertisement"),
+    ("en", "Advertisement - Scroll to continue", "en.advertisement"),
+    ("en", "Read time: 3 minutes", "en.reading-time"),
+    ("en", "Updated - March 05, 2024 02:05 pm IST", "en.updated"),
     ("en", "Copyright 2023 The Example Post. All rights reserved.", "generic.copyright"),
     ("en", "Twitter | Facebook | LinkedIn", "generic.share-networks"),
     ("fr", "Partager sur LinkedIn", "fr.share-prompt"),
