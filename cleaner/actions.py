@@ -258,10 +258,9 @@ def story_start(doc: Doc, marker: int) -> int:
 
     Walks back over lines already removed (captions, logos), lines shown twice in a row
     (caption copies) and a caption's copy over the caption with its credit, to the line that
-    opens the block. When that line is a paragraph (not
-    a question: a headline may ask one) under another paragraph, the block lost its headline
-    (an HTML extraction drops the next story's <h2>): the story starts at the marker, and the
-    paragraph is the text's.
+    opens the block. When that line is a paragraph (not a question: a headline may ask one)
+    under another paragraph, the block lost its headline (an HTML extraction drops the next
+    story's <h2>): the story starts at the marker, and the paragraph is the text's.
     """
     index = marker - 1
     while index > 0:

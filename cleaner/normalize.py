@@ -118,13 +118,13 @@ def straight_quotes(text: str) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def shorten(text: str, limit: int) -> str:
     """`text`, cut to `limit` characters with an ellipsis when longer (to quote it in a
     message or a preview)."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
 def word_count(text: str) -> int:
     """Number of whitespace-separated words."""
     return len(text.split())

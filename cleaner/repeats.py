@@ -152,7 +152,7 @@ def strip_record(
         warnings.append({"code": "batch_repeats_kept", "message": _reused_message(reused)})
     if not dropped_at:
         return {**out, "warnings": warnings} if reused else out
-    if not any(map(is_body_like, kept)) and any(map(is_body_like, paragraphs)):
+    if not kept or (not any(map(is_body_like, kept)) and any(map(is_body_like, paragraphs))):
         # Every paragraph of the text is on the site's other pages: an article the batch
         # holds more than once under other headlines, not furniture. Never a text cut down
         # to its headline. (Most of its paragraphs is no sign: a short brief over a footer

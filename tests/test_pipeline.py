@@ -534,6 +534,8 @@ def test_learn_repeats_never_strips_a_text_down_to_no_paragraph():
     record = {"url": "https://www.presstv.ir/Detail/1"}
     stripped = strip_record(out, record, {"presstv.ir": {body[0]}})
     assert stripped["paragraphs"] == body
+    short = {"title": "T", "paragraphs": ["SS"], "text": "T\n\nSS\n"}  # no prose at all
+    assert strip_record(short, record, {"presstv.ir": {"SS"}})["paragraphs"] == ["SS"]
     assert stripped["warnings"] == [
         {
             "code": "batch_repeats_kept",
