@@ -105,6 +105,7 @@ FURNITURE = [
     ("en", "Twitter | Facebook | LinkedIn", "generic.share-networks"),
     ("fr", "Partager sur LinkedIn", "fr.share-prompt"),
     ("fr", "Lire aussi : Le budget de la région en hausse", "fr.teaser"),
+    ("fr", "Lire aussi | Sécheresse : les agriculteurs inquiets", "fr.teaser"),
     ("fr", "Publié le 3 janvier 2024 à 18h02", "fr.dateline"),
     ("fr", "Par Sophie Martin", "fr.byline"),
     ("es", "Lee también: El alcalde presenta su plan", "es.teaser"),
