@@ -101,6 +101,7 @@ FURNITURE = [
     ("en", "Advertisement - Scroll to continue", "en.advertisement"),
     ("en", "Read time: 3 minutes", "en.reading-time"),
     ("en", "Updated - March 05, 2024 02:05 pm IST", "en.updated"),
+    ("en", "Staff photo by Jake Holloway", "en.image-source"),
     ("en", "Copyright 2023 The Example Post. All rights reserved.", "generic.copyright"),
     ("en", "Twitter | Facebook | LinkedIn", "generic.share-networks"),
     ("fr", "Partager sur LinkedIn", "fr.share-prompt"),
