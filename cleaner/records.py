@@ -174,7 +174,7 @@ def clean_record(
     if original is not None:
         written[ORIGINAL_FIELD] = original
         kept = (fields.text,)  # the input text is `original_text` already
-    if isinstance(html, bytes) and _blank(text):
+    elif isinstance(html, bytes):  # cleaned from the page's bytes
         # A Scrapy response's body, passed on as text: the same page, so no original field
         # keeps its bytes (a feed exporter cannot write them).
         written[fields.html] = decode_html_bytes(html).text
