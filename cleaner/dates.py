@@ -72,6 +72,39 @@ _WRITTEN_DATE = re.compile(
 _UTC_NAMES = {"UTC", "GMT"}
 
 
+class _OtherLanguages(dateparser.parserinfo):
+    """dateutil's names for the French, German and Spanish dates the language rules capture
+    ("5 mars 2024 à 10h32", "7. März 2024, 10:32 Uhr", "5 de marzo de 2024")."""
+
+    JUMP = [*dateparser.parserinfo.JUMP, "de", "del", "el", "le", "à", "las", "um", "uhr", "er"]
+    MONTHS = [
+        ("janvier", "janv", "Januar", "Jänner", "enero", "ene"),
+        ("février", "fevrier", "févr", "Februar", "febrero"),
+        ("mars", "März", "marzo"),
+        ("avril", "avr", "April", "abril", "abr"),
+        ("mai", "mayo"),
+        ("juin", "Juni", "junio"),
+        ("juillet", "juil", "Juli", "julio"),
+        ("août", "aout", "August", "agosto", "ago"),
+        ("septembre", "sept", "September", "septiembre", "setiembre", "sep"),
+        ("octobre", "oct", "Oktober", "Okt", "octubre"),
+        ("novembre", "nov", "November", "noviembre"),
+        ("décembre", "decembre", "déc", "Dezember", "Dez", "diciembre", "dic"),
+    ]
+
+
+_OTHER_LANGUAGES = _OtherLanguages()
+# dateutil reads the "a" of "a las 10:30" as "a.m." and "10.32" as a number.
+_SPANISH_AT = re.compile(r"\ba las\b", re.IGNORECASE)
+_DOTTED_TIME = re.compile(r"(?<=\s)(\d{1,2})\.(\d\d)(?=\s*(?:[Uu]hr|h)?(?:\s+[A-Z]{2,4})?$)")
+
+
+def _in_other_language(text: str) -> str | None:
+    """`parse_date` for a date in French, German or Spanish (day first, as they write it)."""
+    text = _DOTTED_TIME.sub(r"\1:\2", _SPANISH_AT.sub(" ", text))
+    return _parse_fuzzy(text, True, _OTHER_LANGUAGES)
+
+
 # dateutil is the costliest step of a document with a dated byline; a batch repeats its dates.
 @functools.lru_cache(maxsize=DATE_CACHE_SIZE)
 def parse_date(text: str, dayfirst: bool = True) -> str | None:
@@ -90,7 +123,7 @@ def parse_date(text: str, dayfirst: bool = True) -> str | None:
         except ValueError:
             return _parse_fuzzy(text, dayfirst=False)
         return moment.date().isoformat() if len(text) == 10 else moment.isoformat("T", "seconds")
-    return _parse_fuzzy(text, dayfirst)
+    return _parse_fuzzy(text, dayfirst) or _in_other_language(text)
 
 
 _ISO_START = re.compile(r"(?:19|20)\d\d-\d\d-\d\d(?!\d)")
@@ -134,16 +167,19 @@ def _written_date(text: str) -> str | None:
     return moment.replace(tzinfo=timezone(timedelta(seconds=offset))).isoformat(timespec="seconds")
 
 
-def _parse_fuzzy(text: str, dayfirst: bool) -> str | None:
-    """dateutil's fuzzy reading, keeping only the parts present in the text."""
+def _parse_fuzzy(
+    text: str, dayfirst: bool, names: dateparser.parserinfo | None = None
+) -> str | None:
+    """dateutil's fuzzy reading (with English names unless `names` are given), keeping only
+    the parts present in the text."""
     try:
         with warnings.catch_warnings():  # an unknown zone name leaves the time without a zone
             warnings.simplefilter("ignore", UnknownTimezoneWarning)
             first = dateparser.parse(
-                text, default=_DEFAULT_A, dayfirst=dayfirst, fuzzy=True, tzinfos=ZONES
+                text, names, default=_DEFAULT_A, dayfirst=dayfirst, fuzzy=True, tzinfos=ZONES
             )
             second = dateparser.parse(
-                text, default=_DEFAULT_B, dayfirst=dayfirst, fuzzy=True, tzinfos=ZONES
+                text, names, default=_DEFAULT_B, dayfirst=dayfirst, fuzzy=True, tzinfos=ZONES
             )
     except (ValueError, OverflowError, TypeError):
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +60,31 @@ def test_other_shapes_and_non_dates() -> None:
     assert parse_date("31 Feb 2024") is None
     assert parse_date("yesterday") is None
     assert parse_date("10:30 GMT") is None  # a time without a date is not a date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5 mars 2024 à 10h32", "2024-03-05T10:32:00"),
+        ("mardi 1er mars 2022", "2022-03-01"),
+        ("12 sept. 2024 à 8h05", "2024-09-12T08:05:00"),
+        ("14/02/2024 à 08:15", "2024-02-14T08:15:00"),
+        ("5. März 2024, 10:32 Uhr", "2024-03-05T10:32:00"),
+        ("05.03.2024, 10.32 Uhr", "2024-03-05T10:32:00"),
+        ("7. Dez. 2023 um 09:12 Uhr", "2023-12-07T09:12:00"),
+        ("5 de marzo de 2024 a las 10:30", "2024-03-05T10:30:00"),
+        ("3 de ago. del 2024", "2024-08-03"),
+        ("5 de mayo de 2024, 10.30 h CET", "2024-05-05T10:30:00+01:00"),
+    ],
+)
+def test_french_german_and_spanish_dates(text: str, expected: str) -> None:
+    assert parse_date(text) == expected
+
+
+def test_a_date_in_another_language_still_needs_day_month_and_year() -> None:
+    assert parse_date("5 de marzo a las 10:30") is None
+    assert parse_date("31 février 2024") is None
+    assert parse_date("mis à jour à 10h02") is None
 
 
 def test_a_zone_offset_of_a_day_or_more_is_no_date() -> None:
