@@ -1130,7 +1130,9 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     Why: teaser lists of other stories, with their dates, sit between or under the paragraphs.
     The rule's own pattern names the heading; the list runs over the short lines that follow
     and stops at the first kept line that reads like prose (long, or a sentence of
-    `min_sentence_words` words or more), so body text after a mid-article list is kept.
+    `min_sentence_words` words or more), so body text after a mid-article list is kept. A
+    list whose items all give a practical fact ("Where: ...", "Dónde: ...") is the
+    article's fact box.
     Example: "Related articles", "Heatwave warnings issued", "14 July 2024" -> all removed;
     dates inside the list leave no metadata (the list's removal replaces the date rule's).
     """
@@ -1160,8 +1162,28 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             if doc.is_kept(index) or doc.removed[index].captured:
                 block.append(index)
             index += 1
-        found += [_removal(doc, i, rule) for i in block]
+        if not _fact_box(doc, block[1:]):
+            found += [_removal(doc, i, rule) for i in block]
     return found, []
+
+
+# The labels of an article's practical facts ("Dónde: Museo del Prado", "When: 10am to 4pm");
+# a teaser's kicker is a topic ("Pflege: Tausende Stellen unbesetzt").
+_FACT_ITEM = re.compile(
+    r"(?:Where|When|Price|Prices|Tickets|Admission|Opening hours|Hours|Address|Info|Contact"
+    r"|Où|Quand|Prix|Tarifs?|Horaires|Adresse|Réservations?"
+    r"|Wo|Wann|Preis|Preise|Eintritt|Öffnungszeiten"
+    r"|Dónde|Cuándo|Precio|Precios|Entradas|Horario|Dirección)\s?:\s+\S",
+    re.IGNORECASE,
+)
+
+
+def _fact_box(doc: Doc, items: Sequence[int]) -> bool:
+    """Whether a list's items all open on a practical fact's label and a colon: the
+    article's own box of facts ("Más información" over "Dónde: ...", "Cuándo: ...",
+    "Precio: ..."), not teasers of other stories."""
+    shown = [doc.lines[i].text for i in items if doc.is_kept(i)]
+    return len(shown) >= 2 and all(_FACT_ITEM.match(text) for text in shown)
 
 
 def bio_byline(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:

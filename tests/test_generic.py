@@ -80,6 +80,12 @@ TRAPS = [
     ("de", "Von den neuen Regeln profitieren vor allem Pendler."),
     ("de", "Teilen wollen die Länder die Kosten nicht."),
     ("de", "Quelle: eine interne Studie des Ministeriums aus dem Jahr 2023."),
+    ("de", "Von Siegern und Verlierern"),  # a crosshead, not a byline
+    ("de", "Quelle: Bundeswahlleiterin"),  # a table's source, with text below
+    ("de", "6. November 2024"),  # a date heading the next paragraph
+    ("fr", "Le 8 janvier 2015"),
+    ("es", "29 de octubre"),
+    ("es", "Fuente: Aemet"),
 ]
 
 # Furniture lines, one per language and shape, that generic rules must remove.
