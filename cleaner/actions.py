@@ -61,7 +61,7 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         return None
     if rule.blank_after is not None and not _set_apart(doc, index, rule.blank_after):
         return None
-    if rule.page_has is not None and not _page_has(rule, rule.page_has, doc):
+    if rule.page_opens is not None and not _page_opens(rule, rule.page_opens, doc):
         return None
     if rule.once and not _once_free(rule.once, doc, index):
         return None
@@ -163,13 +163,16 @@ def _once_free(key: str, doc: Doc, index: int) -> bool:
     return last is None or abs(last - doc.lines[index].no) == 1
 
 
-def _page_has(rule: Rule, pattern: regex.Pattern[str], doc: Doc) -> bool:
-    """Whether some line of the document matches `pattern`, the rule's `page_has` (asked once
-    per document)."""
+def _page_opens(rule: Rule, pattern: regex.Pattern[str], doc: Doc) -> bool:
+    """Whether a line of the document's opening (down to the first paragraph of prose)
+    matches `pattern`, the rule's `page_opens` (asked once per document): a letters page
+    opens on "Sir, ", where a news story may quote a letter's "Dear Sir," lower down."""
     found = doc.page_matches.get(rule.id)
     if found is None:
         found = doc.page_matches[rule.id] = any(
-            _search(rule, pattern, line.text, doc) for line in doc.lines
+            _search(rule, pattern, line.text, doc)
+            for i, line in enumerate(doc.lines)
+            if doc.in_opening(i)
         )
     return found
 

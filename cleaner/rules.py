@@ -114,7 +114,7 @@ _RULE_KEYS = {
     "rules",
     "followed_by": "regex the next non-empty line must match",
     "preceded_by": "regex the previous non-empty line must match",
-    "page_has": 'regex some line of the document must match (a letter\'s "Sir, " opening)',
+    "page_opens": 'regex a line of the page\'s opening must match (a letters page\'s "Sir, ")',
     "blank_after": "only lines followed by at least this many blank input lines, and by more "
     "than the document's paragraphs are",
     "dayfirst": "parse ambiguous captured dates as day first",
@@ -214,7 +214,7 @@ class Rule:
     between_copies: bool = False
     followed_by: regex.Pattern[str] | None = None
     preceded_by: regex.Pattern[str] | None = None
-    page_has: regex.Pattern[str] | None = None
+    page_opens: regex.Pattern[str] | None = None
     blank_after: int | None = None
     dayfirst: bool = True
     detector: str | None = None
@@ -483,7 +483,7 @@ def _compile_rule(data: Any, path: str, site: str, number: int) -> Rule:
             raise RuleError(path, line, f"{key!r} in {what} must be true or false")
     context = {
         key: compile_regex(data[key], path, line, f"{key} of {what}", ignore_case)
-        for key in ("followed_by", "preceded_by", "page_has")
+        for key in ("followed_by", "preceded_by", "page_opens")
         if key in data
     }
     return Rule(
@@ -509,7 +509,7 @@ def _compile_rule(data: Any, path: str, site: str, number: int) -> Rule:
         between_copies=flags["between_copies"],
         followed_by=context.get("followed_by"),
         preceded_by=context.get("preceded_by"),
-        page_has=context.get("page_has"),
+        page_opens=context.get("page_opens"),
         blank_after=blank_after,
         dayfirst=data.get("dayfirst", True),
         detector=detector,

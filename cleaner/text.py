@@ -95,7 +95,7 @@ class Doc:
     _screened: dict[str, list[int]] | None = None  # rule id -> lines the screen names for it
     _gap: int | None = None  # blank lines after a paragraph, as this scrape sets them
     _copies_between: tuple[int, ...] | None = None  # see lines_between_copies
-    page_matches: dict[str, bool] = field(default_factory=dict)  # rule id -> page_has holds
+    page_matches: dict[str, bool] = field(default_factory=dict)  # rule id -> page_opens holds
     timelines: dict[str, bool] = field(default_factory=dict)  # rule id -> see skip_timeline
     # rule id -> the lines between copies its pattern matches (a `between_copies` rule)
     copies_matches: dict[str, tuple[int, ...]] = field(default_factory=dict)

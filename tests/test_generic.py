@@ -55,6 +55,7 @@ HEADLINE = {
 TRAPS = [
     ("en", "Share prices rose 4 percent after the announcement, traders said."),
     ("en", "Share this burden"),  # a column's crosshead
+    ("en", "Advertising"),  # a results story's crosshead
     ("en", "By the end of the month, the work should be finished."),
     ("en", "By Tuesday evening, Most Residents Had Left"),
     ("en", "Photo evidence presented in court showed the damaged wall."),
