@@ -28,6 +28,7 @@ Removals = list[tuple[int, Removal]]  # (line index, removal)
 TIMELINE_ENTRIES = 2
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
 STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
+CREDITED_RUN_WORDS = 5  # a credited line next to a caption is a brief from this many words
 # Removal kinds that close an article: a section label under them and right over a glued
 # story's headline is that story's ("Share this news" / "Economy" / the next headline).
 CLOSING_KINDS = frozenset({"share", "footer", "related", "tags", "newsletter", "navigation"})
@@ -52,6 +53,8 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
     if rule.opening and not doc.in_opening(index, rule.opening):
         return None
     if rule.skip_list_items and doc.in_list(index):
+        return None
+    if rule.skip_runs and _in_run(doc, index):
         return None
     if rule.skip_echoes and doc.echoed_below(index):
         return None
@@ -92,6 +95,26 @@ def _remembered_match(rule: Rule, doc: Doc, text: str) -> dict[str, str] | None:
     groups = _own_match(rule, doc, text)
     remember(memo, key, None if groups is None else tuple(groups.items()), MATCHES_KEPT)
     return groups
+
+
+# A line ending in a bracketed credit: a capitalised name without figures ("(Reuters)", "(AP
+# Photo/Hadi Mizban)", "[AFP]"; not "(Article 5)", "(in Arabic)", nor an acronym a sentence
+# spells out before its full stop: "... the General Authority for Statistics (GASTAT).").
+_CREDITED = regex.compile(r"[(\[]\p{Lu}[^()\[\]\d]{0,60}[)\]]$")
+
+
+def _in_run(doc: Doc, index: int) -> bool:
+    """Whether the line above or below line `index`, other than its copy, ends in a bracketed
+    credit too: credited paragraphs one after another are a column of wire briefs ("... (Reuters)"
+    / "... (AFP)"), where a picture's caption sits alone."""
+    text = doc.lines[index].text
+    return any(
+        0 <= other < len(doc.lines)
+        and doc.lines[other].text != text
+        and _CREDITED.search(doc.lines[other].text) is not None
+        and len(doc.lines[other].text.split()) >= CREDITED_RUN_WORDS
+        for other in (index - 1, index + 1)
+    )
 
 
 def _timeline_entry(rule: Rule, doc: Doc, index: int) -> bool:

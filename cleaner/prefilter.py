@@ -333,7 +333,9 @@ def _context_uses(rule: Rule) -> int:
     note rule runs later, on the kept lines: none)."""
     if rule.is_note:
         return 0
-    both_neighbours = rule.skip_between_prose or rule.doubled or rule.between_copies
+    both_neighbours = (
+        rule.skip_between_prose or rule.doubled or rule.between_copies or rule.skip_runs
+    )
     return (
         _HEAD * (rule.zone == "head")
         | _LEAD * (rule.zone == "lead")

@@ -100,6 +100,8 @@ _RULE_KEYS = {
     "the rule matches sit between two paragraphs of prose: a timeline's first date, under its "
     "headline, is an entry too",
     "skip_list_items": "not an item of a list under a line ending in ':' (\"The winners were:\")",
+    "skip_runs": "not a line next to another paragraph ending in a bracketed credit (its copy "
+    "aside): a run of credited paragraphs is a column of wire briefs, not a picture's caption",
     "skip_echoes": "not a line that the next line repeats and goes on from (a caption's alt text)",
     "doubled": "only a line that the line above or below repeats (a caption the page shows twice)",
     "between_copies": "only a line whose previous and next lines repeat each other, the only "
@@ -114,7 +116,7 @@ _RULE_KEYS = {
     "rules",
     "followed_by": "regex the next non-empty line must match",
     "preceded_by": "regex the previous non-empty line must match",
-    "page_opens": 'regex a line of the page\'s opening must match (a letters page\'s "Sir, ")',
+    "page_opens": "regex a line of the page's opening must match (a letters page's \"Sir, \")",
     "blank_after": "only lines followed by at least this many blank input lines, and by more "
     "than the document's paragraphs are",
     "dayfirst": "parse ambiguous captured dates as day first",
@@ -129,6 +131,7 @@ _FLAGS = (
     "skip_between_prose",
     "skip_timeline",
     "skip_list_items",
+    "skip_runs",
     "skip_echoes",
     "doubled",
     "between_copies",
@@ -209,6 +212,7 @@ class Rule:
     once: str = ""  # the key a `once` rule uses up ("": not once; its id, or a shared name)
     opening: int = 0  # paragraphs of prose the opening reaches down to (0: any line)
     skip_list_items: bool = False
+    skip_runs: bool = False
     skip_echoes: bool = False
     doubled: bool = False
     between_copies: bool = False
@@ -504,6 +508,7 @@ def _compile_rule(data: Any, path: str, site: str, number: int) -> Rule:
         once=_once_key(data.get("once", False), rule_id, path, line, what),
         opening=int(opening),
         skip_list_items=flags["skip_list_items"],
+        skip_runs=flags["skip_runs"],
         skip_echoes=flags["skip_echoes"],
         doubled=flags["doubled"],
         between_copies=flags["between_copies"],
