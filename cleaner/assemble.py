@@ -51,7 +51,12 @@ _ERROR_PAGE = re.compile(
     r"seite nicht gefunden|seite konnte (?:leider )?nicht gefunden werden|page introuvable|"
     r"la page (?:demandée )?n['’]existe (?:pas|plus)|p[áa]gina no encontrada|"
     r"pagina non trovata|p[áa]gina n[ãa]o encontrada)|الصفحة غير موجودة|"
-    r"^(?:404|access denied|forbidden|not found)\.?$",
+    # A bot check or a script wall in place of the page (Cloudflare, Akamai, paywalls).
+    r"\b(?:verifying you are human|checking (?:if the site connection is secure|your browser)|"
+    r"needs to review the security of your connection|please enable (?:javascript|cookies)|"
+    r"enable javascript and cookies to continue|you have been blocked|"
+    r"are you a robot|press (?:&|and) hold to confirm you are a human)\b|"
+    r"^(?:404|access denied|forbidden|not found|just a moment\.{0,3}|attention required!?)\.?$",
     re.IGNORECASE,
 )
 _AUTHOR_SPLIT = (" and ", ", ", " & ")
@@ -108,8 +113,8 @@ def result(
         warnings.append(
             CleanWarning(
                 "error_page",
-                f"the text reads as a server's error page ({found_error!r}), not an article: "
-                "check what the scraper fetched",
+                f"the text reads as a server's error page or bot check ({found_error!r}), not an "
+                "article: check what the scraper fetched",
             )
         )
     if word_count(title) > NO_HEADLINE_WORDS:

@@ -27,6 +27,7 @@ from .inputs import (
     InputError,
     decode_bytes,
     decode_html_bytes,
+    opens_as_html_page,
     record_field,
     replace_lone_surrogates,
     text_looks_binary,
@@ -195,6 +196,10 @@ class Cleaner:
         if not isinstance(text, str):
             raise CleanError("bad_type", f"text must be a string, got {type(text).__name__}")
         text = replace_lone_surrogates(_without_nul(text))
+        if opens_as_html_page(text):  # cleaned as text, every tag would be a paragraph
+            page = self.clean_html(text, url, site)
+            page.warnings.insert(0, _HTML_AS_TEXT)
+            return page
         lines = split_lines(text)
         if not lines:
             raise CleanError("empty", "input is empty (no text after whitespace)")
@@ -558,6 +563,12 @@ def _check_hints(url: object, site: object) -> None:
     for name, value in (("url", url), ("site", site)):
         if value is not None and not isinstance(value, str):
             raise CleanError("bad_type", f"{name} must be a string, got {type(value).__name__}")
+
+
+_HTML_AS_TEXT = CleanWarning(
+    "html_as_text",
+    "the text is an HTML page (it opens on '<!DOCTYPE html>' or '<html'): cleaned as HTML",
+)
 
 
 def _has(result: CleanResult, code: str) -> bool:

@@ -470,6 +470,23 @@ def file_error(exc: OSError) -> InputError:
     return InputError("unreadable", exc.strerror or str(exc))
 
 
+# A page's opening: an XML declaration and comments maybe, then the doctype or <html>.
+_HTML_PAGE_START = re.compile(
+    r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_PAGE_PART = re.compile(r"<(?:head|body|meta|title)[\s>/]", re.IGNORECASE)
+HTML_PAGE_SAMPLE = 4096  # characters read to tell an HTML page given as text
+
+
+def opens_as_html_page(text: str) -> bool:
+    """Whether a text is a whole HTML page: it opens on "<!DOCTYPE html>" or "<html", and a
+    head, body, meta or title element follows (a page saved or piped as text; a story about
+    markup may open on "<html> tags", but not on a page's markup)."""
+    sample = text[:HTML_PAGE_SAMPLE].lstrip("\ufeff")
+    return _HTML_PAGE_START.match(sample) is not None and _HTML_PAGE_PART.search(sample) is not None
+
+
 def record_field(data: bytes) -> str | None:
     """The text field ("text" or "html") when the first line of `data` is a JSON object with
     one: JSONL records, which a text file never starts with; else None."""

@@ -1132,6 +1132,16 @@ def test_a_page_of_links_the_rules_keep_is_a_warning(plain):
         ("Error 404\nThis article is no longer available.\n", "Error 404"),
         ("Seite nicht gefunden\nDie Seite existiert nicht mehr.\n", "Seite nicht gefunden"),
         ("403 Forbidden\nnginx\n", "403 Forbidden"),
+        (
+            "Just a moment...\nwww.dawn.com\nVerifying you are human. This may take a few "
+            "seconds.\nwww.dawn.com needs to review the security of your connection before "
+            "proceeding.\n",
+            "Just a moment...",
+        ),
+        (
+            "Attention Required!\nPlease enable cookies.\nYou have been blocked\n",
+            "Attention Required!",
+        ),
     ],
 )
 def test_a_servers_error_page_is_a_warning(plain, page, words):
@@ -1141,7 +1151,8 @@ def test_a_servers_error_page_is_a_warning(plain, page, words):
     assert result.title == page.split("\n")[0]
     (warning,) = [w for w in result.warnings if w.code == "error_page"]
     assert warning.message == (
-        f"the text reads as a server's error page ({words!r}), not an article: check what the "
+        f"the text reads as a server's error page or bot check ({words!r}), not an article: "
+        "check what the "
         "scraper fetched"
     )
 
@@ -1363,3 +1374,21 @@ def test_a_record_url_or_site_of_another_type_is_a_warning(hints, code):
     # nothing of the record is lost: a url passes through, a site the result's replaces is kept
     kept = record[field] if field == "url" else record["original_fields"][field]
     assert kept == hints[field]
+
+
+def test_an_html_page_given_as_text_is_cleaned_as_html(plain):
+    """A page piped or saved as text comes out as its article, not as its tags, with a warning
+    (round-75 probe: '<!DOCTYPE html>' came out as the headline and every tag as a paragraph)."""
+    page = (ROOT / "golden" / "dawn.com" / "html_layout.html").read_text(encoding="utf-8")
+    url = "https://www.dawn.com/news/1810981/us-strikes-pushing-iraq-to-end-coalition-mission"
+    as_html = plain.clean_html(page, url=url)
+    for given in (page, "\ufeff\n  " + page, page.encode()):
+        result = plain.clean(given, url=url)
+        assert result.text == as_html.text
+        assert result.input_format == "html"
+        assert [w.code for w in result.warnings] == [
+            "html_as_text",
+            *(w.code for w in as_html.warnings),
+        ]
+    story = "<html> tags and why they matter\n\nA page opens on a doctype, then its html element.\n"
+    assert not any(w.code == "html_as_text" for w in plain.clean(story).warnings)
