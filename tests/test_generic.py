@@ -56,6 +56,7 @@ TRAPS = [
     ("en", "Share prices rose 4 percent after the announcement, traders said."),
     ("en", "Share this burden"),  # a column's crosshead
     ("en", "Advertising"),  # a results story's crosshead
+    ("en", "BY THE NUMBERS"),  # a crosshead in capitals
     ("en", "By the end of the month, the work should be finished."),
     ("en", "By Tuesday evening, Most Residents Had Left"),
     ("en", "Photo evidence presented in court showed the damaged wall."),
@@ -111,6 +112,15 @@ FURNITURE = [
     ("en", "Staff photo by Jake Holloway", "en.image-source"),
     ("en", "Copyright 2023 The Example Post. All rights reserved.", "generic.copyright"),
     ("en", "Twitter | Facebook | LinkedIn", "generic.share-networks"),
+    # Round-75 probe (F).
+    ("en", "BY ZAKIAH KOYA", "en.byline"),
+    ("en", "PHOTO: REUTERS/FILE", "en.image-source"),
+    (
+        "en",
+        "Follow us on Instagram and join our WhatsApp channel for the latest news.",
+        "en.follow-us",
+    ),
+    ("es", "Ir a los comentarios", "es.counter"),
     ("fr", "Partager sur LinkedIn", "fr.share-prompt"),
     ("fr", "Lire aussi : Le budget de la région en hausse", "fr.teaser"),
     ("fr", "Lire aussi | Sécheresse : les agriculteurs inquiets", "fr.teaser"),
