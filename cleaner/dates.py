@@ -10,6 +10,8 @@ from datetime import date, datetime, timedelta, timezone
 from dateutil import parser as dateparser
 from dateutil.parser import UnknownTimezoneWarning
 
+from .month_names import OTHER_LANGUAGES
+
 DATE_CACHE_SIZE = 4096  # distinct captured date strings remembered per process
 # Two defaults that differ in every field: whatever differs between the two parses was not in
 # the text, so "5 Jan 2024" stays a date and "09 Feb 2024 09:21 UTC" keeps its time and zone.
@@ -72,28 +74,6 @@ _WRITTEN_DATE = re.compile(
 _UTC_NAMES = {"UTC", "GMT"}
 
 
-class _OtherLanguages(dateparser.parserinfo):
-    """dateutil's names for the French, German and Spanish dates the language rules capture
-    ("5 mars 2024 à 10h32", "7. März 2024, 10:32 Uhr", "5 de marzo de 2024")."""
-
-    JUMP = [*dateparser.parserinfo.JUMP, "de", "del", "el", "le", "à", "las", "um", "uhr", "er"]
-    MONTHS = [
-        ("janvier", "janv", "Januar", "Jänner", "enero", "ene"),
-        ("février", "fevrier", "févr", "Februar", "febrero"),
-        ("mars", "März", "marzo"),
-        ("avril", "avr", "April", "abril", "abr"),
-        ("mai", "mayo"),
-        ("juin", "Juni", "junio"),
-        ("juillet", "juil", "Juli", "julio"),
-        ("août", "aout", "August", "agosto", "ago"),
-        ("septembre", "sept", "September", "septiembre", "setiembre", "sep"),
-        ("octobre", "oct", "Oktober", "Okt", "octubre"),
-        ("novembre", "nov", "November", "noviembre"),
-        ("décembre", "decembre", "déc", "Dezember", "Dez", "diciembre", "dic"),
-    ]
-
-
-_OTHER_LANGUAGES = _OtherLanguages()
 # dateutil reads the "a" of "a las 10:30" as "a.m." and "10.32" as a number.
 _SPANISH_AT = re.compile(r"\ba las\b", re.IGNORECASE)
 _DOTTED_TIME = re.compile(r"(?<=\s)(\d{1,2})\.(\d\d)(?=\s*(?:[Uu]hr|h)?(?:\s+[A-Z]{2,4})?$)")
@@ -102,7 +82,7 @@ _DOTTED_TIME = re.compile(r"(?<=\s)(\d{1,2})\.(\d\d)(?=\s*(?:[Uu]hr|h)?(?:\s+[A-
 def _in_other_language(text: str) -> str | None:
     """`parse_date` for a date in French, German or Spanish (day first, as they write it)."""
     text = _DOTTED_TIME.sub(r"\1:\2", _SPANISH_AT.sub(" ", text))
-    return _parse_fuzzy(text, True, _OTHER_LANGUAGES)
+    return _parse_fuzzy(text, True, OTHER_LANGUAGES)
 
 
 # dateutil is the costliest step of a document with a dated byline; a batch repeats its dates.
