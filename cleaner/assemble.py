@@ -59,7 +59,8 @@ _ERROR_PAGE = re.compile(
     r"^(?:404|access denied|forbidden|not found|just a moment\.{0,3}|attention required!?)\.?$",
     re.IGNORECASE,
 )
-_AUTHOR_SPLIT = (" and ", ", ", " & ")
+# "and" in the languages the rules read: "A und B", "A et B", "A y B".
+_AUTHOR_SPLIT = (" and ", ", ", " & ", " und ", " et ", " y ")
 # Removals that are never a headline taken by mistake: a breadcrumb, a menu, a stamp, a share
 # bar, another story.
 _NEVER_HEADLINES = frozenset({"navigation", "timestamp", "share", "other-story", "advertisement"})
@@ -192,7 +193,7 @@ def fill_empty(meta: Metadata, found: Metadata) -> None:
 
 
 def split_names(value: str) -> list[str]:
-    """The names of an authors capture ("A and B", "A, B & C")."""
+    """The names of an authors capture ("A and B", "A, B & C", "A und B")."""
     names = [value]
     for sep in _AUTHOR_SPLIT:
         names = [part for name in names for part in name.split(sep)]

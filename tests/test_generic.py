@@ -337,6 +337,21 @@ def test_byline_authors_leave_out_a_role(cleaner, byline, authors):
 
 
 @pytest.mark.parametrize(
+    ("lang", "byline", "authors"),
+    [
+        ("fr", "Par Jean Dupont et Marie Martin", ["Jean Dupont", "Marie Martin"]),
+        ("de", "Von Anna Schmidt und Markus Balser", ["Anna Schmidt", "Markus Balser"]),
+        ("es", "Por Juan Pérez y María López", ["Juan Pérez", "María López"]),
+    ],
+)
+def test_two_writers_are_two_authors_in_each_language(cleaner, lang, byline, authors):
+    """ "und", "et" and "y" join writers as "and" does (round-76 probe)."""
+    result = cleaner.clean(article(lang, byline, where=0))
+    assert result.paragraphs == BODY[lang]
+    assert result.metadata.authors == authors
+
+
+@pytest.mark.parametrize(
     ("lang", "byline", "agency"),
     [
         ("en", "By Daniel Okafor and Priya Nair, Reuters", "Reuters"),
@@ -367,3 +382,33 @@ def test_readme_counts_the_generic_development_set(cleaner):
     counts = ", ".join(f"{languages[code]} {name}" for code, name in names.items())
     readme = " ".join((root / "README.md").read_text("utf-8").split())
     assert f"`golden/_generic/` ({len(inputs)} articles: {counts}," in readme
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "published", "modified"),
+    [
+        (
+            "fr",
+            "Publié le 12 mars 2024 à 06h12, modifié le 12 mars 2024 à 10h45",
+            "2024-03-12T06:12:00",
+            "2024-03-12T10:45:00",
+        ),
+        (
+            "fr",
+            "Publié le 08/03/24 à 09h41 — Mis à jour le 08/03/24 à 11h20",
+            "2024-03-08T09:41:00",
+            "2024-03-08T11:20:00",
+        ),
+        ("fr", "Publié le 12 mars 2024 à 08h15, mis à jour à 10h02", "2024-03-12T08:15:00", None),
+        ("de", "Stand: 05.03.2024, 10.32 Uhr", None, "2024-03-05T10:32:00"),
+        ("de", "23.02.2024, 18:04 Uhr", "2024-02-23T18:04:00", None),
+        ("es", "Madrid - 17 nov 2025 - 10:30 CET", "2025-11-17T10:30:00+01:00", None),
+        ("es", "14/03/2024 10:32", "2024-03-14T10:32:00", None),
+    ],
+)
+def test_date_lines_give_their_dates_in_each_language(cleaner, lang, line, published, modified):
+    """The date lines under the headline are removed and their dates kept (round-75/76
+    probes: French, German and Spanish dates used to be removed without a date)."""
+    result = cleaner.clean(article(lang, line, where=0))
+    assert result.paragraphs == BODY[lang]
+    assert (result.metadata.published, result.metadata.modified) == (published, modified)
