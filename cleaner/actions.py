@@ -29,6 +29,8 @@ TIMELINE_ENTRIES = 2
 STORY_LABEL_LINES = 2  # short lines over a glued story's headline: a section label, a time
 STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link"), is this short
 CREDITED_RUN_WORDS = 5  # a credited line next to a caption is a brief from this many words
+CREDITED_RUN = 3  # credited paragraphs in a row that make a column of briefs, not captions
+ITEM_TITLE_WORDS = 12  # a brief's title between two briefs is this short
 # Removal kinds that close an article: a section label under them and right over a glued
 # story's headline is that story's ("Share this news" / "Economy" / the next headline).
 CLOSING_KINDS = frozenset({"share", "footer", "related", "tags", "newsletter", "navigation"})
@@ -104,17 +106,31 @@ _CREDITED = regex.compile(r"[(\[]\p{Lu}[^()\[\]\d]{0,60}[)\]]$")
 
 
 def _in_run(doc: Doc, index: int) -> bool:
-    """Whether the line above or below line `index`, other than its copy, ends in a bracketed
-    credit too: credited paragraphs one after another are a column of wire briefs ("... (Reuters)"
-    / "... (AFP)"), where a picture's caption sits alone."""
-    text = doc.lines[index].text
-    return any(
-        0 <= other < len(doc.lines)
-        and doc.lines[other].text != text
-        and _CREDITED.search(doc.lines[other].text) is not None
-        and len(doc.lines[other].text.split()) >= CREDITED_RUN_WORDS
-        for other in (index - 1, index + 1)
-    )
+    """Whether line `index` is one of CREDITED_RUN credited paragraphs or more in a row (each
+    ending in a bracketed credit, at most one short line, an item's title, between two): a
+    column of wire briefs ("... (Reuters)" / "... (AFP)"). A picture's caption sits alone,
+    or beside one other (two pictures over the story); its copies count once."""
+    seen = {doc.lines[index].text}
+    for step in (-1, 1):
+        other = index + step
+        while 0 <= other < len(doc.lines):
+            text = doc.lines[other].text
+            if text in seen or _credited(text):
+                seen.add(text)
+                other += step
+            elif word_count(text) <= ITEM_TITLE_WORDS and _credited_at(doc, other + step):
+                other += step  # an item's title between two items
+            else:
+                break
+    return len(seen) >= CREDITED_RUN
+
+
+def _credited(text: str) -> bool:
+    return word_count(text) >= CREDITED_RUN_WORDS and _CREDITED.search(text) is not None
+
+
+def _credited_at(doc: Doc, index: int) -> bool:
+    return 0 <= index < len(doc.lines) and _credited(doc.lines[index].text)
 
 
 def _timeline_entry(rule: Rule, doc: Doc, index: int) -> bool:

@@ -100,8 +100,8 @@ _RULE_KEYS = {
     "the rule matches sit between two paragraphs of prose: a timeline's first date, under its "
     "headline, is an entry too",
     "skip_list_items": "not an item of a list under a line ending in ':' (\"The winners were:\")",
-    "skip_runs": "not a line next to another paragraph ending in a bracketed credit (its copy "
-    "aside): a run of credited paragraphs is a column of wire briefs, not a picture's caption",
+    "skip_runs": "not one of three paragraphs or more in a row that end in a bracketed credit "
+    "(an item's title may stand between two): a column of wire briefs, not pictures' captions",
     "skip_echoes": "not a line that the next line repeats and goes on from (a caption's alt text)",
     "doubled": "only a line that the line above or below repeats (a caption the page shows twice)",
     "between_copies": "only a line whose previous and next lines repeat each other, the only "
