@@ -51,9 +51,10 @@ _ERROR_PAGE = re.compile(
     r"seite nicht gefunden|seite konnte (?:leider )?nicht gefunden werden|page introuvable|"
     r"la page (?:demandée )?n['’]existe (?:pas|plus)|p[áa]gina no encontrada|"
     r"pagina non trovata|p[áa]gina n[ãa]o encontrada)|الصفحة غير موجودة|"
-    # A bot check or a script wall in place of the page (Cloudflare, Akamai, paywalls).
-    r"\b(?:verifying you are human|checking (?:if the site connection is secure|your browser)|"
-    r"needs to review the security of your connection|please enable (?:javascript|cookies)|"
+    # A bot check or a script wall in place of the page (Cloudflare, Akamai, PerimeterX): its
+    # line opens on its words, where a story quotes them.
+    r"^(?:verifying you are human|checking (?:if the site connection is secure|your browser)|"
+    r"\S+ needs to review the security of your connection|please enable (?:javascript|cookies)|"
     r"enable javascript and cookies to continue|you have been blocked|"
     r"are you a robot|press (?:&|and) hold to confirm you are a human)\b|"
     r"^(?:404|access denied|forbidden|not found|just a moment\.{0,3}|attention required!?)\.?$",

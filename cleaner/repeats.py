@@ -98,14 +98,17 @@ def repeated_set(repeats: Iterable[RepeatedLine]) -> dict[str, frozenset[str]]:
     return {site: frozenset(lines) for site, lines in by_site.items()}
 
 
-def summary_lines(repeats: list[RepeatedLine], removed: Counter[str], limit: int = 20) -> list[str]:
+def summary_lines(
+    repeats: list[RepeatedLine], removed: Counter[tuple[str, str]], limit: int = 20
+) -> list[str]:
     """Human-readable lines for the batch summary: the repeated lines this run removed (the
-    rules left them; `removed` counts the documents each left), then how many it did not:
+    rules left them; `removed` counts the documents of each site each left), then how many it
+    did not:
     the rules remove them already (they need no new rule), or they sit inside the text."""
-    new = [r for r in repeats if removed[r.text]]
+    new = [r for r in repeats if removed[r.site, r.text]]
     out = [
         f"repeated line: {r.site}: {r.documents}/{r.total} documents, removed from "
-        f"{removed[r.text]}: {r.text[:100]}"
+        f"{removed[r.site, r.text]}: {r.text[:100]}"
         for r in new[:limit]
     ]
     if len(new) > limit:

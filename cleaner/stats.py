@@ -17,6 +17,7 @@ from typing import Any
 from .core import Cleaner
 from .records import ERROR_FIELD, ORIGINAL_FIELD
 from .repeats import RULE_ID as REPEATS_RULE
+from .repeats import site_key
 from .rules import HTML_STRIP_RULE  # a hit of a site's strip selectors is its layout matching
 
 GENERIC_SITE = "(generic)"  # the per-site key for documents that matched no site rule file
@@ -42,7 +43,8 @@ class RecordSummary:
     rules: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     error: str | None = None
-    repeated: tuple[str, ...] = ()  # the lines --learn-repeats removed (not the rules)
+    # The lines --learn-repeats removed (not the rules), with the site they were learnt on.
+    repeated: tuple[tuple[str, str], ...] = ()
 
 
 def summarize(record: dict[str, Any], text_field: str = "text") -> RecordSummary:
@@ -63,8 +65,19 @@ def summarize(record: dict[str, Any], text_field: str = "text") -> RecordSummary
         chars_removed=sum(len(r["text"]) for r in removed),
         rules=tuple(r["rule"] for r in [*removed, *(record.get("noted") or [])]),
         warnings=tuple(w["code"] for w in record.get("warnings") or []),
-        repeated=tuple(r["text"] for r in removed if r["rule"] == REPEATS_RULE),
+        repeated=tuple(
+            (
+                site_key(_text_or_none(record.get("site")), _text_or_none(record.get("url"))),
+                r["text"],
+            )
+            for r in removed
+            if r["rule"] == REPEATS_RULE
+        ),
     )
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 @dataclass(slots=True)
@@ -89,7 +102,8 @@ class BatchStats:
     file_errors: Counter[str] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)
     sites: dict[str, SiteStats] = field(default_factory=dict)
-    repeated: Counter[str] = field(default_factory=Counter)  # line -> documents it left
+    # (site, line) -> the documents of the site it left
+    repeated: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, summary: RecordSummary) -> None:
         """Count one record."""

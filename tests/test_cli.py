@@ -245,6 +245,19 @@ def test_in_place_rewrites_text_files_only(tmp_path, capsys):
     assert (folder / "g.txt").read_text() == EXPECTED.read_text()
 
 
+def test_in_place_refuses_an_html_page_saved_as_text(tmp_path, capsys):
+    """A page saved as .txt is cleaned as HTML, but never written over (round-76 probe: its
+    markup was replaced by the cleaned text)."""
+    page = tmp_path / "saved.txt"
+    page.write_bytes(HTML_PAGE.read_bytes())
+    assert main(["clean", "--in-place", str(page)]) == 1
+    assert capsys.readouterr().err == (
+        f"cleaner: {page}: --in-place rewrites text files only, and this is an HTML page saved "
+        "as text: write it elsewhere with --output DIR\n"
+    )
+    assert page.read_bytes() == HTML_PAGE.read_bytes()
+
+
 def test_in_place_keeps_each_files_encoding_byte_order_mark_and_line_ends(tmp_path, capsys):
     """--in-place writes a file back as it was written: a Windows-1252 file stays one, a byte
     order mark stays, CRLF line ends stay; a code page that cannot hold the cleaned text gets

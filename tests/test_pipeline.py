@@ -410,24 +410,54 @@ def test_learn_repeats_removes_site_footer_independent_of_order(tmp_path, capsys
     assert FOOTER in forward[99]["text"]  # another site: too few documents to learn from
 
 
-def test_learn_repeats_lists_only_the_lines_the_rules_left(tmp_path, capsys):
-    """A footer the site's rules already remove recurs too; the summary counts it apart, as
-    it needs no new rule."""
-    known = "Press TV’s website can also be accessed at the following alternate addresses:"
-    records = [{**r, "text": f"{r['text']}\n\n{known}"} for r in _footer_records()]
+def _learn_summary(tmp_path: Path, records: list[dict], capsys) -> tuple[list[str], list]:
+    """The summary's repeated-line lines and the --stats file's repeated_lines of a
+    --learn-repeats run over `records`."""
     source = tmp_path / "batch.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in records))
     stats = tmp_path / "stats.json"
     args = ["clean", "--format", "jsonl", "--learn-repeats", "-j", "1", "--stats", str(stats)]
     assert main([*args, str(source)]) == 0
     summary = [x for x in capsys.readouterr().err.splitlines() if x.startswith("repeated line")]
+    return summary, json.loads(stats.read_text())["repeated_lines"]
+
+
+def test_learn_repeats_lists_only_the_lines_the_rules_left(tmp_path, capsys):
+    """A footer the site's rules already remove recurs too; the summary counts it apart, as
+    it needs no new rule."""
+    known = "Press TV’s website can also be accessed at the following alternate addresses:"
+    records = [{**r, "text": f"{r['text']}\n\n{known}"} for r in _footer_records()]
+    summary, found = _learn_summary(tmp_path, records, capsys)
     assert summary == [
         f"repeated line: presstv.ir: 8/8 documents, removed from 8: {FOOTER}",
         "repeated line: 1 more that this run left to the rules or kept inside the text (see "
         "the batch_repeats_kept warnings)",
     ]
-    found = json.loads(stats.read_text())["repeated_lines"]
     assert sorted((r["text"], r["removed"]) for r in found) == [(known, 0), (FOOTER, 8)]
+
+
+def test_learn_repeats_counts_each_sites_removals_apart(tmp_path, capsys):
+    """A footer two sites share is learnt on each, and each site's entry counts its own
+    documents (round-76 probe: every site's entry gave the total of all sites)."""
+    presstv = _footer_records()[:-1]
+    other = [
+        {
+            "id": 100 + i,
+            "url": f"https://news.example/story/{i}",
+            "text": f"Council meets in {city} today\n\nBody paragraph {i} about the council "
+            f"meeting this week, its members said.\n\n{FOOTER}",
+        }
+        for i, city in enumerate(CITIES[:5])
+    ]
+    summary, found = _learn_summary(tmp_path, presstv + other, capsys)
+    assert summary == [
+        f"repeated line: news.example: 5/5 documents, removed from 5: {FOOTER}",
+        f"repeated line: presstv.ir: 8/8 documents, removed from 8: {FOOTER}",
+    ]
+    assert sorted((r["site"], r["removed"]) for r in found) == [
+        ("news.example", 5),
+        ("presstv.ir", 8),
+    ]
 
 
 def test_an_article_scraped_again_is_no_site_furniture(tmp_path, capsys):

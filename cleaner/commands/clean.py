@@ -32,11 +32,13 @@ from ..batch import (
 from ..core import TIME_BUDGET_SECONDS, Cleaner, CleanError
 from ..explain import explain
 from ..inputs import (
+    HTML_PAGE_SAMPLE,
     READ_ERRORS,
     InputError,
     file_error,
     iter_jsonl,
     open_lines,
+    opens_as_html_page,
     read_bytes,
     record_field,
 )
@@ -166,6 +168,12 @@ def _clean_document(run: Run, item: Input, data: bytes) -> CleanResult:
         )
     if item.kind == "html":
         return run.cleaner.clean_html(data, url=run.args.url, site=run.args.site)
+    if run.args.in_place and opens_as_html_page(data[:HTML_PAGE_SAMPLE].decode("utf-8", "replace")):
+        raise InputError(
+            "html_as_text",
+            "--in-place rewrites text files only, and this is an HTML page saved as text: "
+            "write it elsewhere with --output DIR",
+        )
     return run.cleaner.clean(data, url=run.args.url, site=run.args.site)  # decodes bytes
 
 
@@ -388,7 +396,7 @@ def _report(run: Run) -> bool:
     if run.args.stats:
         data = run.stats.to_dict(run.cleaner)
         data["repeated_lines"] = [
-            {**asdict(r), "removed": run.stats.repeated[r.text]} for r in run.repeats
+            {**asdict(r), "removed": run.stats.repeated[r.site, r.text]} for r in run.repeats
         ]
         data["skipped_existing"] = run.skipped
         data["skipped_not_text"] = run.not_text
