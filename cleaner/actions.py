@@ -31,6 +31,7 @@ STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link")
 CREDITED_RUN_WORDS = 5  # a credited line next to a caption is a brief from this many words
 CREDITED_RUN = 3  # credited paragraphs in a row that make a column of briefs, not captions
 ITEM_TITLE_WORDS = 12  # a brief's title between two briefs is this short
+RUN_REACH = 8  # lines looked at each way for such a run (its items, titles and copies)
 # Removal kinds that close an article: a section label under them and right over a glued
 # story's headline is that story's ("Share this news" / "Economy" / the next headline).
 CLOSING_KINDS = frozenset({"share", "footer", "related", "tags", "newsletter", "navigation"})
@@ -113,7 +114,8 @@ def _in_run(doc: Doc, index: int) -> bool:
     seen = {doc.lines[index].text}
     for step in (-1, 1):
         other = index + step
-        while 0 <= other < len(doc.lines):
+        # Only as far as such a run needs: a long page of credited lines costs no more.
+        while 0 <= other < len(doc.lines) and abs(other - index) <= RUN_REACH:
             text = doc.lines[other].text
             if text in seen or _credited(text):
                 seen.add(text)
