@@ -440,14 +440,15 @@ def bench_language(records: list[dict]) -> str:
         rule_file = sites.resolve(text, url, site).rule_file
         declared.append(rule_file.language if rule_file else None)
 
-    # As cleaning does: when the paragraphs give too little text (every line reads as a
-    # caption: a briefs column), all the lines are read; then the declared language stands in.
+    # As cleaning does: when no line reads as a paragraph (every line reads as a caption: a
+    # briefs column), all the lines are read; then the declared language stands in.
     def as_cleaning(
         paragraphs: list[str], all_lines: list[str], expected: str | None
     ) -> str | None:
-        return (
-            bounded.detect(paragraphs, expected) or bounded.detect(all_lines, expected) or expected
-        )
+        found = bounded.detect(paragraphs, expected)
+        if found is None and not paragraphs:
+            found = bounded.detect(all_lines, expected)
+        return found or expected
 
     run_seconds = _timed(
         lambda: [as_cleaning(*args) for args in zip(paragraphs, lines, declared, strict=True)]

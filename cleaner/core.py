@@ -344,7 +344,8 @@ class Cleaner:
         if language is None and self.language_detector is not None:
             # Paragraphs are read only until the sample is full.
             language = self.language_detector.detect(body_texts(lines), expected)
-            if language is None:  # every line reads as a caption or a label (a briefs column)
+            if language is None and next(body_texts(lines), None) is None:
+                # Every line reads as a caption or a label (a briefs column): read them all.
                 language = self.language_detector.detect((line.text for line in lines), expected)
         if language is None:
             # Detection off, or too little text to tell: the site's rule file says what its
