@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -49,6 +49,9 @@ from .normalize import (
 )
 from .prefilter import ScreenCache
 from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
+
+if TYPE_CHECKING:
+    from .html import Extracted
 from .sites import Resolution, SiteIndex, url_host, url_section
 from .text import Budget, Doc, body_texts, is_body_like, total_chars
 
@@ -217,7 +220,7 @@ class Cleaner:
     ) -> CleanResult:
         """Clean one article given as an HTML page: extract the main text, then clean it."""
         # trafilatura is imported only when HTML is cleaned
-        from .html import TEXT_ONLY_DETECTORS, HtmlError, extract, split_caption
+        from .html import TEXT_ONLY_DETECTORS, split_caption
 
         _check_hints(url, site)
         decoded = None
@@ -232,18 +235,10 @@ class Cleaner:
         known = self.sites.resolve("", url, site)
         # No site given or found: the page's own URL may name it (a page saved without its URL).
         site_of = None if known.rule_file or known.source == "option" else self._html_rules_of
-        try:
-            rule_file = known.rule_file
-            page = extract(html, url, rule_file.html if rule_file else None, known.site, site_of)
-        except HtmlError as exc:
-            raise CleanError(exc.code, str(exc)) from None
-        except (ValueError, etree.LxmlError) as exc:
-            raise CleanError("bad_html", f"cannot parse the HTML: {exc}") from None
-        lines = split_lines(page.text)
-        if page.title and (not lines or comparable(lines[0].text) != comparable(page.title)):
-            lines = [Line(0, normalize_line(page.title)), *lines]
-        if not lines or not any(line.no for line in lines):
-            raise CleanError("no_article", "no article text found in the HTML")
+        rule_file = known.rule_file
+        page, lines = _extracted(
+            html, url, rule_file.html if rule_file else None, known.site, site_of
+        )
         resolution = known
         page_url = url or page.url
         if known.rule_file is None and known.source != "option":  # not `--site generic`
@@ -257,6 +252,14 @@ class Cleaner:
                     bad_url = tuple(w for w in resolution.warnings if w.code == "bad_url")
                     resolution = replace(by_page, warnings=bad_url + by_page.warnings)
                     page_url = page.url
+            found = resolution.rule_file
+            if (
+                found
+                and found.html != HtmlRules()
+                and not (page.url and self._html_rules_of(page.url))
+            ):
+                # Only the text named the site: extracted again, with its selectors.
+                page, lines = _extracted(html, url, found.html, found.site, None)
         budget = self._budget_for(lines)
         result = self.clean_lines(
             lines,
@@ -566,6 +569,30 @@ def _check_hints(url: object, site: object) -> None:
     for name, value in (("url", url), ("site", site)):
         if value is not None and not isinstance(value, str):
             raise CleanError("bad_type", f"{name} must be a string, got {type(value).__name__}")
+
+
+def _extracted(
+    html: str,
+    url: str | None,
+    rules: HtmlRules | None,
+    site: str | None,
+    site_of: Callable[[str], tuple[HtmlRules, str] | None] | None,
+) -> tuple[Extracted, list[Line]]:
+    """The page's extraction (see html.extract) and its lines, the headline first."""
+    from .html import HtmlError, extract  # trafilatura is imported only when HTML is cleaned
+
+    try:
+        page = extract(html, url, rules, site, site_of)
+    except HtmlError as exc:
+        raise CleanError(exc.code, str(exc)) from None
+    except (ValueError, etree.LxmlError) as exc:
+        raise CleanError("bad_html", f"cannot parse the HTML: {exc}") from None
+    lines = split_lines(page.text)
+    if page.title and (not lines or comparable(lines[0].text) != comparable(page.title)):
+        lines = [Line(0, normalize_line(page.title)), *lines]
+    if not lines or not any(line.no for line in lines):
+        raise CleanError("no_article", "no article text found in the HTML")
+    return page, lines
 
 
 _HTML_AS_TEXT = CleanWarning(

@@ -557,3 +557,25 @@ def test_explain_says_a_pages_site_came_from_its_url_given_or_its_own_link() -> 
     assert site_phrase(cleaner.clean(text, url="https://www.dawn.com/news/1")) == (
         "site dawn.com (from the URL)"
     )
+
+
+def test_a_site_its_text_names_gets_its_selectors(cleaner):
+    """A page with no URL of its own anywhere, whose text the site's fingerprint names, is
+    extracted again with the site's selectors (round-75 probe: it kept the generic
+    extraction, and no `html.strip` removal was listed)."""
+    layout = (GOLDEN / "dawn.com" / "html_layout.html").read_text(encoding="utf-8")
+    # The print edition's note: one of the lines Dawn's fingerprint knows.
+    page = layout.replace(
+        '<div class="related-stories">',
+        '<p>Published in Dawn, February 9th, 2024</p>\n<div class="related-stories">',
+    )
+    bare = "\n".join(line for line in page.splitlines() if "canonical" not in line)
+    assert layout != page != bare
+    with_url = cleaner.clean_html(page)
+    result = cleaner.clean_html(bare)
+    assert (result.site, result.site_source) == ("dawn.com", "fingerprint")
+    stripped = [r.rule for r in result.removed if r.rule.endswith(".html.strip")]
+    assert stripped and stripped == [
+        r.rule for r in with_url.removed if r.rule.endswith(".html.strip")
+    ]
+    assert result.text == with_url.text
