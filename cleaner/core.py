@@ -49,11 +49,11 @@ from .normalize import (
 )
 from .prefilter import ScreenCache
 from .rules import HtmlRules, Rule, RuleFile, builtin_rules_dir, load_rule_files
+from .sites import Resolution, SiteIndex, url_host, url_section
+from .text import Budget, Doc, body_texts, is_body_like, total_chars
 
 if TYPE_CHECKING:
     from .html import Extracted
-from .sites import Resolution, SiteIndex, url_host, url_section
-from .text import Budget, Doc, body_texts, is_body_like, total_chars
 
 # Rule folders as Cleaner and CleanerConfig take them: several, one (a name, bytes or a path),
 # or None for none.

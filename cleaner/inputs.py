@@ -476,14 +476,14 @@ _HTML_PAGE_START = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_PAGE_PART = re.compile(r"<(?:head|body|meta|title)[\s>/]", re.IGNORECASE)
-HTML_PAGE_SAMPLE = 4096  # characters read to tell an HTML page given as text
+_HTML_PAGE_SAMPLE = 4096  # characters read to tell an HTML page given as text
 
 
 def opens_as_html_page(text: str) -> bool:
     """Whether a text is a whole HTML page: it opens on "<!DOCTYPE html>" or "<html", and a
     head, body, meta or title element follows (a page saved or piped as text; a story about
     markup may open on "<html> tags", but not on a page's markup)."""
-    sample = text[:HTML_PAGE_SAMPLE].lstrip("\ufeff")
+    sample = text[:_HTML_PAGE_SAMPLE].lstrip("\ufeff")
     return _HTML_PAGE_START.match(sample) is not None and _HTML_PAGE_PART.search(sample) is not None
 
 

@@ -333,6 +333,8 @@ def _context_uses(rule: Rule) -> int:
     note rule runs later, on the kept lines: none)."""
     if rule.is_note:
         return 0
+    # `skip_runs` looks a few lines further (actions._in_run): within one document, lines of
+    # the same text between the same neighbours share that answer too.
     both_neighbours = (
         rule.skip_between_prose or rule.doubled or rule.between_copies or rule.skip_runs
     )

@@ -102,9 +102,9 @@ def summary_lines(
     repeats: list[RepeatedLine], removed: Counter[tuple[str, str]], limit: int = 20
 ) -> list[str]:
     """Human-readable lines for the batch summary: the repeated lines this run removed (the
-    rules left them; `removed` counts the documents of each site each left), then how many it
-    did not:
-    the rules remove them already (they need no new rule), or they sit inside the text."""
+    rules left them; `removed` counts, by site and line, the documents each left), then how
+    many it did not: the rules remove them already (they need no new rule), or they sit
+    inside the text."""
     new = [r for r in repeats if removed[r.site, r.text]]
     out = [
         f"repeated line: {r.site}: {r.documents}/{r.total} documents, removed from "

@@ -32,13 +32,11 @@ from ..batch import (
 from ..core import TIME_BUDGET_SECONDS, Cleaner, CleanError
 from ..explain import explain
 from ..inputs import (
-    HTML_PAGE_SAMPLE,
     READ_ERRORS,
     InputError,
     file_error,
     iter_jsonl,
     open_lines,
-    opens_as_html_page,
     read_bytes,
     record_field,
 )
@@ -168,13 +166,14 @@ def _clean_document(run: Run, item: Input, data: bytes) -> CleanResult:
         )
     if item.kind == "html":
         return run.cleaner.clean_html(data, url=run.args.url, site=run.args.site)
-    if run.args.in_place and opens_as_html_page(data[:HTML_PAGE_SAMPLE].decode("utf-8", "replace")):
+    result = run.cleaner.clean(data, url=run.args.url, site=run.args.site)  # decodes bytes
+    if run.args.in_place and result.input_format == "html":  # a page saved as text
         raise InputError(
             "html_as_text",
             "--in-place rewrites text files only, and this is an HTML page saved as text: "
             "write it elsewhere with --output DIR",
         )
-    return run.cleaner.clean(data, url=run.args.url, site=run.args.site)  # decodes bytes
+    return result
 
 
 def _explain(run: Run, result: CleanResult, name: str) -> None:
