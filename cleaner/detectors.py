@@ -311,7 +311,7 @@ def repeated_line(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             and _heads_lists(doc, kept, copies, said_where)
         ):
             continue  # a recipe's "Ingredients" over each recipe's own list
-        if pair is not None and _said_in_pairs_under_colon(doc, kept, pair):
+        if pair is not None and _said_in_pairs_under_colon(doc, kept, pair, said_where):
             # Said twice under its introduction ("called out for him, over and over:"), or in
             # a list of such pairs (chants: "Death to America" twice, then "Death to Israel").
             continue
@@ -482,10 +482,15 @@ def _address_to_hearers(doc: Doc, kept: tuple[int, ...], copies: list[int]) -> b
     return True
 
 
-def _said_in_pairs_under_colon(doc: Doc, kept: tuple[int, ...], index: int) -> bool:
+def _said_in_pairs_under_colon(
+    doc: Doc, kept: tuple[int, ...], index: int, said_where: list[int]
+) -> bool:
     """Whether line `index`, one of two copies in a row, is in a run of such pairs right under
     a line ending in ':' (a list of chants, each said twice), maybe under one call said once
-    ("Allahu Akbar", "“Labbaik ya Aqsa!”")."""
+    ("Allahu Akbar", "“Labbaik ya Aqsa!”"). A paragraph of prose shown twice is no chant, and
+    a line ending in ':' that the page repeats ("Read more:") introduces none."""
+    if is_body_like(doc.lines[index].text):
+        return False
     above = _kept_above(kept, index)
     for _ in range(LIST_ITEMS_MAX):
         if above == index or not doc.doubled(above):
@@ -499,7 +504,9 @@ def _said_in_pairs_under_colon(doc: Doc, kept: tuple[int, ...], index: int) -> b
             return False
     # Not a gallery's captions, each shown twice: "Here is the day in pictures:".
     introduction = doc.lines[above].text
-    return introduction.endswith(":") and not _GALLERY.search(introduction)
+    return (
+        introduction.endswith(":") and said_where[above] == 1 and not _GALLERY.search(introduction)
+    )
 
 
 def _pairs_in_a_row(copies: list[int]) -> list[tuple[int, int]]:
