@@ -18,7 +18,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .actions import STORY_LABEL_LINES, STORY_LABEL_WORDS, label_over, line_matches
-from .dates import find_dates
+from .dates import find_dates, parse_date
 from .model import CleanWarning, Removal
 from .normalize import (
     LINE_CACHE_SIZE,
@@ -1139,13 +1139,16 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     and stops at the first kept line that reads like prose (long, or a sentence of
     `min_sentence_words` words or more), so body text after a mid-article list is kept. A
     list whose items all give a practical fact ("Where: ...", "Dónde: ...") is the
-    article's fact box.
+    article's fact box. With `max_teasers` (a heading that announces one story, "Lee
+    también"), the list stops before the next teaser: a line that is neither a name nor a
+    date (a teaser's author and date go with it), as a crosshead of the text under the box.
     Example: "Related articles", "Heatwave warnings issued", "14 July 2024" -> all removed;
     dates inside the list leave no metadata (the list's removal replaces the date rule's).
     """
     kept = doc.kept()
     if not kept:
         return [], []
+    max_teasers = params["max_teasers"] or len(doc.lines)
     found: Removals = []
     headings = iter(doc.may_match_at(rule))
     index = kept[0] + 1
@@ -1155,6 +1158,7 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
             index += 1
             continue
         block = [index]
+        teasers = 0
         index += 1
         while index < len(doc.lines):
             text = doc.lines[index].text
@@ -1166,6 +1170,10 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
                 or (words >= params["min_sentence_words"] and ends_like_sentence(text))
             ):
                 break
+            if doc.is_kept(index) and not _teaser_detail(text):
+                teasers += 1
+                if teasers > max_teasers:
+                    break
             if doc.is_kept(index) or doc.removed[index].captured:
                 block.append(index)
             index += 1
@@ -1183,6 +1191,11 @@ _FACT_ITEM = re.compile(
     r"|Dónde|Cuándo|Precio|Precios|Entradas|Horario|Dirección)\s?:\s+\S",
     re.IGNORECASE,
 )
+
+
+def _teaser_detail(text: str) -> bool:
+    """Whether a line under a teaser's headline is its author ("Ana Macpherson") or its date."""
+    return _name_shaped(text) or parse_date(text) is not None
 
 
 def _fact_box(doc: Doc, items: Sequence[int]) -> bool:
@@ -1347,7 +1360,9 @@ DETECTORS: dict[str, DetectorInfo] = {
     "headline_copy": DetectorInfo(headline_copy, {}, "headline", settles=True),
     "story_between_notes": DetectorInfo(story_between_notes, {"max_gap_days": 0}, "structure"),
     "link_block": DetectorInfo(
-        link_block, {"max_item_words": 16, "min_sentence_words": 4}, "structure"
+        link_block,
+        {"max_item_words": 16, "min_sentence_words": 4, "max_teasers": 0},
+        "structure",
     ),
     "pull_quote": DetectorInfo(
         pull_quote, {"max_words": 30, "min_chars": 20}, "repeats", settles=True

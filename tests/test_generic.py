@@ -418,3 +418,22 @@ def test_date_lines_give_their_dates_in_each_language(cleaner, lang, line, publi
     result = cleaner.clean(article(lang, line, where=0))
     assert result.paragraphs == BODY[lang]
     assert (result.metadata.published, result.metadata.modified) == (published, modified)
+
+
+@pytest.mark.parametrize(
+    ("lang", "box", "crosshead"),
+    [
+        ("es", "Lee también\nLa contaminación baja por tercer año\nAna Macpherson", "Calendario"),
+        ("fr", "Lire aussi\nSécheresse : les agriculteurs inquiets\n3 mars 2024", "Le calendrier"),
+        ("de", "Lesen Sie auch\nNeue Busse für die Region", "Was Pendler wissen müssen"),
+    ],
+)
+def test_a_one_story_box_keeps_the_crosshead_under_it(cleaner, lang, box, crosshead):
+    """A "Lee también" box announces one story: its title and author or date go, and the short line
+    under them is the text's crosshead (round-76 probe: the crosshead and a timeline's first
+    date went with the box)."""
+    body = BODY[lang]
+    text = f"{HEADLINE[lang]}\n\n{body[0]}\n\n{box}\n\n{crosshead}\n\n{body[1]}\n\n{body[2]}\n"
+    result = cleaner.clean(text)
+    assert result.paragraphs == [body[0], crosshead, body[1], body[2]]
+    assert {r.rule for r in result.removed} == {f"{lang}.read-also"}
