@@ -191,6 +191,8 @@ class Doc:
         item = self.lines[index].text
         if is_body_like(item) or _CREDITED_SENTENCE.search(item):
             return False  # a paragraph, or a picture's caption under the list ("... 2025. (SPA)")
+        if index >= 2 and self._set_off_from_list(index):
+            return False  # "AFP" a blank line under a list of names: the story's credit
         for above in range(index - 1, max(index - 1 - LIST_ITEMS_MAX, -1), -1):
             if self.kind_at(above) in _LIST_ENDS:
                 return False  # a list does not run past a picture or the page's footer
@@ -202,6 +204,13 @@ class Doc:
             if is_body_like(text) or text[:1] in LIST_BULLETS:
                 return False
         return False
+
+    def _set_off_from_list(self, index: int) -> bool:
+        """Whether line `index` is set off by a blank line from the line above it while that
+        line is not set off from its own (a list printed without blank lines; its
+        introduction, ending in ':', may be set off from its first item)."""
+        above, further = self.lines[index - 1], self.lines[index - 2]
+        return above.blank_after > 0 and further.blank_after == 0 and not above.text.endswith(":")
 
     def echoed_below(self, index: int) -> bool:
         """Whether the next line repeats line `index` and goes on (a caption's alt text above
