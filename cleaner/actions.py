@@ -81,9 +81,28 @@ def line_matches(rule: Rule, doc: Doc, index: int) -> dict[str, str] | None:
         if not _neighbour_matches(rule, pattern, doc.lines[neighbour].text, doc):
             return None
     groups = _remembered_match(rule, doc, text)
-    if groups is not None and rule.skip_timeline and _timeline_entry(rule, doc, index):
+    if groups is None:
+        return None
+    if rule.skip_timeline and _timeline_entry(rule, doc, index):
+        return None
+    if rule.action == "caption" and _spelled_out(text, groups.get("credit")):
         return None
     return groups
+
+
+# Words an acronym leaves out ("Organisation of the Petroleum Exporting Countries (OPEC)").
+_UNSPELLED = frozenset({"of", "for", "and", "the", "on", "in", "to", "&"})
+
+
+def _spelled_out(text: str, credit: str | None) -> bool:
+    """Whether a caption rule's bracketed credit is an acronym the words right before it spell
+    out: "... new investments of the Public Investment Fund (PIF)" names a body, no picture's
+    source (a credit follows a place or a person: "... in Damascus (SANA)")."""
+    if not credit or not 2 <= len(credit) <= 8 or not credit.isalpha() or not credit.isupper():
+        return False
+    words = text[: text.rfind("(")].split()
+    initials = "".join(word[0] for word in words if word.lower() not in _UNSPELLED)
+    return initials[-len(credit) :].upper() == credit
 
 
 def _remembered_match(rule: Rule, doc: Doc, text: str) -> dict[str, str] | None:
@@ -109,9 +128,11 @@ _CREDITED = regex.compile(r"[(\[]\p{Lu}[^()\[\]\d]{0,60}[)\]]$")
 def _in_run(doc: Doc, index: int) -> bool:
     """Whether line `index` is one of CREDITED_RUN credited paragraphs or more in a row (each
     ending in a bracketed credit, at most one short line, an item's title, between two): a
-    column of wire briefs ("... (Reuters)" / "... (AFP)"). A picture's caption sits alone,
-    or beside one other (two pictures over the story); its copies count once."""
+    column of wire briefs ("... (Reuters)" / "... (AFP)"). Two are a column when an item's
+    title stands between them. A picture's caption sits alone, or beside one other (two
+    pictures over the story, with no title between); its copies count once."""
     seen = {doc.lines[index].text}
+    titled = False
     for step in (-1, 1):
         other = index + step
         # Only as far as such a run needs: a long page of credited lines costs no more.
@@ -121,10 +142,11 @@ def _in_run(doc: Doc, index: int) -> bool:
                 seen.add(text)
                 other += step
             elif word_count(text) <= ITEM_TITLE_WORDS and _credited_at(doc, other + step):
-                other += step  # an item's title between two items
+                titled = True  # an item's title between two items
+                other += step
             else:
                 break
-    return len(seen) >= CREDITED_RUN
+    return len(seen) >= CREDITED_RUN or (titled and len(seen) >= 2)
 
 
 def _credited(text: str) -> bool:

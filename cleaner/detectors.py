@@ -54,7 +54,8 @@ HEADER_KINDS = frozenset(
 # Removal kinds of the furniture under an article's header picture ("Published :", a logo).
 UNDER_PICTURE_KINDS = frozenset({"label", "timestamp", "dateline", "logo"})
 _WORD = re.compile(r"\w{4,}")
-# A writer's trade, as a column's closing bio tells it ("... is a Lebanese economist").
+# A writer's trade, or the calling a guest column's bio gives, as a column's closing bio
+# tells it ("... is a Lebanese economist", "... is a consultant at MEES").
 BIO_ROLES = (
     "journalist",
     "writer",
@@ -73,6 +74,17 @@ BIO_ROLES = (
     "correspondent",
     "broadcaster",
     "lecturer",
+    "consultant",
+    "expert",
+    "specialist",
+    "strategist",
+    "historian",
+    "politician",
+    "publisher",
+    "diplomat",
+    "ambassador",
+    "adviser",
+    "advisor",
 )
 _STAMP_MAX_WORDS = 6  # a time stamp line: "Apr 12, 2025 18:30 UTC", "Saturday, 12 April 2025"
 _PAREN_CREDIT = re.compile(
@@ -762,9 +774,12 @@ def _refrain(doc: Doc, copies: list[int], staying: _Chain, said_where: list[int]
     if verse is not None and all(_verse(doc, i, staying, said_where) == verse for i in copies[1:]):
         return True  # "Gaza is our heart" opening and closing one stanza
     # Or each copy apart from the others, between the end of a sentence (or a colon) and a
-    # sentence; the first copy that is not ends the search.
+    # sentence, maybe under its section's own title ("The tax bill" / "What it does" / ...);
+    # the first copy that is not ends the search.
     for index, later in zip(copies, [*copies[1:], None], strict=True):
         above, below = staying.near(index, -1), staying.near(index, 1)
+        if above is not None and _section_title(doc, above, said_where):
+            above = staying.near(above, -1)
         if (
             above is None
             or below is None
@@ -774,6 +789,17 @@ def _refrain(doc: Doc, copies: list[int], staying: _Chain, said_where: list[int]
         ):
             return False
     return True
+
+
+def _section_title(doc: Doc, index: int, said_where: list[int]) -> bool:
+    """Whether line `index` may title a section of the text: said once, a few words, no stop."""
+    text = doc.lines[index].text
+    return (
+        said_where[index] == 1
+        and word_count(text) <= CROSSHEAD_MAX_WORDS
+        and not ends_like_sentence(text)
+        and not text.endswith(":")
+    )
 
 
 class _Chain:
@@ -1361,7 +1387,7 @@ DETECTORS: dict[str, DetectorInfo] = {
     "story_between_notes": DetectorInfo(story_between_notes, {"max_gap_days": 0}, "structure"),
     "link_block": DetectorInfo(
         link_block,
-        {"max_item_words": 16, "min_sentence_words": 4, "max_teasers": 0},
+        {"max_item_words": 16, "min_sentence_words": 2, "max_teasers": 0},
         "structure",
     ),
     "pull_quote": DetectorInfo(
