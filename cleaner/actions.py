@@ -31,6 +31,7 @@ STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link")
 CREDITED_RUN_WORDS = 5  # a credited line next to a caption is a brief from this many words
 CREDITED_RUN = 3  # credited paragraphs in a row that make a column of briefs, not captions
 ITEM_TITLE_WORDS = 12  # a brief's title between two briefs is this short
+BRIEF_TITLE_WORDS = 5  # and, to make two briefs a column, this long
 RUN_REACH = 8  # lines looked at each way for such a run (its items, titles and copies)
 # Removal kinds that close an article: a section label under them and right over a glued
 # story's headline is that story's ("Share this news" / "Economy" / the next headline).
@@ -100,9 +101,9 @@ def _spelled_out(text: str, credit: str | None) -> bool:
     source (a credit follows a place or a person: "... in Damascus (SANA)")."""
     if not credit or not 2 <= len(credit) <= 8 or not credit.isalpha() or not credit.isupper():
         return False
-    words = text[: text.rfind("(")].split()
-    initials = "".join(word[0] for word in words if word.lower() not in _UNSPELLED)
-    return initials[-len(credit) :].upper() == credit
+    words = [word for word in text[: text.rfind("(")].split() if word.lower() not in _UNSPELLED]
+    # Capitalised words: "... after Friday prayers. (AFP)" spells nothing.
+    return len(words) >= len(credit) and "".join(w[0] for w in words[-len(credit) :]) == credit
 
 
 def _remembered_match(rule: Rule, doc: Doc, text: str) -> dict[str, str] | None:
@@ -129,8 +130,9 @@ def _in_run(doc: Doc, index: int) -> bool:
     """Whether line `index` is one of CREDITED_RUN credited paragraphs or more in a row (each
     ending in a bracketed credit, at most one short line, an item's title, between two): a
     column of wire briefs ("... (Reuters)" / "... (AFP)"). Two are a column when an item's
-    title stands between them. A picture's caption sits alone, or beside one other (two
-    pictures over the story, with no title between); its copies count once."""
+    title, as long as a headline, stands between them. A picture's caption sits alone, or
+    beside one other (two pictures over the story, or a crosshead between two pictures in
+    the text); its copies count once."""
     seen = {doc.lines[index].text}
     titled = False
     for step in (-1, 1):
@@ -142,7 +144,9 @@ def _in_run(doc: Doc, index: int) -> bool:
                 seen.add(text)
                 other += step
             elif word_count(text) <= ITEM_TITLE_WORDS and _credited_at(doc, other + step):
-                titled = True  # an item's title between two items
+                # an item's title between two items; a headline's length, where a crosshead
+                # between two pictures' captions is a word or a few ("Aid blocked")
+                titled = titled or word_count(text) >= BRIEF_TITLE_WORDS
                 other += step
             else:
                 break

@@ -108,6 +108,8 @@ _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
 ECHO_START_CHARS = 12  # compared first, quotes straightened, before two whole lines are
 CROSSHEAD_MAX_WORDS = 4  # "Ingredients", "What you need"
+TEASER_TITLE_WORDS = 5  # a teaser's title in a related box is at least this long
+_CLOSING_QUOTES = "\"”’'»)"  # after a sentence's final stop
 ADDRESS_MAX_WORDS = 6  # "Distinguished delegates, ladies and gentlemen,"
 VERSE_MAX_LINES = 40  # short lines in a row, up or down from one: more is a table or a list
 _METADATA_KINDS = frozenset({"byline", "section"})  # removals that say who wrote it, or where
@@ -1162,12 +1164,14 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
 
     Why: teaser lists of other stories, with their dates, sit between or under the paragraphs.
     The rule's own pattern names the heading; the list runs over the short lines that follow
-    and stops at the first kept line that reads like prose (long, or a sentence of
-    `min_sentence_words` words or more), so body text after a mid-article list is kept. A
-    list whose items all give a practical fact ("Where: ...", "Dónde: ...") is the
-    article's fact box. With `max_teasers` (a heading that announces one story, "Lee
-    también"), the list stops before the next teaser: a line that is neither a name nor a
-    date (a teaser's author and date go with it), as a crosshead of the text under the box.
+    and stops at the first kept line that reads like prose (long, a sentence of
+    `min_sentence_words` words or more, or a shorter statement: "Democrats are divided."; a
+    short question is a teaser's title, "What is Hezbollah?"), so body text after a
+    mid-article list is kept. A list whose items all give a practical fact ("Where: ...",
+    "Dónde: ...") is the article's fact box. With `max_teasers` (a heading that announces one
+    story, "Lee también"), the list stops before a further line that is neither a name nor a
+    date (a teaser's author and date go with it), a crosshead of the text under the box,
+    unless that line is a headline's length over its own author or date: a second teaser.
     Example: "Related articles", "Heatwave warnings issued", "14 July 2024" -> all removed;
     dates inside the list leave no metadata (the list's removal replaces the date rule's).
     """
@@ -1194,11 +1198,12 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
                 or words > params["max_item_words"]
                 # a short line that ends like a sentence may be a one-sentence paragraph
                 or (words >= params["min_sentence_words"] and ends_like_sentence(text))
+                or (words >= 2 and text.rstrip(_CLOSING_QUOTES).endswith("."))
             ):
                 break
             if doc.is_kept(index) and not _teaser_detail(text):
                 teasers += 1
-                if teasers > max_teasers:
+                if teasers > max_teasers and not _another_teaser(doc, index):
                     break
             if doc.is_kept(index) or doc.removed[index].captured:
                 block.append(index)
@@ -1217,6 +1222,16 @@ _FACT_ITEM = re.compile(
     r"|Dónde|Cuándo|Precio|Precios|Entradas|Horario|Dirección)\s?:\s+\S",
     re.IGNORECASE,
 )
+
+
+def _another_teaser(doc: Doc, index: int) -> bool:
+    """Whether line `index` is a further teaser's title: a headline's length (a crosshead is a
+    few words, "Calendario de aplicación") over that story's author or date."""
+    return (
+        word_count(doc.lines[index].text) >= TEASER_TITLE_WORDS
+        and index + 1 < len(doc.lines)
+        and _teaser_detail(doc.lines[index + 1].text)
+    )
 
 
 def _teaser_detail(text: str) -> bool:
@@ -1387,7 +1402,7 @@ DETECTORS: dict[str, DetectorInfo] = {
     "story_between_notes": DetectorInfo(story_between_notes, {"max_gap_days": 0}, "structure"),
     "link_block": DetectorInfo(
         link_block,
-        {"max_item_words": 16, "min_sentence_words": 2, "max_teasers": 0},
+        {"max_item_words": 16, "min_sentence_words": 4, "max_teasers": 0},
         "structure",
     ),
     "pull_quote": DetectorInfo(

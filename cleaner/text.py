@@ -31,6 +31,11 @@ _PICTURE_CREDIT = (
 _CREDITED_SENTENCE = re.compile(
     rf"[.!?][”\"’']?(?:\s+\([^()]{{1,60}}\)|\s*—\s*(?:{_PICTURE_CREDIT}))$"
 )
+# A label that introduces the story's credit, not a list ("Source:" / "Reuters").
+_CREDIT_INTRO = re.compile(
+    r"(?:Sources?|Credits?|(?:With )?(?:inputs|input|files|reporting) from|Via|Courtesy)\s*:$",
+    re.IGNORECASE,
+)
 # Removed lines that end a list above them: a picture's caption, the page's footer or share
 # bar, another story, a writer's name or signature (a letter's town is under its writer, not
 # in a list the letter introduced with a colon).
@@ -200,7 +205,7 @@ class Doc:
                 continue
             text = self.lines[above].text
             if text.endswith(":"):
-                return True
+                return not _CREDIT_INTRO.match(text)  # "Source:" over "Reuters" is a credit
             if is_body_like(text) or text[:1] in LIST_BULLETS:
                 return False
         return False
