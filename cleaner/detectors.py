@@ -1175,12 +1175,15 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
     Example: "Related articles", "Heatwave warnings issued", "14 July 2024" -> all removed;
     dates inside the list leave no metadata (the list's removal replaces the date rule's).
     """
+    candidates = doc.may_match_at(rule)
+    if not candidates:
+        return [], []  # most documents: no line may be the heading
     kept = doc.kept()
     if not kept:
         return [], []
     max_teasers = params["max_teasers"] or len(doc.lines)
     found: Removals = []
-    headings = iter(doc.may_match_at(rule))
+    headings = iter(candidates)
     index = kept[0] + 1
     while index < len(doc.lines):
         index = next((i for i in headings if i >= index), len(doc.lines))
