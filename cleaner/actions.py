@@ -16,7 +16,7 @@ import regex
 from .model import CleanTimeout, Removal
 from .normalize import word_count
 from .prefilter import MATCHES_KEPT, remember
-from .text import Doc, ends_like_sentence, is_body_like
+from .text import TITLE_MIN_WORDS, Doc, ends_like_sentence, is_body_like
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -31,7 +31,6 @@ STORY_LABEL_WORDS = 3  # such a line, or a footer over the story ("Source link")
 CREDITED_RUN_WORDS = 5  # a credited line next to a caption is a brief from this many words
 CREDITED_RUN = 3  # credited paragraphs in a row that make a column of briefs, not captions
 ITEM_TITLE_WORDS = 12  # a brief's title between two briefs is this short
-BRIEF_TITLE_WORDS = 5  # and, to make two briefs a column, this long
 RUN_REACH = 8  # lines looked at each way for such a run (its items, titles and copies)
 # Removal kinds that close an article: a section label under them and right over a glued
 # story's headline is that story's ("Share this news" / "Economy" / the next headline).
@@ -146,7 +145,7 @@ def _in_run(doc: Doc, index: int) -> bool:
             elif word_count(text) <= ITEM_TITLE_WORDS and _credited_at(doc, other + step):
                 # an item's title between two items; a headline's length, where a crosshead
                 # between two pictures' captions is a word or a few ("Aid blocked")
-                titled = titled or word_count(text) >= BRIEF_TITLE_WORDS
+                titled = titled or word_count(text) >= TITLE_MIN_WORDS
                 other += step
             else:
                 break

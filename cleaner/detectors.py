@@ -32,8 +32,10 @@ from .text import (
     LIST_BULLETS,
     LIST_ITEMS_MAX,
     OPENING_MAX,
+    TITLE_MIN_WORDS,
     Doc,
     ends_like_sentence,
+    ends_on_full_stop,
     is_body_like,
     is_headline_like,
     is_long_text,
@@ -108,8 +110,6 @@ _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+\S.{0,60}$")
 LABEL_MAX_WORDS = 2  # "Read more:", "Also read:"; a longer line ending in ":" announces
 ECHO_START_CHARS = 12  # compared first, quotes straightened, before two whole lines are
 CROSSHEAD_MAX_WORDS = 4  # "Ingredients", "What you need"
-TEASER_TITLE_WORDS = 5  # a teaser's title in a related box is at least this long
-_CLOSING_QUOTES = "\"”’'»)"  # after a sentence's final stop
 ADDRESS_MAX_WORDS = 6  # "Distinguished delegates, ladies and gentlemen,"
 VERSE_MAX_LINES = 40  # short lines in a row, up or down from one: more is a table or a list
 _METADATA_KINDS = frozenset({"byline", "section"})  # removals that say who wrote it, or where
@@ -1201,7 +1201,7 @@ def link_block(rule: Rule, doc: Doc, params: Mapping[str, Any]) -> Finding:
                 or words > params["max_item_words"]
                 # a short line that ends like a sentence may be a one-sentence paragraph
                 or (words >= params["min_sentence_words"] and ends_like_sentence(text))
-                or (words >= 2 and text.rstrip(_CLOSING_QUOTES).endswith("."))
+                or (words >= 2 and ends_on_full_stop(text))
             ):
                 break
             if doc.is_kept(index) and not _teaser_detail(text):
@@ -1231,7 +1231,7 @@ def _another_teaser(doc: Doc, index: int) -> bool:
     """Whether line `index` is a further teaser's title: a headline's length (a crosshead is a
     few words, "Calendario de aplicación") over that story's author or date."""
     return (
-        word_count(doc.lines[index].text) >= TEASER_TITLE_WORDS
+        word_count(doc.lines[index].text) >= TITLE_MIN_WORDS
         and index + 1 < len(doc.lines)
         and _teaser_detail(doc.lines[index + 1].text)
     )

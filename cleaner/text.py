@@ -46,6 +46,7 @@ TAIL_LINES = 4  # a `zone: tail` rule looks at the last 4 non-empty lines
 BODY_MIN_WORDS = 8  # a body paragraph has at least this many words...
 BODY_MIN_CHARS_UNSPACED = 25  # (or characters, in a script written without spaces)
 HEADLINE_MAX_WORDS = 25  # a headline or a crosshead is no longer
+TITLE_MIN_WORDS = 5  # a brief's or a teaser's title is this long; a crosshead may be less
 _COPY_LENGTHS = range(-4, 5)  # how much longer a copy of a line may be (a bullet, a stop)
 _SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？")  # ...and ends like a sentence,
 _CLOSERS = "\"”’'»)」』）"  # maybe followed by closing quotes or a bracket
@@ -326,6 +327,12 @@ def is_long_text(text: str) -> bool:
     """A line as long as two short paragraphs and no photo caption: text of the article even
     without a final stop (a scrape may cut it), never to be removed as a mere repeat."""
     return word_count(text) >= 2 * BODY_MIN_WORDS and not looks_like_caption(text)
+
+
+def ends_on_full_stop(text: str) -> bool:
+    """The line ends with a full stop, maybe followed by closing quotes or a bracket: a
+    statement, where a question or an exclamation may be a title."""
+    return text.rstrip(_CLOSERS).endswith(".")
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
